@@ -1,0 +1,7 @@
+"""One module per command. Each has ``add_parser(subparsers)`` for the CLI and, for the
+commands of the container action, ``run_action(runner)``. Heavy imports stay inside the
+functions so a command pays only for what it uses.
+"""
+
+# The commands the action's input `command` accepts, each a module of this package.
+ACTION_COMMANDS = ("plan", "prepare", "finish", "summarize")

@@ -1,0 +1,207 @@
+"""``plan`` and ``validate``: read a source, plan the waves, emit the matrix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lumina_wave.errors import EXIT_OK, InputError
+from lumina_wave.manifest import DEFAULT_MANIFEST
+from lumina_wave.model import Selection
+from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
+from lumina_wave.runner import Runner
+
+DEFAULT_LABEL = "wave"
+DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Which source to read. Precedence: epic, manifest, label, the default manifest, label ``wave``."""
+
+    manifest: str = ""
+    label: str = ""
+    epic: int | None = None
+    repo: str = ""
+    token: str = ""
+    api_url: str | None = None
+    include_dependencies: bool = False
+    workspace: str | None = None
+
+
+def read_selection(options: SourceOptions) -> Selection:
+    """The items and edges named by ``options``, from a manifest or from GitHub."""
+    from lumina_wave.manifest import read_manifest
+
+    manifest = options.manifest
+    nothing_named = options.epic is None and not manifest and not options.label
+    if nothing_named and Path(options.workspace or ".", DEFAULT_MANIFEST).is_file():
+        manifest = DEFAULT_MANIFEST
+    if manifest and options.epic is None:
+        selection = read_manifest(_inside_workspace(manifest, options.workspace))
+        if options.token and options.repo and any(not i.title for i in selection.items):
+            from lumina_wave.github_source import fill_titles
+
+            selection = fill_titles(_client(options), selection)
+        return selection
+
+    from lumina_wave.github_source import from_epic, from_label
+
+    client = _client(options)
+    if options.epic is not None:
+        return from_epic(client, options.epic, options.include_dependencies)
+    return from_label(client, options.label or DEFAULT_LABEL, options.include_dependencies)
+
+
+def _client(options: SourceOptions):
+    from lumina_wave.github.client import connect
+
+    if not options.repo:
+        raise InputError("reading issues from GitHub needs a repository (--repo OWNER/NAME)")
+    if not options.token:
+        raise InputError("reading issues from GitHub needs a token (GITHUB_TOKEN or input github-token)")
+    return connect(options.repo, options.token, options.api_url)
+
+
+def _inside_workspace(path: str, workspace: str | None) -> str:
+    """``path`` unchanged if it lies inside ``workspace`` (symlinks resolved); bad input otherwise."""
+    if workspace is not None:
+        root = Path(workspace).resolve()
+        if not (root / path).resolve().is_relative_to(root):
+            raise InputError(f"manifest path {path!r} is outside the workspace {workspace!r}")
+    return path
+
+
+def make_plan(options: SourceOptions, max_waves: int | None = None) -> Plan:
+    """Read the source and plan it; a plan deeper than ``max_waves`` is bad input."""
+    from lumina_wave.plan import build_plan
+
+    plan = build_plan(read_selection(options))
+    if max_waves is not None and plan.wave_count > max_waves:
+        raise InputError(
+            f"the plan needs {plan.wave_count} waves but only {max_waves} wave slots exist; "
+            "split the wave into several manifests or pin fewer waves"
+        )
+    return plan
+
+
+def write_plan(plan: Plan, path: str, max_jobs_per_wave: int) -> dict:
+    """Write plan.json to ``path`` and return its content."""
+    from lumina_wave.plan import plan_to_json
+
+    data = plan_to_json(plan, max_jobs_per_wave)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return data
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    plan = subparsers.add_parser("plan", help="plan a wave and print it")
+    _source_arguments(plan)
+    plan.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
+    plan.add_argument("--output", metavar="FILE", help="also write plan.json to FILE")
+    plan.add_argument("--max-jobs-per-wave", type=int, default=GITHUB_MATRIX_LIMIT, metavar="N")
+    plan.set_defaults(run=_run_plan)
+
+    validate = subparsers.add_parser("validate", help="check a manifest without planning output")
+    validate.add_argument("path", nargs="?", default=DEFAULT_MANIFEST, help=f"default: {DEFAULT_MANIFEST}")
+    validate.set_defaults(run=_run_validate)
+
+
+def _source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--manifest", metavar="PATH", default="", help=f"YAML manifest (default: {DEFAULT_MANIFEST})"
+    )
+    parser.add_argument("--repo", metavar="OWNER/NAME", default=os.environ.get("GITHUB_REPOSITORY", ""))
+    parser.add_argument(
+        "--label", metavar="L", default="", help=f"issues carrying label L (default: {DEFAULT_LABEL})"
+    )
+    parser.add_argument("--epic", metavar="N", type=int, help="the sub-issues of issue N")
+    parser.add_argument(
+        "--include-dependencies",
+        action="store_true",
+        help="pull open dependencies outside the selection into the plan",
+    )
+
+
+def cli_source_options(args: argparse.Namespace) -> SourceOptions:
+    """Source options from parsed CLI arguments (token from GITHUB_TOKEN)."""
+    return SourceOptions(
+        manifest=args.manifest,
+        label=args.label,
+        epic=args.epic,
+        repo=args.repo,
+        token=os.environ.get("GITHUB_TOKEN", ""),
+        api_url=os.environ.get("GITHUB_API_URL") or None,
+        include_dependencies=args.include_dependencies,
+    )
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    from lumina_wave.diagram import mermaid, wave_table
+    from lumina_wave.plan import plan_to_json
+
+    plan = make_plan(cli_source_options(args))
+    data = write_plan(plan, args.output, args.max_jobs_per_wave) if args.output else None
+    if args.format == "json":
+        data = data or plan_to_json(plan, args.max_jobs_per_wave)
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif args.format == "mermaid":
+        print(mermaid(plan))
+    else:
+        print(wave_table(plan))
+    return EXIT_OK
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from lumina_wave.manifest import read_manifest
+    from lumina_wave.plan import build_plan
+
+    plan = build_plan(read_manifest(args.path))
+    print(f"{args.path}: ok ({len(plan.items)} issues, {plan.wave_count} waves)")
+    return EXIT_OK
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def action_source_options(runner: Runner) -> SourceOptions:
+    """Source options from the action's inputs and the runner's environment."""
+    return SourceOptions(
+        manifest=runner.input("manifest"),
+        label=runner.input("label"),
+        epic=runner.int_input("epic"),
+        repo=runner.input("repository", os.environ.get("GITHUB_REPOSITORY", "")),
+        token=runner.input("github-token"),
+        api_url=os.environ.get("GITHUB_API_URL") or None,
+        include_dependencies=runner.bool_input("include-dependencies"),
+        workspace=os.environ.get("GITHUB_WORKSPACE", "."),
+    )
+
+
+def run_action(runner: Runner) -> int:
+    from lumina_wave.diagram import wave_table
+
+    max_jobs = runner.int_input("max-jobs-per-wave", GITHUB_MATRIX_LIMIT)
+    max_waves = runner.int_input("max-waves", 0, minimum=0) or None
+    plan = make_plan(action_source_options(runner), max_waves)
+    path = runner.input("plan-file", DEFAULT_PLAN_FILE)
+    data = write_plan(plan, path, max_jobs)
+    runner.set_output("plan", path)
+    runner.set_output("plan-id", plan.plan_id)
+    runner.set_output("wave-count", str(plan.wave_count))
+    runner.set_output("waves", data["waves"])
+    runner.set_output("issues", [n for wave in plan.waves for n in wave])
+    table = wave_table(plan)
+    print(table)
+    runner.add_summary(f"### lumina-wave plan `{plan.plan_id}`\n\n```text\n{table}\n```\n")
+    return EXIT_OK

@@ -1,0 +1,67 @@
+"""Text pictures of a plan: a one-line-per-wave table and a Mermaid graph. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lumina_wave.plan import Plan
+
+
+def wave_table(plan: Plan) -> str:
+    """One line per wave, for people reading a terminal or a log."""
+    lines = [f"plan {plan.plan_id}: {len(plan.items)} issues in {plan.wave_count} waves ({plan.source})"]
+    for index, wave in enumerate(plan.waves, start=1):
+        issues = ", ".join(f"#{n}" for n in wave)
+        lines.append(f"wave {index}: {issues}")
+    if plan.critical_path:
+        lines.append("critical path: " + " -> ".join(f"#{n}" for n in plan.critical_path))
+    if plan.external_done:
+        lines.append("already closed: " + ", ".join(f"#{n}" for n in plan.external_done))
+    return "\n".join(lines)
+
+
+def mermaid_label(text: str) -> str:
+    """``text`` made safe inside a quoted Mermaid label (no quotes, brackets, markup or newlines)."""
+    out = []
+    for ch in " ".join(text.split()):
+        if ch.isalnum() or ch in " .,:;-_/+()?!'=&%$*":
+            out.append(ch)
+        else:
+            out.append(f"#{ord(ch)};")
+    return "".join(out)
+
+
+def mermaid(plan: Plan, status: Mapping[int, str] | None = None, titles: bool = True) -> str:
+    """A Mermaid ``graph`` of the DAG, one subgraph per wave; nodes get a class per ``status``."""
+    lines = ["graph LR"]
+    for index, wave in enumerate(plan.waves, start=1):
+        lines.append(f'  subgraph wave{index}["wave {index}"]')
+        for n in wave:
+            title = plan.items[n].title if titles else ""
+            label = f"#{n} {mermaid_label(title[:60])}".rstrip()
+            lines.append(f'    i{n}["{label}"]')
+        lines.append("  end")
+    for issue, deps in plan.depends_on.items():
+        for dep in deps:
+            lines.append(f"  i{dep} --> i{issue}")
+    if status:
+        for name, style in STATUS_STYLES.items():
+            lines.append(f"  classDef {_class(name)} {style}")
+        for n, state in sorted(status.items()):
+            if n in plan.items and state in STATUS_STYLES:
+                lines.append(f"  class i{n} {_class(state)}")
+    return "\n".join(lines)
+
+
+STATUS_STYLES = {
+    "success": "fill:#d4f7dc,stroke:#1a7f37",
+    "no-changes": "fill:#eef1f4,stroke:#57606a",
+    "failed": "fill:#ffd8d3,stroke:#cf222e",
+    "blocked": "fill:#fff1c2,stroke:#9a6700",
+    "cancelled": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
+    "missing": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
+}
+
+
+def _class(status: str) -> str:
+    return status.replace("-", "_")

@@ -1,0 +1,38 @@
+"""Errors that end a command with a one-line message instead of a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from: a file position (1-based) or a label such as ``issue #12``."""
+
+    file: str
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+class InputError(Exception):
+    """Bad input (manifest, inputs, references): exit code 2, nothing written to GitHub."""
+
+    def __init__(self, message: str, origin: Origin | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.origin = origin
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}" if self.origin else self.message

@@ -1,0 +1,45 @@
+"""Plain data that sources produce and the planner consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lumina_wave.errors import Origin
+
+
+@dataclass(frozen=True)
+class Item:
+    """One issue to work. ``min_wave`` is a pin (``wave:N`` label or manifest ``wave``)."""
+
+    number: int
+    title: str = ""
+    kind: str = ""
+    body: str = ""
+    min_wave: int = 1
+    url: str = ""
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``issue`` depends on ``depends_on`` (``depends_on`` must be done first)."""
+
+    issue: int
+    depends_on: int
+    origin: Origin | None = None
+
+
+@dataclass
+class Selection:
+    """What a source found: the items, the edges between them, and plan-wide settings.
+
+    ``done`` holds dependencies outside the selection that are already closed: edges to
+    them are dropped by the planner and reported in the plan.
+    """
+
+    source: str
+    items: list[Item] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    done: set[int] = field(default_factory=set)
+    base: str | None = None
+    draft: bool = False

@@ -1,0 +1,93 @@
+"""Leg result records (result-N.json): the only thing that crosses from a leg to later jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lumina_wave.errors import InputError, Origin
+
+RESULT_VERSION = 1
+STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled")
+DONE_STATUSES = frozenset({"success", "no-changes"})
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC timestamp with a ``Z``, as GitHub writes them."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any) -> dict:
+    """A complete result record; ``fields`` override the empty defaults."""
+    record: dict[str, Any] = {
+        "version": RESULT_VERSION,
+        "plan_id": plan_id,
+        "issue": issue,
+        "status": status,
+        "branch": branch,
+        "base": None,
+        "commit": None,
+        "pr_number": None,
+        "pr_url": None,
+        "started_at": None,
+        "finished_at": None,
+        "agent_outcome": None,
+        "error": None,
+        "blocked_by": [],
+        "wave": None,
+        "job_url": None,
+    }
+    unknown = set(fields) - set(record)
+    if unknown:
+        raise TypeError(f"unknown result fields: {sorted(unknown)}")
+    record.update(fields)
+    return record
+
+
+def result_path(results_dir: str | os.PathLike[str], issue: int) -> Path:
+    return Path(results_dir) / f"result-{issue}.json"
+
+
+def write_result(results_dir: str | os.PathLike[str], record: dict) -> Path:
+    """Validate and write ``record`` atomically (a reader never sees half a file)."""
+    from lumina_wave.schemas import validate
+
+    validate(record, "result", f"result-{record.get('issue')}.json")
+    target = result_path(results_dir, record["issue"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, target)
+    return target
+
+
+def read_results(results_dir: str | os.PathLike[str], plan_id: str | None = None) -> dict[int, dict]:
+    """Every ``result-N.json`` under ``results_dir`` (searched recursively, as artifacts unpack).
+
+    Records are validated; a record of another plan is ignored when ``plan_id`` is given.
+    When two files hold the same issue, the one that finished last wins.
+    """
+    from lumina_wave.schemas import validate
+
+    root = Path(results_dir)
+    if not root.is_dir():
+        return {}
+    found: dict[int, dict] = {}
+    for path in sorted(root.rglob("result-*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"unreadable result record: {exc}", Origin(str(path))) from None
+        validate(record, "result", str(path))
+        if plan_id is not None and record["plan_id"] != plan_id:
+            continue
+        previous = found.get(record["issue"])
+        if previous is None or (record["finished_at"] or "") >= (previous["finished_at"] or ""):
+            found[record["issue"]] = record
+    return dict(sorted(found.items()))
