@@ -49,9 +49,9 @@ def read_selection(options: SourceOptions) -> Selection:
             selection = fill_titles(_client(options), selection)
         return selection
 
+    client = _client(options)
     from lumina_wave.github_source import from_epic, from_label
 
-    client = _client(options)
     if options.epic is not None:
         return from_epic(client, options.epic, options.include_dependencies)
     return from_label(client, options.label or DEFAULT_LABEL, options.include_dependencies)

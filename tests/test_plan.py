@@ -1,0 +1,198 @@
+"""The planner: waves, pins, critical path, plan id, matrix split, and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lumina_wave.errors import InputError, Origin
+from lumina_wave.model import Edge, Item, Selection
+from lumina_wave.plan import build_plan, matrix_waves, plan_from_json, plan_to_json
+from lumina_wave.schemas import validate
+
+
+def selection(deps: dict[int, list[int]], pins: dict[int, int] | None = None, **kw) -> Selection:
+    pins = pins or {}
+    return Selection(
+        source="test",
+        items=[Item(number=n, title=f"issue {n}", min_wave=pins.get(n, 1)) for n in deps],
+        edges=[Edge(issue=n, depends_on=d) for n, ds in deps.items() for d in ds],
+        **kw,
+    )
+
+
+def test_diamond_waves_and_critical_path():
+    plan = build_plan(selection({1: [], 2: [1], 3: [1], 4: [2, 3], 5: []}))
+    assert plan.waves == ((1, 5), (2, 3), (4,))
+    assert plan.critical_path == (1, 2, 4)
+    assert plan.dependents()[1] == (2, 3)
+
+
+def test_pin_delays_an_item_and_its_dependents():
+    plan = build_plan(selection({1: [], 2: [1], 3: []}, pins={1: 2}))
+    assert plan.wave_of == {1: 2, 2: 3, 3: 1}
+    assert plan.waves == ((3,), (1,), (2,))
+
+
+def test_closed_external_dependency_is_dropped_and_reported():
+    plan = build_plan(selection({1: [99], 2: [1]}, done={99}))
+    assert plan.depends_on == {1: (), 2: (1,)}
+    assert plan.external_done == (99,)
+
+
+def test_plan_id_is_stable_and_tracks_content():
+    a = build_plan(selection({1: [], 2: [1]}))
+    b = build_plan(selection({2: [1], 1: []}))
+    c = build_plan(selection({1: [], 2: []}))
+    d = build_plan(selection({1: [], 2: [1]}, base="develop"))
+    assert a.plan_id == b.plan_id
+    assert len({a.plan_id, c.plan_id, d.plan_id}) == 3
+
+
+def test_titles_do_not_change_the_plan_id():
+    plain = selection({1: []})
+    retitled = Selection(source="test", items=[Item(number=1, title="new title")])
+    assert build_plan(plain).plan_id == build_plan(retitled).plan_id
+
+
+def test_empty_selection_plans_no_waves():
+    plan = build_plan(Selection(source="test"))
+    assert (plan.waves, plan.critical_path, plan.wave_count) == ((), (), 0)
+
+
+@pytest.mark.parametrize(
+    ("deps", "message"),
+    [
+        ({1: [1]}, "issue #1 depends on itself"),
+        ({1: [2]}, "issue #1 depends on #2, which is not in the plan"),
+        ({1: [3], 2: [1], 3: [2]}, "dependency cycle: 1 -> 3 -> 2 -> 1 (each depends on the next)"),
+    ],
+)
+def test_errors(deps, message):
+    with pytest.raises(InputError) as info:
+        build_plan(selection(deps))
+    assert str(info.value) == message
+
+
+def test_cycle_error_carries_the_origin_of_its_first_edge():
+    origin = Origin("waves.yml", 7, 18)
+    sel = Selection(
+        source="t",
+        items=[Item(1), Item(2)],
+        edges=[Edge(1, 2, origin), Edge(2, 1, Origin("waves.yml", 9, 18))],
+    )
+    with pytest.raises(InputError) as info:
+        build_plan(sel)
+    assert str(info.value) == "waves.yml:7:18: dependency cycle: 1 -> 2 -> 1 (each depends on the next)"
+
+
+def test_duplicate_names_both_places():
+    sel = Selection(
+        source="t", items=[Item(5, origin=Origin("m.yml", 3, 5)), Item(5, origin=Origin("m.yml", 9, 5))]
+    )
+    with pytest.raises(
+        InputError, match=r"^m\.yml:9:5: issue #5 is listed twice \(first listed at m\.yml:3:5\)$"
+    ):
+        build_plan(sel)
+
+
+def test_edge_from_an_unknown_issue():
+    with pytest.raises(InputError, match="dependency of unknown issue #7"):
+        build_plan(Selection(source="t", items=[Item(1)], edges=[Edge(7, 1)]))
+
+
+def test_plan_json_round_trip_is_valid():
+    plan = build_plan(selection({1: [], 2: [1], 3: [1, 2]}, base="main", draft=True))
+    data = json.loads(json.dumps(plan_to_json(plan)))
+    validate(data, "plan", "plan.json")
+    again = plan_from_json(data)
+    assert (again.waves, again.depends_on, again.critical_path, again.plan_id) == (
+        plan.waves,
+        plan.depends_on,
+        plan.critical_path,
+        plan.plan_id,
+    )
+    assert data["waves"][1] == [
+        {
+            "issue": 2,
+            "issues": [2],
+            "title": "issue 2",
+            "wave": 2,
+            "depends_on": [1],
+            "branch": "feature/issue-2",
+        }
+    ]
+
+
+def test_plan_from_json_rejects_a_tampered_file():
+    data = plan_to_json(build_plan(selection({1: []})))
+    data["issues"][0]["issue"] = "one"
+    with pytest.raises(InputError, match=r"^plan\.json: invalid plan: issues/0/issue: 'one' is not of type"):
+        plan_from_json(data)
+
+
+def test_matrix_titles_are_cut_but_plan_keeps_them():
+    sel = Selection(source="t", items=[Item(1, title="x" * 500)])
+    data = plan_to_json(build_plan(sel))
+    assert len(data["waves"][0][0]["title"]) == 120
+    assert data["issues"][0]["title"] == "x" * 500
+
+
+def test_wide_wave_is_split_into_batches_of_several_issues():
+    plan = build_plan(selection({n: [] for n in range(1, 601)} | {601: [1, 2]}))
+    waves = matrix_waves(plan, 256)
+    assert [len(w) for w in waves] == [256, 1]
+    first = waves[0]
+    assert all("batch" in e and "issue" not in e for e in first)
+    carried = sorted(n for e in first for n in e["issues"])
+    assert carried == list(range(1, 601))
+    assert {len(e["issues"]) for e in first} == {2, 3}
+    assert waves[1][0]["issue"] == 601
+    validate(plan_to_json(plan), "plan", "plan.json")
+
+
+def test_wave_at_the_limit_is_not_split():
+    plan = build_plan(selection({n: [] for n in range(1, 257)}))
+    assert all("batch" not in e for e in matrix_waves(plan, 256)[0])
+
+
+def test_max_jobs_must_be_positive():
+    with pytest.raises(InputError):
+        matrix_waves(build_plan(selection({1: []})), 0)
+
+
+@st.composite
+def dags(draw):
+    """Random DAGs: an edge only from a higher to a lower index, so no cycles; random pins."""
+    size = draw(st.integers(min_value=1, max_value=40))
+    numbers = draw(st.lists(st.integers(1, 10_000), min_size=size, max_size=size, unique=True))
+    deps = {
+        n: sorted(set(draw(st.lists(st.sampled_from(numbers[:i]), max_size=4)))) if i else []
+        for i, n in enumerate(numbers)
+    }
+    pins = draw(st.dictionaries(st.sampled_from(numbers), st.integers(1, 5), max_size=5))
+    return deps, pins
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags())
+def test_every_dependency_lands_earlier_and_every_wave_is_as_early_as_it_can_be(dag):
+    deps, pins = dag
+    plan = build_plan(selection(deps, pins))
+    for n, ds in deps.items():
+        wave = plan.wave_of[n]
+        for d in ds:
+            assert plan.wave_of[d] < wave
+        earliest = max([pins.get(n, 1)] + [plan.wave_of[d] + 1 for d in ds])
+        assert wave == earliest
+    assert sorted(n for w in plan.waves for n in w) == sorted(deps)
+    # the critical path is a real dependency chain and as long as the deepest chain
+    path = plan.critical_path
+    assert all(path[i] in deps[path[i + 1]] for i in range(len(path) - 1))
+    depth: dict[int, int] = {}
+    for n in deps:  # numbers are listed dependencies-first by construction
+        depth[n] = 1 + max((depth[d] for d in deps[n]), default=0)
+    assert len(path) == max(depth.values())
