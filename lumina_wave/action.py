@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from lumina_wave.commands import ACTION_COMMANDS
-from lumina_wave.errors import EXIT_BAD_INPUT, InputError
+from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError
 from lumina_wave.runner import Runner
 
 
@@ -23,3 +23,6 @@ def main() -> int:
         runner.error(exc.message if exc.origin and exc.origin.line else str(exc), exc.origin)
         print(f"lumina-wave: error: {exc}")
         return EXIT_BAD_INPUT
+    except GitHubError as exc:
+        runner.error(str(exc))
+        return EXIT_FAILURES

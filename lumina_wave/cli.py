@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
 from lumina_wave import __version__, commands
-from lumina_wave.errors import EXIT_BAD_INPUT, InputError
+from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 done, 1 failures, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    if args.debug:
+        os.environ["LUMINA_WAVE_DEBUG"] = "1"
     try:
         return int(args.run(args))
     except InputError as exc:
         print(f"lumina-wave: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except GitHubError as exc:
+        print(f"lumina-wave: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURES

@@ -36,3 +36,11 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}" if self.origin else self.message
+
+
+class GitHubError(Exception):
+    """A GitHub API failure that is not bad input (auth, permissions, outage): one line, exit 1."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,214 @@
+"""The one GitHub connection: PyGithub with retries, a request timeout, and a real request count.
+
+Throttling. PyGithub waits ``seconds_between_requests`` (default 0.25 s) before *every*
+request and ``seconds_between_writes`` (default 1 s) between writes. We keep the write
+gap (it is what protects against the "80 content-creating requests a minute" secondary
+limit) and drop the read gap: our reads are serial, from one process, and GitHub's
+secondary limits for reads are about concurrency (100 at once), not pace; a rate-limited
+read is retried after ``retry-after`` anyway. Measured with ``benchmarks/plan_api_calls.py``
+(1,000 labelled issues, 131 requests): planning takes 0.12 s without the read gap and
+32.8 s with it, all of the difference being sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
+from github.Repository import Repository
+
+from lumina_wave.errors import GitHubError, InputError
+
+DEFAULT_API_URL = "https://api.github.com"
+REQUEST_TIMEOUT = 30
+MAX_RATE_LIMIT_WAIT = 600
+_REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
+# Methods whose repetition cannot create a second object. POST is retried only when the
+# server refused it (rate limit) or it never left (connection error).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH", "TRACE"})
+_REFUSED = frozenset({403, 429})
+
+
+class _Counter:
+    """Shared by every copy urllib3 makes of the retry policy."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+
+class _Retry(GithubRetry):
+    """GitHub's retry policy plus a request count, injectable waits and safe POSTs.
+
+    urllib3 (and ``responses``) ask the policy ``is_retry`` about every response received
+    and call ``increment`` with the error for every attempt that got none, so the policy
+    sees each HTTP exchange exactly once, retries included: that is :attr:`GitHubClient.calls`.
+    """
+
+    def __init__(
+        self, *, counter: _Counter, wait: Callable[[float], None] = time.sleep, **kwargs: Any
+    ) -> None:
+        self.counter = counter
+        self.wait = wait
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> _Retry:
+        kw.update(counter=self.counter, wait=self.wait)
+        return super().new(**kw)
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        self.counter.requests += 1
+        if method.upper() not in _IDEMPOTENT and status_code not in _REFUSED:
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
+        if response is None and error is not None:
+            self.counter.requests += 1
+            sent = not self._is_connection_error(error)
+            if sent and (method or "").upper() not in _IDEMPOTENT:
+                raise error.with_traceback(_stacktrace)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def sleep(self, response: Any = None) -> None:
+        """Wait ``retry-after`` when the server names it, else the computed backoff."""
+        seconds = self.get_retry_after(response) if response is not None else None
+        if not seconds:
+            seconds = self.get_backoff_time()
+        if seconds > 0:
+            self.wait(seconds)
+
+
+def make_retry(counter: _Counter, wait: Callable[[float], None] = time.sleep) -> _Retry:
+    """Five retries: 5xx and connection errors back off 0, 2, 4, 8, 16 s (+ up to 1 s jitter);
+    secondary rate limits wait ``retry-after`` (or 60 s); a primary limit waits for its reset,
+    but never more than ten minutes."""
+    return _Retry(
+        counter=counter,
+        wait=wait,
+        total=5,
+        backoff_factor=1,
+        backoff_jitter=1.0,
+        status_forcelist=[429, 500, 502, 503, 504],
+        allowed_methods=_IDEMPOTENT | {"POST"},
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT,
+        raise_on_status=False,  # the last answer reaches PyGithub, which reports its status
+    )
+
+
+class GitHubClient:
+    """A PyGithub connection to one repository that counts its HTTP requests."""
+
+    def __init__(self, gh: Github, full_name: str, counter: _Counter, api_url: str) -> None:
+        self.gh = gh
+        self.full_name = full_name
+        self.api_url = api_url
+        self._counter = counter
+        self._repo: Repository | None = None
+
+    @property
+    def repo(self) -> Repository:
+        """The repository, lazy: obtaining it makes no request."""
+        if self._repo is None:
+            self._repo = self.gh.get_repo(self.full_name)
+        return self._repo
+
+    @property
+    def calls(self) -> int:
+        """HTTP requests made so far (each retry counts)."""
+        return self._counter.requests
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
+        """GET ``path`` (relative to the API or absolute) and return ``(headers, data)``."""
+        return self.gh.requester.requestJsonAndCheck("GET", path, parameters=params)
+
+    def log_calls(self) -> None:
+        """Report the request count at debug level (Actions debug log, or stderr with LUMINA_WAVE_DEBUG=1)."""
+        message = f"lumina-wave: {self.calls} GitHub API requests so far"
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::debug::{message}", flush=True)
+        if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
+            print(message, file=sys.stderr, flush=True)
+
+
+def api_url_from_env(api_url: str | None = None) -> str:
+    """``api_url``, else GITHUB_API_URL (GHES: ``https://HOST/api/v3``), else github.com."""
+    return (api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+
+
+def connect(
+    repo: str,
+    token: str,
+    api_url: str | None = None,
+    *,
+    wait: Callable[[float], None] = time.sleep,
+    seconds_between_requests: float | None = None,
+    seconds_between_writes: float | None = 1.0,
+) -> GitHubClient:
+    """A client for ``OWNER/NAME``; makes no request.
+
+    ``wait`` is the retry sleep (tests pass ``list.append``); the throttles are PyGithub's
+    (see the module docstring; tests may pass ``seconds_between_writes=0``).
+    """
+    if not _REPO_NAME.fullmatch(repo):
+        raise InputError(f"repository must be OWNER/NAME, got {repo!r}")
+    counter = _Counter()
+    base = api_url_from_env(api_url)
+    gh = Github(
+        auth=Auth.Token(token),
+        base_url=base,
+        timeout=REQUEST_TIMEOUT,
+        per_page=100,
+        retry=make_retry(counter, wait),
+        seconds_between_requests=seconds_between_requests,
+        seconds_between_writes=seconds_between_writes,
+        lazy=True,
+    )
+    return GitHubClient(gh, repo, counter, base)
+
+
+def describe(exc: Exception, doing: str, permission: str = "") -> GitHubError:
+    """A one-line :class:`GitHubError` for a failed request made while ``doing`` something."""
+    if isinstance(exc, RateLimitExceededExceedsMaxWait):
+        return GitHubError(
+            f"{doing}: GitHub's rate limit asks to wait {exc.wait:.0f} s, more than lumina-wave waits "
+            f"({MAX_RATE_LIMIT_WAIT} s); re-run later",
+            exc.status,
+        )
+    if isinstance(exc, GithubException):
+        message = _message(exc)
+        if exc.status == 401:
+            hint = "the token is missing, expired or revoked"
+        elif exc.status == 403 and "not accessible by integration" in message.lower():
+            hint = f"the token lacks the permission ({permission or 'see the action README'})"
+        elif exc.status == 403 and "not permitted to create or approve pull requests" in message.lower():
+            hint = "turn on 'Allow GitHub Actions to create and approve pull requests' in the repository settings"
+        else:
+            hint = ""
+        line = f"{doing}: GitHub answered {exc.status} {message}"
+        return GitHubError(f"{line}; {hint}" if hint else line, exc.status)
+    if isinstance(exc, requests.RequestException):
+        reason = " ".join(str(exc).split())[:300]
+        return GitHubError(f"{doing}: cannot reach GitHub after retries ({type(exc).__name__}: {reason})")
+    raise TypeError(f"not a GitHub request failure: {exc!r}")
+
+
+@contextmanager
+def api_errors(doing: str, permission: str = "") -> Iterator[None]:
+    """Turn PyGithub and requests failures inside the block into :class:`GitHubError`."""
+    try:
+        yield
+    except (GithubException, requests.RequestException) as exc:
+        raise describe(exc, doing, permission) from exc
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    text = data.get("message", "") if isinstance(data, dict) else str(data or "")
+    return " ".join(str(text).split()) or "(no message)"

@@ -1,0 +1,196 @@
+"""The GitHub client: request counting, retries, GHES URLs, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from github import GithubException
+from github_fakes import FakeGitHub, serve
+
+from lumina_wave.errors import InputError
+from lumina_wave.github import issues
+from lumina_wave.github.client import GitHubError, connect
+
+
+def test_connect_makes_no_request_and_counts_real_ones():
+    with serve(FakeGitHub()) as fake:
+        fake.add_issue(1, labels=["wave"])
+        client = connect("o/r", "t")
+        assert client.repo.full_name == "o/r"
+        assert client.calls == 0
+        issues.labelled_open_issues(client, "wave")
+        issues.get_issue(client, 1)
+        assert client.calls == 2 == len(fake.seen)
+
+
+@pytest.mark.parametrize("repo", ["o", "o/r/x", "", "o r/x", "/r"])
+def test_repository_must_be_owner_slash_name(repo):
+    with pytest.raises(InputError, match="OWNER/NAME"):
+        connect(repo, "t")
+
+
+def test_github_api_url_points_at_ghes(monkeypatch):
+    monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3/")
+    with serve(FakeGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
+        for n in range(1, 151):
+            fake.add_issue(n, labels=["wave"])
+        client = connect("o/r", "t")
+        found = issues.labelled_open_issues(client, "wave")
+        assert [i["number"] for i in found] == list(range(1, 151))
+        # The second page comes from the Link header, which names the GHES host and /api/v3 too.
+        assert fake.seen == ["GET /repos/o/r/issues", "GET /repositories/4242/issues"]
+        assert client.api_url == "https://ghe.example.com/api/v3"
+
+
+def test_explicit_api_url_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("GITHUB_API_URL", "https://elsewhere.invalid/api/v3")
+    with serve(FakeGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
+        fake.add_issue(1)
+        assert issues.get_issue(connect("o/r", "t", "https://ghe.example.com/api/v3"), 1)["number"] == 1
+
+
+def test_a_502_is_retried_and_counted():
+    with serve(FakeGitHub()) as fake:
+        fake.add_issue(7)
+        fake.fail_next(r"/issues/7\Z", 502, message="Bad Gateway", times=2)
+        client = connect("o/r", "t", wait=fake.waits.append)
+        assert issues.get_issue(client, 7)["number"] == 7
+        assert client.calls == 3
+
+
+def test_a_secondary_rate_limit_is_retried():
+    with serve(FakeGitHub()) as fake:
+        fake.add_issue(7)
+        fake.secondary_rate_limit(r"/issues/7\Z", retry_after=3)
+        client = connect("o/r", "t", wait=fake.waits.append)
+        assert issues.get_issue(client, 7)["number"] == 7
+        assert client.calls == 2
+
+
+def test_a_post_that_failed_with_502_is_not_repeated():
+    """It may have created something: the caller must look before creating again."""
+    with serve(FakeGitHub()) as fake:
+        fake.route("POST", r"/repos/o/r/issues", lambda req: (201, {}, {"number": 9}))
+        fake.fail_next(r"/repos/o/r/issues\Z", 502, method="POST")
+        client = connect("o/r", "t", wait=fake.waits.append)
+        with pytest.raises(GithubException) as caught:
+            client.gh.requester.requestJsonAndCheck("POST", "/repos/o/r/issues", input={"title": "x"})
+        assert caught.value.status == 502
+        assert client.calls == 1
+
+
+def test_a_rate_limited_post_is_repeated():
+    with serve(FakeGitHub()) as fake:
+        fake.route("POST", r"/repos/o/r/issues", lambda req: (201, {}, {"number": 9}))
+        fake.fail_next(
+            r"/repos/o/r/issues\Z", 403, {"retry-after": "1"}, "secondary rate limit", method="POST"
+        )
+        client = connect("o/r", "t", wait=fake.waits.append)
+        client.gh.requester.requestJsonAndCheck("POST", "/repos/o/r/issues", input={"title": "x"})
+        assert client.calls == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "expected"),
+    [
+        (401, "Bad credentials", r"GitHub answered 401 Bad credentials; the token is missing, expired"),
+        (
+            403,
+            "Resource not accessible by integration",
+            r"403 Resource not accessible by integration; the token lacks the permission \(issues: read\)",
+        ),
+        (500, "boom", r"GitHub answered 500 boom\Z"),
+    ],
+)
+def test_failures_become_one_line_github_errors(status, message, expected):
+    with serve(FakeGitHub()) as fake:
+        fake.fail_next(r"/issues\Z", status, message=message, times=6)
+        client = connect("o/r", "t", wait=fake.waits.append)
+        with pytest.raises(GitHubError, match=expected) as caught:
+            issues.labelled_open_issues(client, "wave")
+        assert client.calls == (6 if status == 500 else 1)
+        assert "\n" not in str(caught.value)
+        assert str(caught.value).startswith("listing the open issues labelled 'wave' in o/r: ")
+
+
+def test_log_calls_goes_to_the_actions_debug_log_or_stderr(monkeypatch, capsys):
+    with serve(FakeGitHub()) as fake:
+        fake.add_issue(1)
+        client = connect("o/r", "t")
+        issues.get_issue(client, 1)
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        monkeypatch.delenv("LUMINA_WAVE_DEBUG", raising=False)
+        client.log_calls()
+        assert capsys.readouterr() == ("", "")
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        client.log_calls()
+        assert capsys.readouterr().out == "::debug::lumina-wave: 1 GitHub API requests so far\n"
+        monkeypatch.delenv("GITHUB_ACTIONS")
+        monkeypatch.setenv("LUMINA_WAVE_DEBUG", "1")
+        client.log_calls()
+        assert capsys.readouterr().err == "lumina-wave: 1 GitHub API requests so far\n"
+
+
+# --- against a real HTTP server: urllib3 does the retrying and the waiting ---------------
+
+
+class _Scripted(BaseHTTPRequestHandler):
+    """Answers with the server's queued ``(status, headers, body)``, then 200 ``{"number": 1}``."""
+
+    def do_GET(self):
+        self.server.hits += 1  # type: ignore[attr-defined]  # before answering: the client may finish first
+        script = self.server.script  # type: ignore[attr-defined]
+        status, headers, body = script.pop(0) if script else (200, {}, {"number": 1})
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        for key, value in {"Content-Type": "application/json", **headers}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Scripted)
+    server.script, server.hits = [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_real_retries_wait_with_backoff_and_retry_after(http_server):
+    http_server.script = [
+        (502, {}, {"message": "Bad Gateway"}),
+        (503, {}, {"message": "Unavailable"}),
+        (403, {"Retry-After": "7"}, {"message": "You have exceeded a secondary rate limit."}),
+    ]
+    waits: list[float] = []
+    client = connect("o/r", "t", f"http://127.0.0.1:{http_server.server_port}", wait=waits.append)
+    assert issues.get_issue(client, 1)["number"] == 1
+    assert client.calls == http_server.hits == 4
+    # First retry: no backoff; second: 2 s (+ <1 s jitter); then the server's retry-after.
+    assert len(waits) == 2
+    assert 2 <= waits[0] < 3
+    assert waits[1] == 7
+
+
+def test_unreachable_github_is_retried_then_a_clear_error():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    waits: list[float] = []
+    client = connect("o/r", "t", f"http://127.0.0.1:{port}", wait=waits.append)
+    with pytest.raises(GitHubError, match=r"reading issue #1 of o/r: cannot reach GitHub after retries"):
+        issues.get_issue(client, 1)
+    assert client.calls == 6
+    assert [int(w) for w in waits] == [2, 4, 8, 16]
