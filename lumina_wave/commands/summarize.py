@@ -1,0 +1,168 @@
+"""``summarize``: the fan-in. Plan + result records (+ the run's job timings) into the completion
+summary, written to files, the job summary, outputs and sticky comments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
+from lumina_wave.plan import Plan
+from lumina_wave.runner import Runner
+
+DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
+DEFAULT_RESULTS_DIR = ".lumina-wave/results"
+
+
+def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict]]:
+    """The plan and this plan's result records, both validated."""
+    from lumina_wave.plan import plan_from_json
+    from lumina_wave.results import read_results
+
+    try:
+        data = json.loads(Path(plan_file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("plan file not found (run the plan command first)", Origin(plan_file)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"unreadable plan file: {exc}", Origin(plan_file)) from None
+    plan = plan_from_json(data, plan_file)
+    return plan, read_results(results_dir, plan.plan_id)
+
+
+def exit_code(all_done: bool) -> int:
+    return EXIT_OK if all_done else EXIT_FAILURES
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "summarize",
+        help="summarize a wave from its plan and result records (exit 1 if any issue is not done)",
+    )
+    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, metavar="FILE", help="plan.json")
+    parser.add_argument("--results", default=DEFAULT_RESULTS_DIR, metavar="DIR", help="result records")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> int:
+    from lumina_wave.summary import build_summary, render_markdown, render_text, summary_to_json
+
+    plan, results = load(args.plan, args.results)
+    summary = build_summary(plan, results)
+    if args.format == "json":
+        json.dump(summary_to_json(summary), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif args.format == "markdown":
+        sys.stdout.write(render_markdown(summary))
+    else:
+        print(render_text(summary))
+    return exit_code(summary.all_done)
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def run_action(runner: Runner) -> int:
+    """Summarize, write summary.json/summary.md, the job summary and outputs, then publish comments.
+
+    Exit 1 when any issue is not done or a comment could not be written, after everything
+    else was published.
+    """
+    from lumina_wave.publish import parse_numbers, triggering_number
+    from lumina_wave.runner import STEP_SUMMARY_LIMIT
+    from lumina_wave.summary import (
+        build_summary,
+        render_markdown,
+        render_text,
+        summary_for_output,
+        summary_to_json,
+    )
+
+    plan_file = runner.input("plan-file", DEFAULT_PLAN_FILE)
+    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
+    comment_on = parse_numbers(runner.input("comment-on"))
+    triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
+    plan, results = load(plan_file, results_dir)
+
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    run_repo = os.environ.get("GITHUB_REPOSITORY", "")
+    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    repo = runner.input("repository", run_repo)
+    token = runner.input("github-token")
+    run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
+
+    client = _connect(repo, token) if token and repo else None
+    jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
+    summary = build_summary(plan, results, jobs, run_url, f"{server}/{repo}" if repo else None)
+
+    data = summary_to_json(summary)
+    out_dir = Path(results_dir).parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (out_dir / "summary.md").write_text(render_markdown(summary), "utf-8")
+    runner.add_summary(
+        render_markdown(
+            summary,
+            STEP_SUMMARY_LIMIT,
+            lambda text: len(text.encode()),
+            "`summary.md` of the run's artifacts",
+        )
+    )
+    runner.set_output("summary-json", summary_for_output(data))
+    runner.set_output("success-rate", f"{summary.success_rate:.4g}")
+    runner.set_output("failed-count", str(summary.not_done_count))
+    print(render_text(summary))
+
+    published = _publish(runner, client, summary, comment_on, triggered_by) if client else True
+    if client is not None:
+        client.log_calls()
+    return exit_code(summary.all_done and published)
+
+
+def _connect(repo: str, token: str):
+    from lumina_wave.github.client import connect
+
+    return connect(repo, token, os.environ.get("GITHUB_API_URL") or None)
+
+
+def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client):
+    """The run's jobs, or None (with a warning) when they cannot be read."""
+    from lumina_wave.github.client import GitHubError
+    from lumina_wave.github.jobs import run_jobs
+
+    try:
+        jobs_client = (
+            client if client is not None and client.full_name == run_repo else _connect(run_repo, token)
+        )
+        return run_jobs(jobs_client, int(run_id))
+    except GitHubError as exc:
+        runner.warning(f"job timings unavailable, using the result records' times: {exc}")
+        return None
+
+
+def _publish(runner: Runner, client, summary, comment_on: list[int], triggered_by: int | None) -> bool:
+    """Write the sticky comments; False when any target failed (each failure is annotated)."""
+    from lumina_wave.publish import Publisher, comment_targets
+    from lumina_wave.summary import COMMENT_LIMIT, render_markdown
+
+    prs = [o.pr_number for o in summary.outcomes if o.pr_number]
+    targets = comment_targets(prs, comment_on, triggered_by)
+    if not targets:
+        print("no issue or PR to comment on (no PRs, no comment-on, no triggering issue)")
+        return True
+    body = render_markdown(summary, COMMENT_LIMIT)
+    ok = True
+    for outcome in Publisher(client, summary.plan.plan_id).publish(targets, body):
+        if outcome.action == "failed":
+            runner.error(f"summary comment on #{outcome.target} not written: {outcome.error}")
+            ok = False
+            continue
+        removed = f", removed {outcome.deleted} duplicate(s)" if outcome.deleted else ""
+        print(f"summary comment on #{outcome.target}: {outcome.action}{removed}")
+    return ok

@@ -1,0 +1,68 @@
+"""The jobs of a workflow run: real start and end times and log links. The only module that calls it.
+
+:class:`Job` and :func:`parse_time` import nothing heavy, so the pure summary can use them;
+PyGithub is imported only when jobs are fetched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lumina_wave.github.client import GitHubClient
+
+PER_PAGE = 100
+READ_ACTIONS = "actions: read"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job of a run, as GET …/actions/runs/{run_id}/jobs reports it."""
+
+    name: str
+    started_at: datetime | None
+    completed_at: datetime | None
+    html_url: str | None
+    conclusion: str | None = None
+
+
+def run_jobs(client: GitHubClient, run_id: int) -> list[Job]:
+    """Every job of the latest attempt of run ``run_id`` (100 a page, following ``Link: next``)."""
+    from requests.utils import parse_header_links
+
+    from lumina_wave.github.client import api_errors
+
+    url: str | None = f"/repos/{client.full_name}/actions/runs/{run_id}/jobs"
+    query: dict | None = {"per_page": PER_PAGE, "filter": "latest"}
+    jobs: list[Job] = []
+    with api_errors(f"reading the jobs of run {run_id}", READ_ACTIONS):
+        while url:
+            headers, data = client.get_json(url, query)
+            jobs.extend(_job(raw) for raw in (data or {}).get("jobs", []))
+            url = _next(parse_header_links(headers.get("link", "")))
+            query = None  # the next link carries the query
+    return jobs
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (``Z`` or offset) as an aware datetime; None stays None."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _job(raw: dict) -> Job:
+    return Job(
+        name=str(raw.get("name") or ""),
+        started_at=parse_time(raw.get("started_at")),
+        completed_at=parse_time(raw.get("completed_at")),
+        html_url=raw.get("html_url"),
+        conclusion=raw.get("conclusion"),
+    )
+
+
+def _next(links: list[dict]) -> str | None:
+    for link in links:
+        if link.get("rel") == "next":
+            return link["url"]
+    return None

@@ -1,0 +1,662 @@
+"""The completion summary: plan + leg results (+ job timings) in; markdown, text and JSON out. Pure.
+
+Statuses. An issue's status is its result record's (success, no-changes, failed, blocked,
+cancelled), or ``missing`` when no record exists: the leg never ran or was cancelled
+before it could write one, shown as "did not run". Done means success or no-changes.
+
+Timings, from real timestamps only. A leg's time is, in order of preference:
+
+1. its job in the run (GET …/actions/runs/{id}/jobs): a job belongs to issue N when the
+   issue numbers written ``#N`` in its name are exactly ``{N}`` among the plan's issues
+   (``wave-2 (#155)``, ``wave / wave-2 (#155)`` from a reusable workflow). Jobs naming
+   several plan issues (batches) are not used. When several jobs name the issue, the leg
+   spans the earliest start to the latest completion;
+2. else the record's ``started_at`` → ``finished_at``;
+3. else unknown.
+
+Metrics are computed only when every leg that ran is timed; otherwise they are None
+("n/a"), never estimated. A leg that did not run (see :func:`compute_metrics`) costs
+nothing and weighs 0 in the critical path. Wall time runs from the first leg start to
+the last leg finish.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lumina_wave import markdown as md
+from lumina_wave.diagram import mermaid
+from lumina_wave.github.jobs import Job, parse_time
+from lumina_wave.plan import Plan
+from lumina_wave.results import DONE_STATUSES
+
+SUMMARY_VERSION = 1
+COMMENT_LIMIT = 65_536
+OUTPUT_LIMIT = 900_000  # bytes of the summary-json output; a job's outputs share 1 MB
+MISSING = "missing"
+NOT_RUN = frozenset({"cancelled", MISSING})
+STATUS_ORDER = ("success", "no-changes", "failed", "blocked", "cancelled", MISSING)
+STATUS_LABELS = {
+    "success": "✅ success",
+    "no-changes": "⚪ no changes",
+    "failed": "❌ failed",
+    "blocked": "⛔ blocked",
+    "cancelled": "🚫 cancelled",
+    MISSING: "⏹️ did not run",
+}
+_JOB_ISSUE = re.compile(r"#(\d+)")
+_AGENT_RAN = frozenset({"success", "no-changes", "failed"})
+_LIST_CAPS = (None, 200, 100, 50, 20, 10, 5)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one issue of the plan ended."""
+
+    issue: int
+    title: str
+    kind: str
+    url: str
+    wave: int
+    depends_on: tuple[int, ...]
+    status: str
+    pr_number: int | None = None
+    pr_url: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    timing: str | None = None  # "job", "record" or None
+    error: str | None = None
+    blocked_by: tuple[int, ...] = ()
+    job_url: str | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+
+@dataclass(frozen=True)
+class WaveTiming:
+    wave: int
+    issues: tuple[int, ...]
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Figures from real timestamps; None where a needed timestamp is missing."""
+
+    started_at: datetime | None
+    finished_at: datetime | None
+    leg_seconds: float | None
+    timed_legs: int
+    ran_legs: int
+    critical_path: tuple[int, ...]
+    critical_path_seconds: float | None
+    waves: tuple[WaveTiming, ...]
+    planned_critical_path: tuple[int, ...]
+
+    @property
+    def wall_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def speedup(self) -> float | None:
+        wall = self.wall_seconds
+        return self.leg_seconds / wall if self.leg_seconds is not None and wall else None
+
+    @property
+    def barrier_loss_seconds(self) -> float | None:
+        wall = self.wall_seconds
+        if wall is None or self.critical_path_seconds is None:
+            return None
+        return wall - self.critical_path_seconds
+
+
+@dataclass(frozen=True)
+class Summary:
+    plan: Plan
+    outcomes: tuple[Outcome, ...]
+    metrics: Metrics
+    merge_order: tuple[Outcome, ...]
+    run_url: str | None = None
+    extra_results: tuple[int, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUS_ORDER, 0)
+        for o in self.outcomes:
+            counts[o.status] += 1
+        return counts
+
+    @property
+    def done_count(self) -> int:
+        return sum(o.done for o in self.outcomes)
+
+    @property
+    def not_done_count(self) -> int:
+        """Failed, blocked or did not run: the ``failed-count`` output."""
+        return len(self.outcomes) - self.done_count
+
+    @property
+    def success_rate(self) -> float:
+        return self.done_count / len(self.outcomes) if self.outcomes else 1.0
+
+    @property
+    def all_done(self) -> bool:
+        return self.not_done_count == 0
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def build_summary(
+    plan: Plan,
+    results: Mapping[int, dict],
+    jobs: Sequence[Job] | None = None,
+    run_url: str | None = None,
+    repo_url: str | None = None,
+) -> Summary:
+    """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
+
+    ``repo_url`` (``https://github.com/o/r``) links issues whose plan entry has no URL.
+    Records of issues outside the plan are reported in ``extra_results``, not counted.
+    """
+    spans = match_jobs(jobs or (), plan.items)
+    outcomes = []
+    for n in (n for wave in plan.waves for n in wave):
+        item = plan.items[n]
+        record = results.get(n) or {}
+        if n in spans:
+            started, finished, job_url = spans[n]
+            timing = "job"
+        else:
+            started, finished = parse_time(record.get("started_at")), parse_time(record.get("finished_at"))
+            timing = "record" if started and finished else None
+            job_url = None
+        outcomes.append(
+            Outcome(
+                issue=n,
+                title=item.title,
+                kind=item.kind,
+                url=item.url or (f"{repo_url}/issues/{n}" if repo_url else ""),
+                wave=plan.wave_of[n],
+                depends_on=plan.depends_on[n],
+                status=record.get("status", MISSING),
+                pr_number=record.get("pr_number"),
+                pr_url=record.get("pr_url"),
+                started_at=started if timing else None,
+                finished_at=finished if timing else None,
+                timing=timing,
+                error=record.get("error"),
+                blocked_by=tuple(record.get("blocked_by", ())),
+                job_url=job_url or record.get("job_url"),
+            )
+        )
+    return Summary(
+        plan=plan,
+        outcomes=tuple(outcomes),
+        metrics=compute_metrics(plan, outcomes),
+        merge_order=merge_order(plan, outcomes),
+        run_url=run_url,
+        extra_results=tuple(sorted(set(results) - set(plan.items))),
+    )
+
+
+def match_jobs(
+    jobs: Sequence[Job], issues: Mapping[int, object]
+) -> dict[int, tuple[datetime, datetime, str | None]]:
+    """Issue -> (start, end, log URL) from the run's jobs, by the naming rule in the module docstring."""
+    wanted = set(issues)
+    spans: dict[int, tuple[datetime, datetime, str | None]] = {}
+    for job in jobs:
+        if job.started_at is None or job.completed_at is None:
+            continue
+        named = {int(m) for m in _JOB_ISSUE.findall(job.name)} & wanted
+        if len(named) != 1:
+            continue
+        n = named.pop()
+        if n in spans:
+            start, end, url = spans[n]
+            spans[n] = (min(start, job.started_at), max(end, job.completed_at), url)
+        else:
+            spans[n] = (job.started_at, job.completed_at, job.html_url)
+    return spans
+
+
+def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
+    """Wall time, sum of legs, the duration-weighted critical path and per-wave spans.
+
+    A leg *ran* when it reached the agent (success, no-changes, failed) or has timestamps;
+    blocked or cancelled legs without timestamps and missing ones did not, and weigh 0.
+    Every figure is None unless every leg that ran is timed.
+    """
+    by_issue = {o.issue: o for o in outcomes}
+    timed = [o for o in outcomes if o.seconds is not None]
+    ran = [o for o in outcomes if o.seconds is not None or o.status in _AGENT_RAN]
+    complete = bool(timed) and len(timed) == len(ran)
+
+    critical: tuple[int, ...] = ()
+    critical_seconds = None
+    if complete:
+        weights = {n: o.seconds or 0.0 for n, o in by_issue.items()}
+        critical, critical_seconds = _weighted_critical_path(plan, weights)
+
+    waves = []
+    for index, wave in enumerate(plan.waves, start=1):
+        known = [by_issue[n] for n in wave if by_issue[n].seconds is not None]
+        span = complete and bool(known)
+        waves.append(
+            WaveTiming(
+                index,
+                tuple(wave),
+                min(o.started_at for o in known) if span else None,  # type: ignore[type-var]
+                max(o.finished_at for o in known) if span else None,  # type: ignore[type-var]
+            )
+        )
+    return Metrics(
+        started_at=min(o.started_at for o in timed) if complete else None,  # type: ignore[type-var]
+        finished_at=max(o.finished_at for o in timed) if complete else None,  # type: ignore[type-var]
+        leg_seconds=sum(o.seconds or 0.0 for o in timed) if complete else None,
+        timed_legs=len(timed),
+        ran_legs=len(ran),
+        critical_path=critical,
+        critical_path_seconds=critical_seconds,
+        waves=tuple(waves),
+        planned_critical_path=plan.critical_path,
+    )
+
+
+def _weighted_critical_path(plan: Plan, weight: Mapping[int, float]) -> tuple[tuple[int, ...], float]:
+    """The chain through ``depends_on`` with the largest total weight; ties go to smaller numbers."""
+    best: dict[int, float] = {}
+    prev: dict[int, int | None] = {}
+    for n in (n for wave in plan.waves for n in wave):  # waves are a topological order
+        dep = max(plan.depends_on[n], key=lambda d: (best[d], -d), default=None)
+        best[n] = weight[n] + (best[dep] if dep is not None else 0.0)
+        prev[n] = dep
+    cursor = max(best, key=lambda n: (best[n], -n))
+    total = best[cursor]
+    path = []
+    while cursor is not None:
+        path.append(cursor)
+        cursor = prev[cursor]
+    return tuple(reversed(path)), total
+
+
+def merge_order(plan: Plan, outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
+    """Issues with a PR, dependencies first: by dependency depth (independent ones first), then number."""
+    depth: dict[int, int] = {}
+    for n in (n for wave in plan.waves for n in wave):
+        depth[n] = 1 + max((depth[d] for d in plan.depends_on[n]), default=-1)
+    return tuple(sorted((o for o in outcomes if o.pr_number), key=lambda o: (depth[o.issue], o.issue)))
+
+
+# --- shared wording ------------------------------------------------------------------------
+
+
+def duration(seconds: float | None) -> str:
+    """``42s``, ``4m 10s``, ``1h 02m``; ``n/a`` when unknown."""
+    if seconds is None:
+        return "n/a"
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    if total < 60:
+        return f"{sign}{total}s"
+    if total < 3600:
+        return f"{sign}{total // 60}m {total % 60:02d}s"
+    return f"{sign}{total // 3600}h {total % 3600 // 60:02d}m"
+
+
+def percent(rate: float) -> str:
+    return f"{rate * 100:.0f}%"
+
+
+def speedup_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def _issues(count: int) -> str:
+    return f"{count} issue" if count == 1 else f"{count} issues"
+
+
+def _chain(issues: Sequence[int], arrow: str = " → ") -> str:
+    return arrow.join(f"#{n}" for n in issues) if issues else "n/a"
+
+
+def _why_not_run(summary: Summary, o: Outcome) -> str:
+    """Why an issue did not run: its unfinished dependencies, if any."""
+    status = {x.issue: x.status for x in summary.outcomes}
+    waiting = [d for d in o.depends_on if status.get(d) not in DONE_STATUSES]
+    base = "cancelled" if o.status == "cancelled" else "no result record (never ran or was cancelled)"
+    return f"{base}; dependency not done: {_chain(waiting, ', ')}" if waiting else base
+
+
+def _blockers(summary: Summary, o: Outcome) -> tuple[int, ...]:
+    if o.blocked_by:
+        return o.blocked_by
+    status = {x.issue: x.status for x in summary.outcomes}
+    return tuple(d for d in o.depends_on if status.get(d) not in DONE_STATUSES)
+
+
+# --- markdown ------------------------------------------------------------------------------
+
+
+def marker(plan_id: str) -> str:
+    """The hidden first line that identifies the summary comment of ``plan_id``."""
+    return f"<!-- lumina-wave:summary plan={plan_id} -->"
+
+
+def render_markdown(
+    summary: Summary, limit: int | None = None, size: Callable[[str], int] = len, full_at: str | None = None
+) -> str:
+    """The summary as GitHub markdown, starting with the hidden marker line.
+
+    With ``limit``, a summary whose ``size`` exceeds it is shortened: the issue table and the
+    graph give way to a pointer to ``full_at`` (markdown; default: the run's job summary,
+    else ``summary.md``); the headline, metrics, failures, blocked issues and merge order
+    stay, their lists capped with "… and N more" as far as needed.
+    """
+    full = _full_markdown(summary)
+    if limit is None or size(full) <= limit:
+        return full
+    if full_at is None:
+        full_at = (
+            md.link("the job summary of the run", summary.run_url) if summary.run_url else "`summary.md`"
+        )
+    for cap in _LIST_CAPS:
+        short = _short_markdown(summary, cap, full_at)
+        if size(short) <= limit:
+            return short
+    raise ValueError(f"the shortest summary is still over {limit}")  # unreachable for limits >= 8 KiB
+
+
+def _full_markdown(summary: Summary) -> str:
+    parts = [
+        _headline(summary),
+        "### Issues\n\n" + _issue_table(summary),
+        "### Dependency graph\n\n```mermaid\n" + _graph(summary) + "\n```",
+        "### Metrics\n\n" + _metrics_table(summary),
+        *_problem_sections(summary, None),
+        _merge_section(summary, None),
+        _extra_note(summary),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _short_markdown(summary: Summary, cap: int | None, full_at: str) -> str:
+    note = (
+        "> [!NOTE]\n> Shortened to fit GitHub's size limit: "
+        f"the table of all {len(summary.outcomes)} issues and the graph are in {full_at}."
+    )
+    parts = [
+        _headline(summary),
+        note,
+        "### Metrics\n\n" + _metrics_table(summary),
+        *_problem_sections(summary, cap),
+        _merge_section(summary, cap),
+        _extra_note(summary),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _headline(summary: Summary) -> str:
+    c = summary.counts
+    n = len(summary.outcomes)
+    icon = "✅" if summary.all_done else "❌"
+    plan = summary.plan
+    run = f" · {md.link('workflow run', summary.run_url)}" if summary.run_url else ""
+    return (
+        f"{marker(plan.plan_id)}\n"
+        f"## {icon} lumina-wave: {summary.done_count} of {_issues(n)} done\n\n"
+        f"**{summary.done_count}** done · **{c['failed']}** failed · **{c['blocked']}** blocked · "
+        f"**{c['cancelled'] + c[MISSING]}** did not run · success rate **{percent(summary.success_rate)}** · "
+        f"wall time **{duration(summary.metrics.wall_seconds)}**\n\n"
+        f"plan {md.code(plan.plan_id)} ({md.inline(plan.source, 80)}) · {_issues(n)} in "
+        f"{plan.wave_count} wave{'' if plan.wave_count == 1 else 's'}{run}"
+    )
+
+
+def _issue_ref(o: Outcome) -> str:
+    return md.link(f"#{o.issue}", o.url)
+
+
+def _pr_ref(o: Outcome) -> str:
+    return md.link(f"#{o.pr_number}", o.pr_url) if o.pr_number else "—"
+
+
+def _issue_table(summary: Summary) -> str:
+    rows = ["| Issue | Title | Kind | Wave | Status | PR | Duration |", "|---:|---|---|---:|---|---|---:|"]
+    for o in summary.outcomes:
+        rows.append(
+            f"| {_issue_ref(o)} | {md.inline(o.title, md.TITLE_LIMIT)} | {md.inline(o.kind, 40)} | {o.wave} "
+            f"| {STATUS_LABELS[o.status]} | {_pr_ref(o)} | {duration(o.seconds)} |"
+        )
+    return "\n".join(rows)
+
+
+def _graph(summary: Summary) -> str:
+    return mermaid(summary.plan, status={o.issue: o.status for o in summary.outcomes})
+
+
+def _metrics_table(summary: Summary) -> str:
+    m = summary.metrics
+    source = sorted({o.timing for o in summary.outcomes if o.timing})
+    timing = {"job": "job timings", "record": "result records"}
+    rows = [
+        "| Metric | Value |",
+        "|---|---|",
+        f"| Wall time (first start → last finish) | {duration(m.wall_seconds)} |",
+        f"| Sum of leg times (one after another) | {duration(m.leg_seconds)} |",
+        f"| Speed-up (sum ÷ wall) | {speedup_text(m.speedup)} |",
+        f"| Critical path by duration | {_chain(m.critical_path)} ({duration(m.critical_path_seconds)}) |",
+        f"| Lost to wave barriers (wall - critical path) | {duration(m.barrier_loss_seconds)} |",
+        f"| Planned critical path (most waves) | {_chain(m.planned_critical_path)} |",
+    ]
+    for w in m.waves:
+        rows.append(f"| Wave {w.wave} ({_issues(len(w.issues))}) | {duration(w.seconds)} |")
+    sources = ", ".join(timing[s] for s in source) or "no timestamps"
+    rows.append(f"| Timed legs | {m.timed_legs} of {m.ran_legs} that ran ({sources}) |")
+    return "\n".join(rows)
+
+
+def _capped(lines: list[str], cap: int | None) -> list[str]:
+    if cap is None or len(lines) <= cap:
+        return lines
+    return [*lines[:cap], f"- … and {len(lines) - cap} more"]
+
+
+def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
+    failed, blocked, not_run = [], [], []
+    for o in summary.outcomes:
+        head = f"- {_issue_ref(o)} {md.inline(o.title, md.TITLE_LIMIT)}".rstrip()
+        if o.status == "failed":
+            error = md.inline(o.error or "no error message", md.ERROR_LIMIT)
+            log = f" ({md.link('job log', o.job_url)})" if o.job_url else ""
+            failed.append(f"{head}: {error}{log}")
+        elif o.status == "blocked":
+            blocked.append(f"{head}: blocked by {_chain(_blockers(summary, o), ', ')}")
+        elif o.status in NOT_RUN:
+            not_run.append(f"{head}: {_why_not_run(summary, o)}")
+    sections = []
+    for title, lines in (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run)):
+        if lines:
+            sections.append(f"### {title}\n\n" + "\n".join(_capped(lines, cap)))
+    return sections
+
+
+def _merge_section(summary: Summary, cap: int | None) -> str:
+    if not summary.merge_order:
+        return ""
+    lines = [f"- [ ] #{o.pr_number} (issue #{o.issue})" for o in summary.merge_order]
+    return "### Merge order\n\nDependencies first:\n\n" + "\n".join(_capped(lines, cap))
+
+
+def _extra_note(summary: Summary) -> str:
+    if not summary.extra_results:
+        return ""
+    return "_Ignored result records of issues outside the plan: " + _chain(summary.extra_results, ", ") + "._"
+
+
+# --- terminal text -------------------------------------------------------------------------
+
+
+def _plain(text: str | None, limit: int) -> str:
+    """Untrusted text for a terminal: one line, control characters (escape sequences) removed."""
+    flat = " ".join((text or "").split())
+    return md.truncate("".join(ch if ch.isprintable() else "?" for ch in flat), limit)
+
+
+def render_text(summary: Summary) -> str:
+    """The summary for a terminal or a log: counts, metrics, one line per issue, merge order."""
+    c = summary.counts
+    m = summary.metrics
+    lines = [
+        f"lumina-wave summary, plan {summary.plan.plan_id}: {summary.done_count} of {len(summary.outcomes)} "
+        f"done, {c['failed']} failed, {c['blocked']} blocked, {c['cancelled'] + c[MISSING]} did not run "
+        f"(success rate {percent(summary.success_rate)})",
+        f"wall time {duration(m.wall_seconds)}, sum of legs {duration(m.leg_seconds)}, "
+        f"speed-up {speedup_text(m.speedup)}",
+        f"critical path {_chain(m.critical_path, ' -> ')} ({duration(m.critical_path_seconds)}), "
+        f"lost to wave barriers {duration(m.barrier_loss_seconds)}",
+    ]
+    by_issue = {o.issue: o for o in summary.outcomes}
+    for w in m.waves:
+        lines.append(f"wave {w.wave} ({duration(w.seconds)}):")
+        for n in w.issues:
+            o = by_issue[n]
+            pr = f"PR #{o.pr_number}" if o.pr_number else ""
+            status = "did not run" if o.status == MISSING else o.status
+            line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
+            if o.status == "failed" and o.error:
+                line += f"\n           error: {_plain(o.error, 200)}"
+            elif o.status == "blocked":
+                line += f"\n           blocked by {_chain(_blockers(summary, o), ', ')}"
+            lines.append(line.rstrip())
+    if summary.merge_order:
+        lines.append(
+            "merge order: " + ", ".join(f"#{o.pr_number} (issue #{o.issue})" for o in summary.merge_order)
+        )
+    if summary.extra_results:
+        lines.append("ignored records of issues outside the plan: " + _chain(summary.extra_results, ", "))
+    return "\n".join(lines)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def summary_to_json(summary: Summary) -> dict:
+    """The summary as plain data (schema ``summary``), for ``summary.json`` and output ``summary-json``."""
+    m = summary.metrics
+    return {
+        "version": SUMMARY_VERSION,
+        "plan_id": summary.plan.plan_id,
+        "source": summary.plan.source,
+        "run_url": summary.run_url,
+        "total": len(summary.outcomes),
+        "done": summary.done_count,
+        "not_done": summary.not_done_count,
+        "success_rate": round(summary.success_rate, 4),
+        "counts": summary.counts,
+        "metrics": {
+            "started_at": _iso(m.started_at),
+            "finished_at": _iso(m.finished_at),
+            "wall_seconds": _round(m.wall_seconds),
+            "leg_seconds": _round(m.leg_seconds),
+            "speedup": _round(m.speedup),
+            "timed_legs": m.timed_legs,
+            "ran_legs": m.ran_legs,
+            "critical_path": list(m.critical_path),
+            "critical_path_seconds": _round(m.critical_path_seconds),
+            "barrier_loss_seconds": _round(m.barrier_loss_seconds),
+            "planned_critical_path": list(m.planned_critical_path),
+            "waves": [
+                {
+                    "wave": w.wave,
+                    "issues": list(w.issues),
+                    "started_at": _iso(w.started_at),
+                    "finished_at": _iso(w.finished_at),
+                    "seconds": _round(w.seconds),
+                }
+                for w in m.waves
+            ],
+        },
+        "issues": [
+            {
+                "issue": o.issue,
+                "title": o.title,
+                "kind": o.kind,
+                "url": o.url,
+                "wave": o.wave,
+                "depends_on": list(o.depends_on),
+                "status": o.status,
+                "pr_number": o.pr_number,
+                "pr_url": o.pr_url,
+                "started_at": _iso(o.started_at),
+                "finished_at": _iso(o.finished_at),
+                "seconds": _round(o.seconds),
+                "timing": o.timing,
+                "error": o.error,
+                "blocked_by": list(_blockers(summary, o)) if o.status == "blocked" else list(o.blocked_by),
+                "job_url": o.job_url,
+            }
+            for o in summary.outcomes
+        ],
+        "merge_order": [
+            {"issue": o.issue, "pr_number": o.pr_number, "pr_url": o.pr_url} for o in summary.merge_order
+        ],
+        "extra_results": list(summary.extra_results),
+    }
+
+
+def summary_for_output(data: dict, limit: int = OUTPUT_LIMIT) -> dict:
+    """``data`` (from :func:`summary_to_json`) fitted under ``limit`` bytes of compact JSON.
+
+    For a job output: the entries of done issues go first, then every issue entry, then the
+    merge order; ``omitted`` counts what was left out (summary.json keeps everything).
+    """
+
+    def size(d: dict) -> int:
+        return len(json.dumps(d, separators=(",", ":"), ensure_ascii=False).encode())
+
+    out = data
+    steps = (
+        ("issues", lambda d: [i for i in d["issues"] if i["status"] not in DONE_STATUSES]),
+        ("issues", lambda d: []),
+        ("merge_order", lambda d: []),
+    )
+    for key, keep in steps:
+        if size(out) <= limit:
+            break
+        kept = keep(out)
+        omitted = {**out.get("omitted", {})}
+        omitted[key] = omitted.get(key, 0) + len(out[key]) - len(kept)
+        out = {**out, key: kept, "omitted": omitted}
+    return out
