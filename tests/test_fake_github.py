@@ -16,7 +16,6 @@ from fakegithub.state import ACTIONS_BOT, Repo
 from lumina_wave.github import comments, issues, jobs
 from lumina_wave.github.client import connect
 
-pytest_plugins = ["fakegithub.plugin"]
 REPO = "octo-org/r"
 
 

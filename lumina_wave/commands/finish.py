@@ -1,0 +1,174 @@
+"""``finish``: end one leg — commit, push, open or update its PR, and write its result record."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.runner import Runner
+
+OUTCOMES = ("success", "failure", "cancelled", "skipped")
+
+
+def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
+    """``paths`` that lie inside ``workdir``, relative to it (never to be committed)."""
+    root = Path(workdir).resolve()
+    out = []
+    for path in paths:
+        full = (root / path).resolve()
+        if full.is_relative_to(root) and full != root:
+            out.append(full.relative_to(root).as_posix())
+    return tuple(out)
+
+
+def exit_code(record: dict) -> int:
+    """Non-zero when the leg failed, so its job shows red."""
+    return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
+
+
+def _outcome(value: str) -> str:
+    if value not in OUTCOMES:
+        raise InputError(f"input 'agent-outcome' must be one of {', '.join(OUTCOMES)}, got {value!r}")
+    return value
+
+
+def _author(text: str):
+    from lumina_wave.git import Author
+
+    try:
+        return Author.parse(text)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _pulls(repo: str, token: str):
+    """PR access when a token and a repository are known, else None (no PR calls)."""
+    if not (repo and token):
+        return None
+    from lumina_wave.github.client import connect
+    from lumina_wave.github.pulls import Pulls
+
+    return Pulls(connect(repo, token))
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("finish", help="end one leg: commit, push, PR, result record")
+    parser.add_argument("--plan", default=".lumina-wave/plan.json", help="plan.json (default: %(default)s)")
+    parser.add_argument("--issue", type=int, required=True)
+    parser.add_argument("--results-dir", default=".lumina-wave/results", help="where result-N.json goes")
+    parser.add_argument("--agent-outcome", choices=OUTCOMES, required=True)
+    parser.add_argument("--context-dir", default="", help="where prepare left its state")
+    parser.add_argument(
+        "--repo", default=os.environ.get("GITHUB_REPOSITORY", ""), help="OWNER/NAME for the PR"
+    )
+    parser.add_argument("--no-push", action="store_true", help="commit only: no push, no PR")
+    parser.add_argument("--draft", action="store_true", default=None, help="open the PR as a draft")
+    parser.add_argument("--label", action="append", default=[], help="label to add to the PR (repeatable)")
+    parser.add_argument(
+        "--author", default="", help="'Name <email>' of the commit (default: the Actions bot)"
+    )
+    parser.add_argument("--pr-on-failure", action="store_true", help="open a PR even when the agent failed")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> int:
+    from lumina_wave.commands.prepare import context_dirs, load_plan
+    from lumina_wave.legs import FinishOptions, finish_leg, read_state
+    from lumina_wave.results import write_result
+
+    plan = load_plan(args.plan)
+    if args.issue not in plan.items:
+        raise InputError(f"issue #{args.issue} is not in plan {plan.plan_id}")
+    context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
+    state = read_state(context, args.issue)
+    workdir = os.getcwd()
+    record = finish_leg(
+        workdir,
+        plan,
+        args.issue,
+        agent_outcome=args.agent_outcome,
+        started_at=state.get("started_at", ""),
+        base=state.get("base") or plan.base or "main",
+        pulls=None if args.no_push else _pulls(args.repo, os.environ.get("GITHUB_TOKEN", "")),
+        push=not args.no_push,
+        options=FinishOptions(
+            draft=args.draft,
+            labels=tuple(args.label),
+            pr_on_failure=args.pr_on_failure,
+            author=_author(args.author),
+            exclude=own_paths(workdir, args.plan, args.results_dir),
+            default_base=state.get("default_base"),
+            start_commit=state.get("start"),
+        ),
+    )
+    path = write_result(args.results_dir, record)
+    print(
+        f"#{args.issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else ""),
+        file=sys.stderr,
+    )
+    print(path)
+    return exit_code(record)
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def run_action(runner: Runner) -> int:
+    from lumina_wave.commands.prepare import context_dirs, job_url, load_plan
+    from lumina_wave.legs import FinishOptions, finish_leg, read_state
+    from lumina_wave.results import write_result
+
+    plan_file = runner.input("plan-file", ".lumina-wave/plan.json")
+    plan = load_plan(plan_file)
+    issue = runner.int_input("issue")
+    if issue is None or issue not in plan.items:
+        raise InputError(
+            f"input 'issue' must name an issue of plan {plan.plan_id}, got {runner.input('issue')!r}"
+        )
+    agent_outcome = _outcome(runner.input("agent-outcome"))
+    results_dir = runner.input("results-dir", ".lumina-wave/results")
+    env = dict(os.environ)
+    workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
+    draft = runner.bool_input("draft") if runner.input("draft") else None
+    state = read_state(context_dirs(env)[0], issue)
+    options = FinishOptions(
+        draft=draft,
+        labels=tuple(label.strip() for label in runner.input("labels").split(",") if label.strip()),
+        commit_message=runner.input("commit-message"),
+        pr_title=runner.input("pr-title"),
+        pr_body_template=runner.input("pr-body-template"),
+        pr_on_failure=runner.bool_input("pr-on-failure"),
+        author=_author(runner.input("author")),
+        exclude=own_paths(workdir, plan_file, results_dir),
+        job_url=job_url(env),
+        default_base=state.get("default_base"),
+        start_commit=state.get("start"),
+    )
+    record = finish_leg(
+        workdir,
+        plan,
+        issue,
+        agent_outcome=agent_outcome,
+        started_at=state.get("started_at") or env.get("WAVE_STARTED_AT", ""),
+        base=state.get("base") or env.get("WAVE_BASE") or plan.base or "main",
+        pulls=_pulls(
+            runner.input("repository", env.get("GITHUB_REPOSITORY", "")), runner.input("github-token")
+        ),
+        options=options,
+    )
+    path = write_result(results_dir, record)
+    runner.set_output("status", record["status"])
+    runner.set_output("pr-number", str(record["pr_number"] or ""))
+    runner.set_output("pr-url", record["pr_url"] or "")
+    runner.set_output("result", str(path))
+    line = f"#{issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else "")
+    if record["status"] in ("failed", "cancelled"):
+        runner.error(line)
+    print(f"lumina-wave: {line}")
+    return exit_code(record)

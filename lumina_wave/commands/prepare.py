@@ -1,0 +1,179 @@
+"""``prepare``: start one leg — block it, or start its branch and hand the agent its context."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
+from lumina_wave.plan import Plan, branch_name
+from lumina_wave.runner import Runner
+
+CONTAINER_WORKSPACE = "/github/workspace"
+CONTAINER_HOME = "/github/home"
+CONTEXT_FOLDER = "lumina-wave"
+
+
+def load_plan(path: str) -> Plan:
+    """plan.json, validated; a missing or unreadable file is bad input."""
+    from lumina_wave.plan import plan_from_json
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the plan: {exc}", Origin(path)) from None
+    return plan_from_json(data, path)
+
+
+def context_dirs(env: dict[str, str]) -> tuple[Path, Path]:
+    """Where the leg's context files go, outside the work tree: (path here, path on the runner).
+
+    Inside the action's container HOME is /github/home, which the runner mounts from
+    ``$RUNNER_TEMP/_github_home`` (actions/runner ContainerActionHandler); the agent step runs on
+    the runner, so the paths it gets are the runner's. Elsewhere both are ``$RUNNER_TEMP/lumina-wave``
+    (or the system temp directory).
+    """
+    temp = env.get("RUNNER_TEMP")
+    if env.get("GITHUB_WORKSPACE") == CONTAINER_WORKSPACE and temp:
+        return Path(CONTAINER_HOME, CONTEXT_FOLDER), Path(temp, "_github_home", CONTEXT_FOLDER)
+    here = Path(temp or tempfile.gettempdir(), CONTEXT_FOLDER)
+    return here, here
+
+
+def to_runner_path(value: str, here: Path, runner: Path) -> str:
+    """``value`` with the container's context folder replaced by the runner's."""
+    return str(runner / Path(value).relative_to(here)) if Path(value).is_relative_to(here) else value
+
+
+def default_base(workdir: str, plan: Plan, given: str, remote: str = "origin") -> str:
+    """The base input, else the plan's base, else the remote's default branch, else ``main``."""
+    from lumina_wave.git import remote_default_branch
+
+    return given or plan.base or remote_default_branch(workdir, remote) or "main"
+
+
+def job_url(env: dict[str, str]) -> str | None:
+    """The URL of the workflow run this leg belongs to, when running on Actions."""
+    server, repo, run = (env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    return f"{server}/{repo}/actions/runs/{run}" if server and repo and run else None
+
+
+def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | None = None) -> dict:
+    """The record of a leg that could not start (merge conflict, missing base)."""
+    from lumina_wave.results import new_record, utc_now
+
+    return new_record(
+        plan.plan_id,
+        issue,
+        "failed",
+        branch_name(issue),
+        started_at=started_at or utc_now(),
+        finished_at=utc_now(),
+        agent_outcome="skipped",
+        error=error,
+        wave=plan.wave_of[issue],
+        job_url=job_url(dict(os.environ)),
+    )
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("prepare", help="start one leg: its branch and the agent's context")
+    parser.add_argument("--plan", default=".lumina-wave/plan.json", help="plan.json (default: %(default)s)")
+    parser.add_argument("--issue", type=int, required=True)
+    parser.add_argument("--results-dir", default=".lumina-wave/results", help="records of earlier legs")
+    parser.add_argument("--stack", action="store_true", help="start from the dependencies' branches")
+    parser.add_argument("--base", default="", help="base branch (default: the plan's, else origin's HEAD)")
+    parser.add_argument(
+        "--context-dir", default="", help="where the context files go (outside the work tree)"
+    )
+    parser.add_argument("--no-fetch", action="store_true", help="use local branches, do not fetch")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> int:
+    from lumina_wave.legs import LegError, prepare_leg
+    from lumina_wave.results import read_results, write_result
+
+    plan = load_plan(args.plan)
+    _check_issue(plan, args.issue)
+    results = read_results(args.results_dir, plan.plan_id)
+    context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
+    workdir = os.getcwd()
+    try:
+        prepared = prepare_leg(
+            workdir,
+            plan,
+            args.issue,
+            results,
+            stack=args.stack,
+            default_base=default_base(workdir, plan, args.base),
+            context_dir=context,
+            fetch=not args.no_fetch,
+        )
+    except LegError as exc:
+        write_result(args.results_dir, failed_start_record(plan, args.issue, str(exc)))
+        print(f"lumina-wave: #{args.issue} cannot start: {exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    if prepared.record is not None:
+        write_result(args.results_dir, prepared.record)
+    json.dump({"skip": prepared.skip, "env": prepared.env, "record": prepared.record}, sys.stdout, indent=2)
+    print()
+    return EXIT_OK
+
+
+def _check_issue(plan: Plan, issue: int | None) -> int:
+    if issue is None:
+        raise InputError("input 'issue' is required")
+    if issue not in plan.items:
+        raise InputError(f"issue #{issue} is not in plan {plan.plan_id}")
+    return issue
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def run_action(runner: Runner) -> int:
+    from lumina_wave.legs import LegError, prepare_leg
+    from lumina_wave.results import read_results, write_result
+
+    plan = load_plan(runner.input("plan-file", ".lumina-wave/plan.json"))
+    issue = _check_issue(plan, runner.int_input("issue"))
+    results_dir = runner.input("results-dir", ".lumina-wave/results")
+    results = read_results(results_dir, plan.plan_id)
+    env = dict(os.environ)
+    workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
+    here, on_runner = context_dirs(env)
+    try:
+        prepared = prepare_leg(
+            workdir,
+            plan,
+            issue,
+            results,
+            stack=runner.bool_input("stack"),
+            default_base=default_base(workdir, plan, runner.input("base")),
+            context_dir=here,
+        )
+    except LegError as exc:
+        path = write_result(results_dir, failed_start_record(plan, issue, str(exc)))
+        runner.error(f"#{issue} cannot start: {exc}")
+        runner.set_output("skip", "true")
+        runner.set_output("result", str(path))
+        return EXIT_FAILURES
+    if prepared.record is not None:
+        path = write_result(results_dir, {**prepared.record, "job_url": job_url(env)})
+        runner.warning(f"#{issue} is blocked: {prepared.record['error']}")
+        runner.set_output("skip", "true")
+        runner.set_output("result", str(path))
+        return EXIT_OK
+    for name, value in prepared.env.items():
+        runner.export(name, to_runner_path(value, here, on_runner) if name.endswith("_FILE") else value)
+    runner.set_output("skip", "false")
+    print(f"lumina-wave: #{issue} on {prepared.env['WAVE_BRANCH']} from {prepared.base}")
+    return EXIT_OK

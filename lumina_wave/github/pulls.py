@@ -1,0 +1,84 @@
+"""Pull requests of the legs: find, create, update, label. The only module that calls them.
+
+One PR per issue: the open PR whose head is the leg's branch is updated, never doubled. A
+create that failed with a server error or a "already exists" 422 may have happened anyway,
+so the open PRs are looked up again before giving up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from github import GithubException
+
+from lumina_wave.github.client import GitHubClient, api_errors, describe
+from lumina_wave.github.issues import pages
+
+WRITE_PULLS = "contents: write, pull-requests: write"
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """The parts of a PR the result record keeps; ``created`` is False when an open one was updated."""
+
+    number: int
+    url: str
+    created: bool
+
+
+class Pulls:
+    """The PR operations of one repository, through ``client``."""
+
+    def __init__(self, client: GitHubClient) -> None:
+        self.client = client
+        self.owner = client.full_name.split("/", 1)[0]
+
+    def find_open(self, branch: str) -> dict | None:
+        """The open PR whose head is ``branch`` of this repository, or None."""
+        path = f"/repos/{self.client.full_name}/pulls"
+        params = {"state": "open", "head": f"{self.owner}:{branch}"}
+        with api_errors(f"looking for the open PR of {branch}", WRITE_PULLS):
+            found = [pr for page in pages(self.client, path, params) for pr in page]
+        return min(found, key=lambda pr: pr["number"]) if found else None
+
+    def ensure(
+        self, *, branch: str, base: str, title: str, body: str, draft: bool, labels: Sequence[str] = ()
+    ) -> PullRequest:
+        """Update the open PR of ``branch`` (title, body, base), or create it; then add ``labels``."""
+        existing = self.find_open(branch)
+        if existing is not None:
+            pr = self._update(existing["number"], base=base, title=title, body=body)
+            created = False
+        else:
+            pr = self._create(branch=branch, base=base, title=title, body=body, draft=draft)
+            created = True
+        if labels:
+            self._label(pr["number"], labels)
+        return PullRequest(int(pr["number"]), str(pr["html_url"]), bool(created))
+
+    def _create(self, *, branch: str, base: str, title: str, body: str, draft: bool) -> dict:
+        path = f"/repos/{self.client.full_name}/pulls"
+        data = {"title": title, "head": branch, "base": base, "body": body, "draft": draft}
+        try:
+            return self.client.gh.requester.requestJsonAndCheck("POST", path, input=data)[1]
+        except GithubException as exc:
+            if exc.status >= 500 or exc.status == 422:
+                # It may exist anyway: a 5xx after the write, or a PR opened meanwhile.
+                found = self.find_open(branch)
+                if found is not None:
+                    return self._update(found["number"], base=base, title=title, body=body)
+            # describe() names the repository setting when Actions may not open PRs (403).
+            raise describe(exc, f"creating the PR of {branch} into {base}", WRITE_PULLS) from exc
+
+    def _update(self, number: int, *, base: str, title: str, body: str) -> dict:
+        path = f"/repos/{self.client.full_name}/pulls/{number}"
+        with api_errors(f"updating PR #{number}", WRITE_PULLS):
+            return self.client.gh.requester.requestJsonAndCheck(
+                "PATCH", path, input={"title": title, "body": body, "base": base}
+            )[1]
+
+    def _label(self, number: int, labels: Sequence[str]) -> None:
+        path = f"/repos/{self.client.full_name}/issues/{number}/labels"
+        with api_errors(f"labelling PR #{number}", "issues: write, pull-requests: write"):
+            self.client.gh.requester.requestJsonAndCheck("POST", path, input={"labels": list(labels)})

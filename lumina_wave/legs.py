@@ -1,0 +1,391 @@
+"""One leg: one issue's prepare (base, branch, context) and finish (commit, push, PR, record).
+
+Used by the action's ``prepare``/``finish`` commands and by ``lumina-wave local``. Every function
+takes the work tree explicitly and reads no Actions environment. The decisions (blocked or not,
+which base, what status, the PR text) are pure; git goes through :mod:`lumina_wave.git` and
+PRs through :class:`lumina_wave.github.pulls.Pulls`, passed in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lumina_wave import git
+from lumina_wave.markdown import inline
+from lumina_wave.plan import Plan, branch_name
+from lumina_wave.results import DONE_STATUSES, new_record, utc_now
+
+if TYPE_CHECKING:
+    from lumina_wave.github.pulls import Pulls
+
+OWN_PATHS = (".lumina-wave", ".worktrees")
+START_REF = "refs/lumina-wave/start/issue-{issue}"
+PR_TITLE_LIMIT = 256
+DEFAULT_COMMIT_MESSAGE = "{title} (#{issue})\n\nWork on #{issue}, committed by lumina-wave."
+DEFAULT_PR_TITLE = "{title} (#{issue})"
+DEFAULT_PR_BODY = "Work on #{issue}: {title}"
+
+
+class LegError(Exception):
+    """A leg cannot start or finish (merge conflict, missing base): one line."""
+
+
+# --- pure decisions ---------------------------------------------------------------------------
+
+
+def blocked_by(plan: Plan, issue: int, results: Mapping[int, dict]) -> list[int]:
+    """The dependencies of ``issue`` that did not end done; one without a record blocks too."""
+    return [d for d in plan.depends_on[issue] if results.get(d, {}).get("status") not in DONE_STATUSES]
+
+
+@dataclass(frozen=True)
+class BaseChoice:
+    """Where a leg starts: ``refs`` (branch names; the first is the start, the others are merged
+    into it), ``base`` (the PR's base branch) and the dependencies it is stacked on."""
+
+    base: str
+    refs: tuple[str, ...]
+    stacked_on: tuple[int, ...] = ()
+
+
+def choose_base(
+    plan: Plan,
+    issue: int,
+    results: Mapping[int, dict],
+    *,
+    stack: bool,
+    default_base: str,
+    unavailable: frozenset[int] = frozenset(),
+) -> BaseChoice:
+    """The start of ``issue``'s branch.
+
+    Without ``stack``, the base. With it, the branches of the dependencies that left commits
+    (status success with a commit) and are not ``unavailable`` (merged already, or no branch):
+    one such dependency gives its branch as start and PR base; several give a merge of their
+    branches, with the default base as PR base; none gives the base.
+    """
+    if stack:
+        stacked = tuple(
+            d
+            for d in plan.depends_on[issue]
+            if d not in unavailable
+            and results.get(d, {}).get("status") == "success"
+            and results[d].get("commit")
+        )
+        if len(stacked) == 1:
+            return BaseChoice(branch_name(stacked[0]), (branch_name(stacked[0]),), stacked)
+        if stacked:
+            return BaseChoice(default_base, tuple(branch_name(d) for d in stacked), stacked)
+    return BaseChoice(default_base, (default_base,))
+
+
+def leg_status(agent_outcome: str, changed: bool) -> str:
+    """The status of a leg whose agent step ended with ``agent_outcome`` (steps.<id>.outcome)."""
+    if agent_outcome == "success":
+        return "success" if changed else "no-changes"
+    if agent_outcome == "cancelled":
+        return "cancelled"
+    return "failed"
+
+
+def fill(template: str, **values: Any) -> str:
+    """``template`` with ``{name}`` replaced by each value; other braces stay as they are."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", str(value))
+    return template
+
+
+def pr_marker(plan_id: str, issue: int) -> str:
+    """The hidden marker that identifies a leg's PR body."""
+    return f"<!-- lumina-wave:leg issue={issue} plan={plan_id} -->"
+
+
+def pr_title(plan: Plan, issue: int, template: str = "") -> str:
+    """One line, within GitHub's title limit. Titles are plain text, so no markdown escaping."""
+    title = " ".join(fill(template or DEFAULT_PR_TITLE, issue=issue, title=plan.items[issue].title).split())
+    return title if len(title) <= PR_TITLE_LIMIT else title[: PR_TITLE_LIMIT - 1] + "…"
+
+
+def pr_body(plan: Plan, issue: int, *, base: str, default_base: str, template: str = "") -> str:
+    """The PR body: the (escaped) template, the stacking note, ``Closes #N`` and the marker."""
+    title = inline(plan.items[issue].title)
+    parts = [fill(template or DEFAULT_PR_BODY, issue=issue, title=title, base=base).strip()]
+    deps = plan.depends_on[issue]
+    if base != default_base:
+        parts.append(
+            f"> [!NOTE]\n> This PR is based on `{base}`, not `{default_base}`: merge that branch first. "
+            f"GitHub closes #{issue} automatically only when this lands on the default branch."
+        )
+    elif deps:
+        parts.append("Depends on " + ", ".join(f"#{d}" for d in deps) + ".")
+    parts.append(f"Closes #{issue}")
+    parts.append(f"_Opened by lumina-wave, plan `{plan.plan_id}`, wave {plan.wave_of[issue]}._")
+    parts.append(pr_marker(plan.plan_id, issue))
+    return "\n\n".join(parts) + "\n"
+
+
+def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: BaseChoice) -> str:
+    """What the agent gets to read about its issue (raw text: a file, never a shell)."""
+    item = plan.items[issue]
+    lines = [
+        f"# #{issue}: {item.title}",
+        "",
+        f"- branch: {branch_name(issue)}",
+        f"- base: {choice.base}",
+        f"- wave: {plan.wave_of[issue]} of {plan.wave_count}",
+        f"- plan: {plan.plan_id}",
+    ]
+    if item.url:
+        lines.append(f"- url: {item.url}")
+    if item.kind:
+        lines.append(f"- kind: {item.kind}")
+    deps = plan.depends_on[issue]
+    if deps:
+        lines += ["", "## Dependencies", ""]
+        for d in deps:
+            record = results.get(d, {})
+            pr = record.get("pr_url") or "no PR"
+            stacked = " (this branch starts from it)" if d in choice.stacked_on else ""
+            lines.append(f"- #{d} {plan.items[d].title}: {record.get('status', 'unknown')}, {pr}{stacked}")
+    lines += ["", "## Issue", "", item.body or "(no description)", ""]
+    return "\n".join(lines)
+
+
+# --- prepare ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What prepare left: ``skip`` with a ``record`` (blocked) when the agent must not run;
+    otherwise the ``env`` for the agent (the WAVE_* variables) and the context files."""
+
+    issue: int
+    skip: bool
+    record: dict | None
+    env: dict[str, str] = field(default_factory=dict)
+    context_file: Path | None = None
+    body_file: Path | None = None
+    started_at: str = ""
+    base: str = ""
+    start_commit: str | None = None
+
+
+def state_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
+    """Where prepare leaves its start time, base and start commit for finish."""
+    return Path(context_dir) / f"issue-{issue}.state.json"
+
+
+def prepare_leg(
+    workdir: str | os.PathLike[str],
+    plan: Plan,
+    issue: int,
+    results: Mapping[int, dict],
+    *,
+    stack: bool,
+    default_base: str,
+    context_dir: str | os.PathLike[str],
+    remote: str = "origin",
+    fetch: bool = True,
+) -> Prepared:
+    """Block the leg, or start its branch and write its context.
+
+    Raises :class:`LegError` when the start cannot be made (missing base, merge conflict).
+    """
+    if issue not in plan.items:
+        raise LegError(f"issue #{issue} is not in plan {plan.plan_id}")
+    started_at = utc_now()
+    blockers = blocked_by(plan, issue, results)
+    if blockers:
+        reasons = ", ".join(
+            f"#{d} {results[d]['status'] if d in results else 'has no result'}" for d in blockers
+        )
+        record = new_record(
+            plan.plan_id,
+            issue,
+            "blocked",
+            branch_name(issue),
+            blocked_by=blockers,
+            agent_outcome="skipped",
+            started_at=started_at,
+            finished_at=utc_now(),
+            wave=plan.wave_of[issue],
+            error=f"blocked by a dependency that is not done: {reasons}",
+        )
+        return Prepared(issue, True, record, started_at=started_at)
+
+    if fetch:
+        _git(git.fetch, workdir, remote)
+    choice = choose_base(plan, issue, results, stack=stack, default_base=default_base)
+    base_ref = _ref(workdir, default_base, remote, fetch)
+    if choice.stacked_on:
+        gone = frozenset(
+            d
+            for d in choice.stacked_on
+            if (ref := git.branch_ref(workdir, branch_name(d), remote, fetch)) is None
+            or git.is_ancestor(workdir, ref, base_ref)
+        )
+        choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
+    refs = [_ref(workdir, name, remote, fetch) for name in choice.refs]
+    branch = branch_name(issue)
+    start = _git(git.start_branch, workdir, branch, refs)
+    git.set_ref(workdir, START_REF.format(issue=issue), start)
+
+    folder = Path(context_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    context_file = folder / f"issue-{issue}.md"
+    context_file.write_text(context_text(plan, issue, results, choice), encoding="utf-8")
+    body_file = folder / f"issue-{issue}.body.md"
+    body_file.write_text(plan.items[issue].body, encoding="utf-8")
+    state = {"started_at": started_at, "base": choice.base, "default_base": default_base, "start": start}
+    state_file(folder, issue).write_text(json.dumps(state) + "\n", encoding="utf-8")
+    env = {
+        "WAVE_ISSUE_NUMBER": str(issue),
+        "WAVE_ISSUE_TITLE": plan.items[issue].title,
+        "WAVE_ISSUE_BODY_FILE": str(body_file),
+        "WAVE_CONTEXT_FILE": str(context_file),
+        "WAVE_BRANCH": branch,
+        "WAVE_BASE": choice.base,
+        "WAVE_DEPENDS_ON": " ".join(str(d) for d in plan.depends_on[issue]),
+        "WAVE_NUMBER": str(plan.wave_of[issue]),
+        "WAVE_PLAN_ID": plan.plan_id,
+        "WAVE_STARTED_AT": started_at,
+    }
+    return Prepared(issue, False, None, env, context_file, body_file, started_at, choice.base, start)
+
+
+def _ref(workdir: str | os.PathLike[str], name: str, remote: str, prefer_remote: bool) -> str:
+    ref = git.branch_ref(workdir, name, remote, prefer_remote)
+    if ref is None:
+        where = f"on {remote} or locally" if prefer_remote else "locally"
+        raise LegError(f"branch {name!r} does not exist {where}")
+    return ref
+
+
+def _git(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except git.GitError as exc:
+        raise LegError(str(exc)) from None
+
+
+# --- finish -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinishOptions:
+    """How finish commits and opens the PR. Empty templates use the defaults above;
+    ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
+    that are never committed, next to :data:`OWN_PATHS`."""
+
+    draft: bool | None = None
+    labels: tuple[str, ...] = ()
+    commit_message: str = ""
+    pr_title: str = ""
+    pr_body_template: str = ""
+    pr_on_failure: bool = False
+    author: git.Author = field(default_factory=git.Author)
+    exclude: tuple[str, ...] = ()
+    default_base: str | None = None
+    job_url: str | None = None
+    start_commit: str | None = None
+
+
+def finish_leg(
+    workdir: str | os.PathLike[str],
+    plan: Plan,
+    issue: int,
+    *,
+    agent_outcome: str,
+    started_at: str,
+    base: str,
+    pulls: Pulls | None = None,
+    push: bool = True,
+    remote: str = "origin",
+    options: FinishOptions | None = None,
+) -> dict:
+    """Commit what the agent left, push, open or update the PR, and return the result record.
+
+    Git and GitHub failures end in a ``failed`` record naming what went wrong (with what was
+    done before it: commit, push, PR); ``pulls`` None makes no PR calls.
+    """
+    options = options or FinishOptions()
+    branch = branch_name(issue)
+    fields: dict[str, Any] = {
+        "base": base,
+        "started_at": started_at or None,
+        "agent_outcome": agent_outcome if agent_outcome in _OUTCOMES else None,
+        "wave": plan.wave_of[issue],
+        "job_url": options.job_url,
+    }
+    status = "failed"
+    notes: list[str] = []
+    try:
+        if agent_outcome == "skipped":
+            raise LegError("the agent did not run: an earlier step of the leg failed")
+        on = git.current_branch(workdir)
+        if on != branch:
+            raise LegError(f"the work tree is on {on or 'a detached HEAD'}, not {branch}: was prepare run?")
+        start = options.start_commit or git.rev_parse(workdir, START_REF.format(issue=issue))
+        if start is None:
+            raise LegError(f"no start commit recorded for #{issue}: run prepare first")
+        message = fill(
+            options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=plan.items[issue].title
+        )
+        git.commit_all(workdir, message, options.author, OWN_PATHS + options.exclude)
+        head = git.head_commit(workdir)
+        changed = head != start and not git.same_tree(workdir, start, head)
+        status = leg_status(agent_outcome, changed)
+        if changed:
+            fields["commit"] = head
+        if agent_outcome != "success":
+            notes.append(f"the agent step ended with {agent_outcome}")
+        if changed and push:
+            git.push_branch(workdir, branch, remote)
+        elif changed:
+            notes.append("not pushed (push is off)")
+        want_pr = changed and (status == "success" or options.pr_on_failure)
+        if want_pr and pulls is not None and push:
+            default_base = options.default_base or plan.base or base
+            pr = pulls.ensure(
+                branch=branch,
+                base=base,
+                title=pr_title(plan, issue, options.pr_title),
+                body=pr_body(
+                    plan, issue, base=base, default_base=default_base, template=options.pr_body_template
+                ),
+                draft=plan.draft if options.draft is None else options.draft,
+                labels=options.labels,
+            )
+            fields.update(pr_number=pr.number, pr_url=pr.url)
+        elif want_pr and push:
+            notes.append("no PR opened (no GitHub token)")
+    except (LegError, git.GitError) as exc:
+        status = "failed"
+        notes.append(str(exc))
+    except Exception as exc:
+        from lumina_wave.github.client import GitHubError
+
+        if not isinstance(exc, GitHubError):
+            raise
+        status = "failed"
+        notes.append(str(exc))
+    fields["finished_at"] = utc_now()
+    fields["error"] = "; ".join(notes) or None
+    return new_record(plan.plan_id, issue, status, branch, **fields)
+
+
+_OUTCOMES = frozenset({"success", "failure", "cancelled", "skipped"})
+
+
+def read_state(context_dir: str | os.PathLike[str], issue: int) -> dict:
+    """What prepare left for finish (start time, base, start commit); empty when there is none."""
+    path = state_file(context_dir, issue)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}

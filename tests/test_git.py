@@ -1,0 +1,140 @@
+"""git.py against real repositories with a local bare ``origin``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lumina_wave import git
+
+
+def commit_file(sh, repo: Path, name: str, text: str, message: str) -> str:
+    (repo / name).write_text(text)
+    sh(repo, "add", name)
+    sh(repo, "commit", "-qm", message)
+    return sh(repo, "rev-parse", "HEAD").strip()
+
+
+def test_start_branch_creates_then_resets_the_branch_on_a_normal_checkout(clone, sh):
+    main = sh(clone, "rev-parse", "origin/main").strip()
+    assert git.start_branch(clone, "feature/issue-1", ["refs/remotes/origin/main"]) == main
+    assert git.current_branch(clone) == "feature/issue-1"
+    commit_file(sh, clone, "a.txt", "a\n", "work")
+    (clone / "README.md").write_text("dirty\n")
+    # A second start throws away the branch's commits and the tracked change, keeps untracked files.
+    (clone / "notes.txt").write_text("untracked\n")
+    assert git.start_branch(clone, "feature/issue-1", ["refs/remotes/origin/main"]) == main
+    assert not (clone / "a.txt").exists()
+    assert (clone / "README.md").read_text() == "# demo\n"
+    assert (clone / "notes.txt").exists()
+
+
+def test_start_branch_works_in_a_detached_worktree(clone, sh, tmp_path):
+    tree = tmp_path / "wt"
+    sh(clone, "worktree", "add", "--quiet", "--detach", str(tree), "main")
+    git.start_branch(tree, "feature/issue-2", ["refs/heads/main"])
+    assert git.current_branch(tree) == "feature/issue-2"
+    assert git.current_branch(clone) == "main"
+
+
+def test_start_branch_merges_the_other_refs(clone, sh):
+    sh(clone, "checkout", "-qb", "a", "main")
+    commit_file(sh, clone, "a.txt", "a\n", "a")
+    sh(clone, "checkout", "-qb", "b", "main")
+    commit_file(sh, clone, "b.txt", "b\n", "b")
+    head = git.start_branch(clone, "feature/issue-3", ["refs/heads/a", "refs/heads/b"])
+    assert (clone / "a.txt").exists() and (clone / "b.txt").exists()
+    parents = sh(clone, "rev-list", "--parents", "-n1", head).split()[1:]
+    assert parents == [sh(clone, "rev-parse", "a").strip(), sh(clone, "rev-parse", "b").strip()]
+    assert sh(clone, "log", "-1", "--format=%an", head).strip() == git.BOT_NAME
+
+
+def test_start_branch_conflict_names_the_files_and_leaves_no_merge_in_progress(clone, sh):
+    sh(clone, "checkout", "-qb", "a", "main")
+    commit_file(sh, clone, "README.md", "from a\n", "a")
+    sh(clone, "checkout", "-qb", "b", "main")
+    commit_file(sh, clone, "README.md", "from b\n", "b")
+    with pytest.raises(git.GitError, match=r"^merging b into feature/issue-4 conflicts in README.md$"):
+        git.start_branch(clone, "feature/issue-4", ["refs/heads/a", "refs/heads/b"])
+    assert sh(clone, "status", "--porcelain").strip() == ""
+    assert not (clone / ".git" / "MERGE_HEAD").exists()
+
+
+def test_commit_all_skips_excluded_paths_and_commits_as_the_author(clone, sh):
+    (clone / "src.py").write_text("x = 1\n")
+    (clone / ".lumina-wave" / "results").mkdir(parents=True)
+    (clone / ".lumina-wave" / "results" / "result-1.json").write_text("{}\n")
+    author = git.Author("Bot", "bot@example.com")
+    assert git.has_uncommitted(clone, [".lumina-wave"])
+    head = git.commit_all(clone, "Fix it (#1)\n\nbody", author, [".lumina-wave"])
+    assert sh(clone, "show", "--name-only", "--format=%an <%ae>|%s", head).split() == [
+        "Bot",
+        "<bot@example.com>|Fix",
+        "it",
+        "(#1)",
+        "src.py",
+    ]
+    assert not git.has_uncommitted(clone, [".lumina-wave"])
+    assert git.commit_all(clone, "again", author, [".lumina-wave"]) is None
+
+
+def test_push_branch_forces_over_the_fetched_tip_but_not_over_a_newer_one(clone, make_clone, origin, sh):
+    git.start_branch(clone, "feature/issue-5", ["refs/remotes/origin/main"])
+    first = commit_file(sh, clone, "a.txt", "1\n", "one")
+    git.push_branch(clone, "feature/issue-5")
+    assert sh(origin, "rev-parse", "feature/issue-5").strip() == first
+    # A re-run starts over from main: the push replaces the branch (force with lease).
+    git.fetch(clone)
+    git.start_branch(clone, "feature/issue-5", ["refs/remotes/origin/main"])
+    second = commit_file(sh, clone, "a.txt", "2\n", "two")
+    git.push_branch(clone, "feature/issue-5")
+    assert sh(origin, "rev-parse", "feature/issue-5").strip() == second
+    # Someone else moves the branch after our fetch: the lease refuses.
+    other = make_clone("other")
+    sh(other, "checkout", "-q", "feature/issue-5")
+    commit_file(sh, other, "b.txt", "x\n", "theirs")
+    sh(other, "push", "-q", "origin", "feature/issue-5")
+    commit_file(sh, clone, "a.txt", "3\n", "three")
+    with pytest.raises(git.GitError, match="stale info"):
+        git.push_branch(clone, "feature/issue-5")
+
+
+def test_fetch_prunes_deleted_branches_and_reads_the_remote_default_branch(clone, origin, sh):
+    sh(clone, "push", "-q", "origin", "main:gone")
+    git.fetch(clone)
+    assert git.rev_parse(clone, "refs/remotes/origin/gone")
+    sh(origin, "branch", "-D", "gone")
+    git.fetch(clone)
+    assert git.rev_parse(clone, "refs/remotes/origin/gone") is None
+    assert git.remote_default_branch(clone) == "main"
+    assert git.branch_ref(clone, "main", "origin", prefer_remote=True) == "refs/remotes/origin/main"
+    assert git.branch_ref(clone, "main", "origin", prefer_remote=False) == "refs/heads/main"
+    assert git.branch_ref(clone, "nope", "origin", prefer_remote=True) is None
+
+
+def test_failed_commands_raise_one_line_without_credentials(clone):
+    with pytest.raises(git.GitError) as caught:
+        git.run_git(clone, "push", "https://x-access-token:s3cret@127.0.0.1:9/o/r.git", "main")
+    assert "s3cret" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert git.redact("https://user:tok@github.com/o/r") == "https://***@github.com/o/r"
+
+
+def test_author_parses_name_and_email():
+    assert git.Author.parse("") == git.Author(git.BOT_NAME, git.BOT_EMAIL)
+    assert git.Author.parse(" Ada Lovelace <ada@example.com> ") == git.Author(
+        "Ada Lovelace", "ada@example.com"
+    )
+    with pytest.raises(ValueError, match="Name <email>"):
+        git.Author.parse("ada@example.com")
+
+
+def test_is_ancestor_and_same_tree(clone, sh):
+    base = sh(clone, "rev-parse", "HEAD").strip()
+    sh(clone, "commit", "-q", "--allow-empty", "-m", "empty")
+    head = sh(clone, "rev-parse", "HEAD").strip()
+    assert git.is_ancestor(clone, base, head) and not git.is_ancestor(clone, head, base)
+    assert git.same_tree(clone, base, head)
+    changed = commit_file(sh, clone, "c.txt", "c\n", "change")
+    assert not git.same_tree(clone, head, changed)

@@ -1,0 +1,172 @@
+"""The reusable workflow's structure (read with ruamel.yaml), and the example callers'."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+WAVE = ROOT / ".github" / "workflows" / "wave.yml"
+EXAMPLES = sorted((ROOT / "workflows").glob("*.yml"))
+SLOTS = 10
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def wave() -> dict:
+    return load(WAVE)
+
+
+def steps_using(job: dict, action: str) -> list[dict]:
+    return [s for s in job["steps"] if str(s.get("uses", "")).startswith(action)]
+
+
+def lumina_step(job: dict, command: str) -> dict:
+    (step,) = [s for s in steps_using(job, "lumina-wave/lumina-wave@") if s["with"]["command"] == command]
+    return step
+
+
+def slots(wave: dict) -> list[tuple[int, dict]]:
+    return [(k, wave["jobs"][f"wave-{k}"]) for k in range(1, SLOTS + 1)]
+
+
+def test_it_is_callable_with_the_documented_inputs_and_secrets(wave):
+    call = wave["on"]["workflow_call"]
+    for name in (
+        "manifest",
+        "label",
+        "epic",
+        "agent-command",
+        "setup-command",
+        "max-parallel",
+        "stack",
+        "draft",
+    ):
+        assert name in call["inputs"]
+    assert {"runs-on", "comment-on"} <= set(call["inputs"])
+    assert call["inputs"]["agent-command"]["required"] is True
+    assert call["secrets"]["token"]["required"] is False
+    assert wave["permissions"] == {}
+
+
+def test_jobs_are_plan_ten_chained_slots_and_summarize(wave):
+    assert list(wave["jobs"]) == ["plan", *(f"wave-{k}" for k in range(1, SLOTS + 1)), "summarize"]
+    for k, job in slots(wave):
+        needs = job["needs"] if isinstance(job["needs"], list) else [job["needs"]]
+        assert set(needs) == ({"plan"} if k == 1 else {"plan", f"wave-{k - 1}"})
+        assert job["if"].startswith("${{ !cancelled() &&")
+        assert f"fromJSON(needs.plan.outputs.wave-count) >= {k} }}}}" in job["if"]
+        strategy = job["strategy"]
+        assert strategy["fail-fast"] is False
+        assert strategy["max-parallel"] == "${{ inputs.max-parallel }}"
+        assert strategy["matrix"] == {"include": f"${{{{ fromJSON(needs.plan.outputs.waves)[{k - 1}] }}}}"}
+    summarize = wave["jobs"]["summarize"]
+    assert set(summarize["needs"]) == {"plan", *(f"wave-{k}" for k in range(1, SLOTS + 1))}
+    assert "!cancelled()" in summarize["if"]
+
+
+def test_the_plan_fails_when_deeper_than_the_slots(wave):
+    assert lumina_step(wave["jobs"]["plan"], "plan")["with"]["max-waves"] == SLOTS
+    outputs = wave["jobs"]["plan"]["outputs"]
+    assert {"wave-count", "waves"} <= set(outputs)
+
+
+def test_every_job_declares_least_permissions(wave):
+    expected = {
+        "plan": {"contents": "read", "issues": "read"},
+        "summarize": {"contents": "read", "issues": "write", "pull-requests": "write", "actions": "read"},
+    }
+    for name, job in wave["jobs"].items():
+        perms = job["permissions"]
+        if name.startswith("wave-"):
+            assert perms == {"contents": "write", "pull-requests": "write", "issues": "read"}
+        else:
+            assert perms == expected[name]
+
+
+def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
+    plan_upload = steps_using(wave["jobs"]["plan"], "actions/upload-artifact@")
+    assert [s["with"]["name"] for s in plan_upload] == ["lumina-wave-plan"]
+    for k, job in slots(wave):
+        (upload,) = steps_using(job, "actions/upload-artifact@")
+        assert upload["with"]["name"] == "lumina-wave-result-${{ matrix.issue }}"
+        assert upload["with"]["path"] == ".lumina-wave/results/result-${{ matrix.issue }}.json"
+        assert upload["with"]["include-hidden-files"] is True  # .lumina-wave is a hidden folder
+        assert upload["if"] == "${{ always() }}"
+        downloads = steps_using(job, "actions/download-artifact@")
+        assert downloads[0]["with"] == {"name": "lumina-wave-plan", "path": ".lumina-wave"}
+        results = [d["with"] for d in downloads[1:]]
+        assert results == ([] if k == 1 else [_results_download()])
+        # The results of earlier waves are there before prepare reads them.
+        names = [s.get("id") or s.get("uses", "").split("@")[0] for s in job["steps"]]
+        assert names.index("prepare") > max(
+            i for i, n in enumerate(names) if n == "actions/download-artifact"
+        )
+    summarize = wave["jobs"]["summarize"]
+    assert [d["with"] for d in steps_using(summarize, "actions/download-artifact@")][1] == _results_download()
+
+
+def _results_download() -> dict:
+    return {"pattern": "lumina-wave-result-*", "merge-multiple": True, "path": ".lumina-wave/results"}
+
+
+def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
+    for _, job in slots(wave):
+        ids = [s.get("id") for s in job["steps"]]
+        assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
+        agent = job["steps"][ids.index("agent")]
+        assert agent["run"] == 'bash -c "$AGENT_COMMAND"'
+        assert agent["env"]["AGENT_COMMAND"] == "${{ inputs.agent-command }}"
+        assert agent["if"] == "${{ steps.prepare.outputs.skip == 'false' }}"
+        finish = job["steps"][ids.index("finish")]
+        assert finish["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"
+        assert finish["with"]["agent-outcome"] == "${{ steps.agent.outcome }}"
+        assert lumina_step(job, "prepare")["with"]["issue"] == "${{ matrix.issue }}"
+        (checkout,) = steps_using(job, "actions/checkout@")
+        assert checkout["with"]["persist-credentials"] is True  # finish pushes
+        assert checkout["with"]["fetch-depth"] == 0  # stacked branches need history to merge
+
+
+@pytest.mark.parametrize("path", [WAVE, *EXAMPLES], ids=lambda p: p.name)
+def test_no_expression_in_any_run_line_and_third_party_actions_pinned(path):
+    workflow = load(path)
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, f"{path.name}: job {name} declares no permissions"
+        for step in job.get("steps", []):
+            assert "${{" not in step.get("run", ""), f"{path.name}: {name} interpolates into run:"
+            uses = step.get("uses", "")
+            if uses.startswith("actions/"):
+                assert SHA_PIN.match(uses), f"{path.name}: {uses} is not pinned by commit SHA"
+
+
+def test_the_examples_cover_label_dispatch_uses_and_app_token():
+    assert [p.name for p in EXAMPLES] == ["app-token.yml", "dispatch.yml", "label-trigger.yml", "uses.yml"]
+    label = load(ROOT / "workflows" / "label-trigger.yml")
+    assert label["on"] == {"issues": {"types": ["labeled"]}}
+    assert label["concurrency"]["group"] == "lumina-wave-${{ github.repository }}"
+    assert label["jobs"]["wave"]["if"] == "github.event.label.name == 'wave'"
+    dispatch = load(ROOT / "workflows" / "dispatch.yml")
+    assert "manifest" in dispatch["on"]["workflow_dispatch"]["inputs"]
+    app = load(ROOT / "workflows" / "app-token.yml")
+    assert app["jobs"]["wave"]["with"]["app-id"] == "${{ vars.WAVE_APP_ID }}"
+    for path in EXAMPLES:
+        for job in load(path)["jobs"].values():
+            if "uses" in job:
+                assert job["uses"].startswith("lumina-wave/lumina-wave/.github/workflows/wave.yml@")
+
+
+def test_every_job_mints_its_app_token_with_its_own_permissions(wave):
+    for name, job in wave["jobs"].items():
+        (mint,) = steps_using(job, "actions/create-github-app-token@")
+        assert mint["if"] == "${{ inputs.app-id != '' }}"
+        granted = {
+            k.removeprefix("permission-"): v for k, v in mint["with"].items() if k.startswith("permission-")
+        }
+        assert granted and granted.items() <= job["permissions"].items(), name
