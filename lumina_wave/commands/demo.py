@@ -1,0 +1,19 @@
+"""``demo``: the LuminaGuard wave in a throwaway repository, no network, no token."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    demo = subparsers.add_parser(
+        "demo", help="run the three-issue LuminaGuard wave in a throwaway repository (no network)"
+    )
+    demo.add_argument("--keep", action="store_true", help="keep the throwaway repository and print its path")
+    demo.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from lumina_wave.demo import run_demo
+
+    return run_demo(keep=args.keep)

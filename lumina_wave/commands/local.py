@@ -1,0 +1,121 @@
+"""``local``: run a wave on this machine, each issue in a git worktree, as soon as possible."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    local = subparsers.add_parser(
+        "local",
+        help="run a wave on this machine, each issue in its own git worktree",
+        description="Run every issue of a manifest on this machine: a worktree .worktrees/wave-N on "
+        "branch feature/issue-N per issue, the agent command in it, as soon as its dependencies are done.",
+    )
+    local.add_argument("--manifest", metavar="PATH", help="the wave manifest (YAML)")
+    local.add_argument("--agent", metavar="COMMAND", help="shell command run in each worktree (WAVE_* env)")
+    local.add_argument("--repo", metavar="DIR", default=".", help="the git repository (default: here)")
+    local.add_argument(
+        "--max-parallel", metavar="N", type=int, default=os.cpu_count() or 1, help="default: number of CPUs"
+    )
+    local.add_argument(
+        "--base", metavar="BRANCH", help="default base (default: manifest base, else HEAD's branch)"
+    )
+    local.add_argument(
+        "--stack", action="store_true", help="start each issue from its dependencies' branches"
+    )
+    local.add_argument("--push", action="store_true", help="push the branches")
+    local.add_argument("--open-prs", action="store_true", help="push and open PRs (token from GITHUB_TOKEN)")
+    local.add_argument(
+        "--remote", default="origin", help="remote to fetch from and push to (default: origin)"
+    )
+    local.add_argument("--github-repo", metavar="OWNER/NAME", help="for PRs (default: from the remote's URL)")
+    local.add_argument("--rerun", action="store_true", help="run issues again that already succeeded")
+    local.add_argument("--clean", action="store_true", help="remove the worktrees and stop")
+    local.set_defaults(run=_run)
+
+
+def github_repo_of(url: str) -> str | None:
+    """``OWNER/NAME`` from a GitHub remote URL (https or ssh), None for other hosts."""
+    match = _GITHUB_REMOTE.search(url.strip())
+    return match.group(1) if match else None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from lumina_wave.worktree import remove_worktrees
+
+    repo = _repository(args.repo)
+    if args.clean:
+        removed = remove_worktrees(repo)
+        print(f"removed {len(removed)} worktree(s) under {repo / '.worktrees'}")
+        return EXIT_OK
+    if not args.manifest or not args.agent:
+        raise InputError("local needs --manifest PATH and --agent COMMAND (or --clean)")
+    if args.max_parallel < 1:
+        raise InputError(f"--max-parallel must be at least 1, got {args.max_parallel}")
+
+    from lumina_wave.git import Author
+    from lumina_wave.local import LocalOptions, run_and_summarize
+    from lumina_wave.manifest import read_manifest
+    from lumina_wave.plan import build_plan
+    from lumina_wave.worktree import user_author
+
+    plan = build_plan(read_manifest(args.manifest))
+    options = LocalOptions(
+        agent=args.agent,
+        repo=repo,
+        max_parallel=args.max_parallel,
+        default_base=args.base or plan.base or _current_branch(repo),
+        stack=args.stack,
+        push=args.push or args.open_prs,
+        pulls=_pulls(args, repo) if args.open_prs else None,
+        rerun=args.rerun,
+        remote=args.remote,
+        author=user_author(repo) or Author(),
+    )
+    outcome, text = run_and_summarize(plan, options)
+    print(text)
+    return EXIT_OK if outcome.ok else EXIT_FAILURES
+
+
+def _repository(directory: str) -> Path:
+    from lumina_wave.git import GitError
+    from lumina_wave.worktree import toplevel
+
+    if not Path(directory).is_dir():
+        raise InputError(f"--repo {directory!r} is not a directory")
+    try:
+        return toplevel(directory)
+    except GitError:
+        raise InputError(f"{directory!r} is not inside a git repository") from None
+
+
+def _current_branch(repo: Path) -> str:
+    from lumina_wave.git import current_branch
+
+    branch = current_branch(repo)
+    if not branch:
+        raise InputError("HEAD is detached: name the base branch with --base")
+    return branch
+
+
+def _pulls(args: argparse.Namespace, repo: Path):
+    """The PR client of the action's ``finish``, for ``--open-prs``."""
+    from lumina_wave.github.client import connect
+    from lumina_wave.github.pulls import Pulls
+    from lumina_wave.worktree import remote_url
+
+    token = os.environ.get("GITHUB_TOKEN", "")
+    if not token:
+        raise InputError("--open-prs needs a token in GITHUB_TOKEN")
+    name = args.github_repo or github_repo_of(remote_url(repo, args.remote) or "")
+    if not name:
+        raise InputError(f"cannot tell the GitHub repository from remote {args.remote!r}: pass --github-repo")
+    return Pulls(connect(name, token, os.environ.get("GITHUB_API_URL") or None))

@@ -1,0 +1,105 @@
+"""Git worktrees for ``lumina-wave local``: one per issue under ``.worktrees/``.
+
+With ``git.py``, the only module that runs git.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lumina_wave.git import Author, run_git
+
+WORKTREES_DIR = ".worktrees"
+
+
+@dataclass(frozen=True)
+class Worktree:
+    """One entry of ``git worktree list``."""
+
+    path: Path
+    head: str | None
+    branch: str | None
+
+
+def toplevel(directory: str | os.PathLike[str]) -> Path:
+    """The root of the work tree that contains ``directory``."""
+    return Path(run_git(directory, "rev-parse", "--show-toplevel").strip())
+
+
+def remote_url(repo: Path, remote: str) -> str | None:
+    """The URL of ``remote``, None when there is no such remote."""
+    return run_git(repo, "remote", "get-url", remote, check=False).strip() or None
+
+
+def user_author(repo: Path) -> Author | None:
+    """The author git would commit as in ``repo`` (config or GIT_AUTHOR_*), None when unset."""
+    ident = run_git(repo, "var", "GIT_AUTHOR_IDENT", check=False)
+    name, sep, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    return Author(name.strip(), email) if sep and name.strip() and email else None
+
+
+def worktree_path(repo: Path, issue: int) -> Path:
+    """Where the worktree of ``issue`` lives."""
+    return repo / WORKTREES_DIR / f"wave-{issue}"
+
+
+def list_worktrees(repo: Path) -> list[Worktree]:
+    """Every worktree of ``repo``, the main one first (parsed from ``--porcelain`` output)."""
+    out: list[Worktree] = []
+    for block in run_git(repo, "worktree", "list", "--porcelain").split("\n\n"):
+        fields = dict(line.partition(" ")[::2] for line in block.splitlines() if line)
+        if "worktree" in fields:
+            branch = fields.get("branch")
+            out.append(
+                Worktree(
+                    path=Path(fields["worktree"]),
+                    head=fields.get("HEAD"),
+                    branch=branch.removeprefix("refs/heads/") if branch else None,
+                )
+            )
+    return out
+
+
+def ensure_worktree(repo: Path, path: Path, ref: str = "HEAD") -> Path:
+    """The worktree at ``path``, added detached at ``ref``, or the existing one without untracked files.
+
+    Detached, so that the branch can be (re)started inside it by the leg code even when the
+    branch is checked out elsewhere; untracked files (an interrupted agent's) are removed so that
+    they are not committed by the next run. A registered worktree whose directory is gone is pruned.
+    """
+    known = {w.path.resolve() for w in list_worktrees(repo)}
+    if path.resolve() in known and path.is_dir():
+        run_git(path, "clean", "--force", "-d", "--quiet")
+        return path
+    run_git(repo, "worktree", "prune")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    run_git(repo, "worktree", "add", "--detach", str(path), ref)
+    return path
+
+
+def remove_worktrees(repo: Path) -> list[Path]:
+    """Remove every worktree under ``repo/.worktrees`` (changes in them are discarded), then prune."""
+    root = (repo / WORKTREES_DIR).resolve()
+    removed = []
+    for tree in list_worktrees(repo):
+        if tree.path.resolve().is_relative_to(root):
+            run_git(repo, "worktree", "remove", "--force", str(tree.path))
+            removed.append(tree.path)
+    run_git(repo, "worktree", "prune")
+    if root.is_dir() and not any(root.iterdir()):
+        root.rmdir()
+    return removed
+
+
+def exclude_paths(repo: Path, patterns: list[str]) -> None:
+    """Add ``patterns`` to the repository's ``info/exclude`` (not committed, unlike .gitignore)."""
+    exclude = Path(run_git(repo, "rev-parse", "--path-format=absolute", "--git-path", "info/exclude").strip())
+    text = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
+    missing = [p for p in patterns if p not in text.splitlines()]
+    if missing:
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        with exclude.open("a", encoding="utf-8") as f:
+            f.write(("\n" if text and not text.endswith("\n") else "") + "".join(f"{p}\n" for p in missing))
