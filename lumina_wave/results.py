@@ -17,8 +17,8 @@ DONE_STATUSES = frozenset({"success", "no-changes"})
 
 
 def utc_now() -> str:
-    """The current time as an ISO 8601 UTC timestamp with a ``Z``, as GitHub writes them."""
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The current time as an ISO 8601 UTC timestamp with milliseconds and a ``Z`` (short local legs need them)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any) -> dict:
