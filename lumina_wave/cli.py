@@ -38,3 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except GitHubError as exc:
         print(f"lumina-wave: error: {exc}", file=sys.stderr)
         return EXIT_FAILURES
+    except BrokenPipeError:
+        # the reader went away (`lumina-wave plan --format json | head`): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURES

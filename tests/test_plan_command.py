@@ -196,3 +196,16 @@ def test_action_splits_wide_waves(workspace, tmp_path):
     waves = json.loads(parse_outputs(output)["waves"])
     assert [len(w) for w in waves] == [4]
     assert sorted(n for e in waves[0] for n in e["issues"]) == list(range(1, 11))
+
+
+def test_a_reader_that_goes_away_gets_no_traceback():
+    done = subprocess.run(
+        f'"{sys.executable}" -m lumina_wave plan --manifest "{EXAMPLE}" --format json | head -c 1',
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout == "{"
+    assert done.stderr == ""
