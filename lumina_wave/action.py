@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
 from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError
@@ -12,7 +13,8 @@ from lumina_wave.runner import Runner
 def main() -> int:
     """Entry point of the action; returns the process exit code."""
     runner = Runner()
-    runner.mask(runner.input("github-token"))
+    token = runner.input("github-token")
+    runner.mask(token)
     command = runner.input("command", "plan")
     try:
         if command not in ACTION_COMMANDS:
@@ -20,9 +22,22 @@ def main() -> int:
         module = importlib.import_module(f"lumina_wave.commands.{command}")
         return int(module.run_action(runner))
     except InputError as exc:
-        runner.error(exc.message if exc.origin and exc.origin.line else str(exc), exc.origin)
-        print(f"lumina-wave: error: {exc}")
+        origin = exc.origin and replace(exc.origin, file=_redact(exc.origin.file, token))
+        message = exc.message if origin and origin.line else str(exc)
+        runner.error(_redact(message, token), origin)
+        print(f"lumina-wave: error: {_one_line(_redact(str(exc), token))}")
         return EXIT_BAD_INPUT
     except GitHubError as exc:
-        runner.error(str(exc))
+        runner.error(_redact(str(exc), token))
         return EXIT_FAILURES
+
+
+def _redact(text: str, secret: str) -> str:
+    """``text`` with ``secret`` replaced by ``***``: the runner masks it too, this does not rely on it."""
+    return text.replace(secret, "***") if secret else text
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped, so a newline in an input cannot start a line of
+    its own (a line starting with ``::`` is a workflow command to the runner)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,16 @@ from lumina_wave.model import Edge, Item, Selection
 
 DEFAULT_MANIFEST = ".github/waves.yml"
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
+# The scale lumina-wave promises: 10,000 issues with 20,000 dependencies plan in seconds
+# (benchmarks/plan_scale.py). Past that the pure-Python YAML reader (about 20,000 values a
+# second) would dominate, and no GitHub run could work it anyway: GITHUB_TOKEN's 1,000
+# requests an hour and 10 wave slots of 256 jobs. A larger manifest is refused when its
+# 10,001st issue is read, not after parsing all of it.
+MAX_ISSUES = 10_000
+# Values the document may hold, an alias counted each time it is used: 10,000 issues with a
+# title, a kind and a few dependencies each fit; an alias bomb ("billion laughs") is stopped early.
+MAX_VALUES = 250_000
+MAX_DEPTH = 64  # nesting; a manifest needs 4 levels, ruamel's composer recurses per level
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Selection:
@@ -21,24 +32,37 @@ def read_manifest(path: str | os.PathLike[str]) -> Selection:
 
 def parse_manifest(text: str, name: str) -> Selection:
     """Convert manifest ``text`` (named ``name`` in errors) to items and edges."""
-    from ruamel.yaml import YAML
+    from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    from lumina_wave import schemas
+    from ruamel.yaml.reader import ReaderError
 
     try:
-        document = YAML(typ="rt", pure=True).load(text)
+        document = _yaml().load(text)
+    except _Refused as exc:
+        raise InputError(exc.message, Origin(name, exc.mark.line + 1, exc.mark.column + 1)) from None
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise InputError(
+            f"nested deeper than {MAX_DEPTH} levels", Origin(name, mark.line + 1, mark.column + 1)
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name)
-        raise InputError(f"YAML syntax error: {problem}", origin) from None
+        raise InputError(f"YAML syntax error: {_cut(problem)}", origin) from None
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(
+            f"character U+{character:04X} is not allowed in YAML", Origin(name, line, col)
+        ) from None
     except (YAMLError, RecursionError) as exc:
-        raise InputError(f"YAML error: {' '.join(str(exc).split())}", Origin(name)) from None
+        raise InputError(f"YAML error: {_cut(' '.join(str(exc).split()))}", Origin(name)) from None
 
     if document is None:
         raise InputError("the manifest is empty", Origin(name))
-    found = schemas.errors(document, "manifest")
+    found = _schema_errors(document)
     if found:
         error = found[0]
         raise InputError(_schema_message(error), _origin_of(document, list(error.absolute_path), name, error))
@@ -70,6 +94,111 @@ def parse_manifest(text: str, name: str) -> Selection:
     )
 
 
+class _Refused(Exception):
+    """A limit of the manifest, or a value Python cannot hold, met while reading (``mark``: where)."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _yaml() -> Any:
+    """ruamel's round-trip loader (it keeps line:col) with the depth and size limits above."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.events import AliasEvent
+
+    class BoundedComposer(Composer):
+        """Counts values as they are composed, an alias as the size of what it names."""
+
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader)
+            self.values = 0
+            self.sizes: dict[int, int] = {}
+            self.root_key: Any = None
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if self.depth == 1 and index is not None:  # a value of the top-level mapping
+                self.root_key = getattr(index, "value", None)
+            elif self.depth == 2 and self.root_key == "issues" and index == MAX_ISSUES:
+                raise _Refused(
+                    f"more than {MAX_ISSUES:,} issues; split the wave into several manifests",
+                    event.start_mark,
+                )
+            before = self.values
+            node = super().compose_node(parent, index)
+            if isinstance(event, AliasEvent):
+                self.values += self.sizes.get(id(node), 1)
+            else:
+                self.values += 1
+                if node.anchor is not None:
+                    self.sizes[id(node)] = self.values - before
+            if self.values > MAX_VALUES:
+                raise _Refused(
+                    f"more than {MAX_VALUES:,} values (an alias counts as often as it is used)",
+                    event.start_mark,
+                )
+            return node
+
+    class Constructor(RoundTripConstructor):
+        """Reports a value Python cannot hold (a 5,000-digit number) at its position."""
+
+        def construct_non_recursive_object(self, node: Any, tag: Any = None) -> Any:
+            try:
+                return super().construct_non_recursive_object(node, tag)
+            except ValueError as exc:
+                reason = " ".join(str(exc).split(";")[0].split())
+                raise _Refused(f"unreadable value: {_cut(reason)}", node.start_mark) from None
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = BoundedComposer
+    yaml.Constructor = Constructor
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+@cache
+def _validator() -> Any:
+    """The manifest schema's validator, strict about integers (``1.0`` and ``1e3`` are numbers)
+    and checking ``uniqueItems`` only on lists of integers (other lists fail their item type,
+    and jsonschema compares unhashable items pairwise, quadratic in the list's length)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
+
+    from lumina_wave import schemas
+
+    def unique_integers(validator: Any, unique: bool, instance: Any, schema: dict) -> Any:
+        numbers = instance if isinstance(instance, list) else []
+        if unique and all(_is_integer(None, n) for n in numbers) and len(set(numbers)) != len(numbers):
+            yield ValidationError("lists the same issue twice")
+
+    cls = validators.extend(
+        Draft202012Validator,
+        validators={"uniqueItems": unique_integers},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+    )
+    return cls(schemas.load("manifest"))
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _schema_errors(document: Any) -> list:
+    """Every schema violation, the most specific first, in document order (jsonschema is imported
+    only when the compiled check refuses the document: see :mod:`lumina_wave.schemas`)."""
+    from lumina_wave import schemas
+
+    if schemas.surely_valid(document, "manifest"):
+        return []
+    from jsonschema.exceptions import relevance
+
+    return sorted(_validator().iter_errors(document), key=lambda e: (list(e.absolute_path), relevance(e)))
+
+
 def _read_text(path: Path, name: str) -> str:
     try:
         size = path.stat().st_size
@@ -99,18 +228,29 @@ def _schema_message(error: Any) -> str:
     where = _describe_path(path)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
-        return f"unknown key {extra[0]!r} in {where}" if extra else f"unknown key in {where}"
+        return f"unknown key {_show(extra[0])} in {where}" if extra else f"unknown key in {where}"
     if error.validator == "required":
         return f"{where}: {error.message}"
     if error.validator == "const" and path == ["version"]:
-        return f"unsupported manifest version {error.instance!r}; this lumina-wave reads version 1"
+        return f"unsupported manifest version {_show(error.instance)}; this lumina-wave reads version 1"
     if error.validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return f"{where}: expected {expected}, got {_yaml_type(error.instance)}"
     if error.validator == "uniqueItems":
         return f"{where}: lists the same issue twice"
-    return f"{where}: {error.message}"
+    return _cut(f"{where}: {error.message}")
+
+
+def _show(value: Any) -> str:
+    """A value for an error message: short scalars as written, anything else by its type."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"<{_yaml_type(value)}>"
+    return _cut(repr(value) if isinstance(value, str) else str(value), 60)
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _describe_path(path: list) -> str:
@@ -133,10 +273,13 @@ def _yaml_type(value: Any) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "list"
     if isinstance(value, dict):
         return "mapping"
+    tag = getattr(value, "tag", None)
+    if tag is not None and getattr(tag, "value", None):
+        return f"a value tagged {_cut(str(tag.value), 60)}"
     return type(value).__name__
 
 
