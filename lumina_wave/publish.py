@@ -13,6 +13,9 @@ marker of this plan, ours are those by our own login. The login is learned, in o
 
 The oldest of ours (by ``created_at``, then id) is kept and edited when its body differs;
 the others (left by racing runs) are deleted; a comment is created only when none is ours.
+A create whose answer was lost is looked for by its marker before it is repeated. After a
+create the comments are listed again: when a racing run created one too, every run keeps
+the oldest and deletes the rest, so they settle on one comment.
 """
 
 from __future__ import annotations
@@ -93,17 +96,25 @@ class Publisher:
         if any(is_summary_of(c, self.plan_id) for c in found):
             self._learn_login()
         decision = decide(found, self.plan_id, self._login)
+        created = None
         if decision.keep is None:
-            created = comments.create_comment(self.client, target, body)
+            created = comments.create_comment(self.client, target, body, lambda: self._find_ours(target))
             self._login, self._asked = created.login, True
-            return Published(target, "created", created.id)
-        action = "unchanged"
+            decision = decide(comments.list_comments(self.client, target), self.plan_id, self._login)
+            if decision.keep is None:  # not listed yet: nothing to settle
+                return Published(target, "created", created.id)
+        action = "created" if created is not None and decision.keep.id == created.id else "unchanged"
         if decision.keep.body != body:
             comments.edit_comment(self.client, decision.keep.id, body)
             action = "edited"
         for extra in decision.delete:
             comments.delete_comment(self.client, extra.id)
         return Published(target, action, decision.keep.id, len(decision.delete))
+
+    def _find_ours(self, target: int) -> Comment | None:
+        """Our summary comment on ``target``, if a create that lost its answer made it."""
+        self._learn_login()
+        return decide(comments.list_comments(self.client, target), self.plan_id, self._login).keep
 
     def _learn_login(self) -> None:
         if not self._asked:

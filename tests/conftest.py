@@ -19,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fakegithub.plugin"]  # the stateful fake GitHub: fixtures fake_github, fake_origin
+pytest_plugins = [
+    "fakegithub.plugin",  # the stateful fake GitHub: fixtures fake_github, fake_origin
+    "e2e.plugin",  # writes docs/reliability.md after a full end-to-end run
+]
 
 Sh = Callable[..., str]
 

@@ -13,7 +13,7 @@ from github_fakes import FakeGitHub, serve
 
 from lumina_wave.errors import InputError
 from lumina_wave.github import issues
-from lumina_wave.github.client import GitHubError, connect
+from lumina_wave.github.client import GitHubError, connect, create_once
 
 
 def test_connect_makes_no_request_and_counts_real_ones():
@@ -194,3 +194,36 @@ def test_unreachable_github_is_retried_then_a_clear_error():
         issues.get_issue(client, 1)
     assert client.calls == 6
     assert [int(w) for w in waits] == [2, 4, 8, 16]
+
+
+def test_the_write_gap_can_be_set_for_tests_and_ghes(monkeypatch):
+    monkeypatch.delenv("LUMINA_WAVE_WRITE_GAP", raising=False)
+    assert connect("o/r", "t").gh.requester._Requester__seconds_between_writes == 1.0
+    monkeypatch.setenv("LUMINA_WAVE_WRITE_GAP", "0")
+    assert connect("o/r", "t").gh.requester._Requester__seconds_between_writes == 0.0
+    monkeypatch.setenv("LUMINA_WAVE_WRITE_GAP", "-1")
+    with pytest.raises(InputError, match="LUMINA_WAVE_WRITE_GAP must be a number of seconds >= 0, got '-1'"):
+        connect("o/r", "t")
+
+
+def test_create_once_looks_before_repeating_a_create_whose_answer_was_lost():
+    with serve(FakeGitHub()) as fake:
+        client = connect("o/r", "t", wait=fake.waits.append)
+        tries: list[str] = []
+
+        def create():
+            tries.append("create")
+            raise GithubException(502, {"message": "Server Error"}, None)
+
+        assert create_once(client, create, lambda: "found") == "found" and tries == ["create"]
+        with pytest.raises(GithubException):
+            create_once(client, create, lambda: None, attempts=3)
+        assert len(tries) == 4 and fake.waits == [1, 2]
+
+        def refused():
+            tries.append("refused")
+            raise GithubException(422, {"message": "Validation Failed"}, None)
+
+        with pytest.raises(GithubException):
+            create_once(client, refused, pytest.fail)  # not a lost answer: never looked for
+        assert tries[-1] == "refused"

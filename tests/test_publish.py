@@ -314,3 +314,46 @@ def test_run_jobs_without_actions_read_is_a_one_line_error(gh):
     gh.fake.fail_next(r"/actions/runs/77/jobs", 403, message="Resource not accessible by integration")
     with pytest.raises(GitHubError, match=r"reading the jobs of run 77: GitHub answered 403 .*actions: read"):
         run_jobs(connect("o/r", "t"), 77)
+
+
+# --- lost answers and races ----------------------------------------------------------------
+
+
+def publisher(waits: list[float]) -> Publisher:
+    return Publisher(connect("o/r", "t", wait=waits.append), PLAN)
+
+
+def test_a_comment_made_before_its_502_is_found_by_its_marker_not_made_again(gh):
+    def made_then_502(req):
+        gh.add(int(req.match["n"]), req.body["body"])
+        return 502, {}, {"message": "Server Error"}
+
+    gh.fake.route("POST", REPO + r"/issues/(?P<n>\d+)/comments", made_then_502)
+    waits: list[float] = []
+    [result] = publisher(waits).publish([10], body("x"))
+    assert (result.action, result.comment_id) == ("created", gh.by_issue[10][0]["id"])
+    assert gh.bodies(10) == [body("x")]
+    assert [w for w in gh.writes() if w.startswith("POST")] == ["POST /repos/o/r/issues/10/comments"]
+    assert waits == []  # found at once: no backoff
+
+
+def test_a_comment_whose_create_never_happened_is_created_after_looking(gh):
+    gh.fake.fail_next(r"/issues/10/comments\Z", 502, method="POST")
+    waits: list[float] = []
+    [result] = publisher(waits).publish([10], body("x"))
+    assert result.action == "created"
+    assert gh.bodies(10) == [body("x")]
+    assert [w for w in gh.writes() if w.startswith("POST")] == ["POST /repos/o/r/issues/10/comments"] * 2
+    assert waits == [1]
+
+
+def test_a_racing_run_that_created_first_keeps_its_comment_and_ours_goes(gh):
+    def racer_first(req):
+        racer = gh.add(10, body("the other run"))  # listed by neither run before creating
+        return 201, {}, {**gh.add(10, req.body["body"]), "racer": racer["id"]}
+
+    gh.fake.route("POST", REPO + r"/issues/(?P<n>\d+)/comments", racer_first)
+    [result] = publisher([]).publish([10], body("ours"))
+    (kept,) = gh.by_issue[10]
+    assert (result.action, result.comment_id, result.deleted) == ("edited", kept["id"], 1)
+    assert kept["body"] == body("ours")

@@ -8,6 +8,9 @@ secondary limits for reads are about concurrency (100 at once), not pace; a rate
 read is retried after ``retry-after`` anyway. Measured with ``benchmarks/plan_api_calls.py``
 (1,000 labelled issues, 131 requests): planning takes 0.12 s without the read gap and
 32.8 s with it, all of the difference being sleep.
+
+Creates. urllib3 does not repeat a POST whose answer was lost (a 5xx, a dropped connection):
+it may have created the object. :func:`create_once` looks for it before creating again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
@@ -34,6 +37,10 @@ _REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 # server refused it (rate limit) or it never left (connection error).
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH", "TRACE"})
 _REFUSED = frozenset({403, 429})
+WRITE_GAP_ENV = "LUMINA_WAVE_WRITE_GAP"
+DEFAULT_WRITE_GAP = 1.0
+CREATE_ATTEMPTS = 4
+T = TypeVar("T")
 
 
 class _Counter:
@@ -105,10 +112,18 @@ def make_retry(counter: _Counter, wait: Callable[[float], None] = time.sleep) ->
 class GitHubClient:
     """A PyGithub connection to one repository that counts its HTTP requests."""
 
-    def __init__(self, gh: Github, full_name: str, counter: _Counter, api_url: str) -> None:
+    def __init__(
+        self,
+        gh: Github,
+        full_name: str,
+        counter: _Counter,
+        api_url: str,
+        wait: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.gh = gh
         self.full_name = full_name
         self.api_url = api_url
+        self.wait = wait
         self._counter = counter
         self._repo: Repository | None = None
 
@@ -149,17 +164,21 @@ def connect(
     *,
     wait: Callable[[float], None] = time.sleep,
     seconds_between_requests: float | None = None,
-    seconds_between_writes: float | None = 1.0,
+    seconds_between_writes: float | None = DEFAULT_WRITE_GAP,
 ) -> GitHubClient:
     """A client for ``OWNER/NAME``; makes no request.
 
     ``wait`` is the retry sleep (tests pass ``list.append``); the throttles are PyGithub's
-    (see the module docstring; tests may pass ``seconds_between_writes=0``).
+    (see the module docstring; tests may pass ``seconds_between_writes=0``). The environment
+    variable ``LUMINA_WAVE_WRITE_GAP`` (seconds) overrides the write gap: it exists for the
+    end-to-end tests, which run whole waves against a local fake, and for self-hosted GHES
+    whose administrators set other limits. Unset, the gap stays 1 s.
     """
     if not _REPO_NAME.fullmatch(repo):
         raise InputError(f"repository must be OWNER/NAME, got {repo!r}")
     counter = _Counter()
     base = api_url_from_env(api_url)
+    seconds_between_writes = write_gap(seconds_between_writes)
     gh = Github(
         auth=Auth.Token(token),
         base_url=base,
@@ -170,7 +189,53 @@ def connect(
         seconds_between_writes=seconds_between_writes,
         lazy=True,
     )
-    return GitHubClient(gh, repo, counter, base)
+    return GitHubClient(gh, repo, counter, base, wait)
+
+
+def write_gap(given: float | None) -> float | None:
+    """``given``, unless ``LUMINA_WAVE_WRITE_GAP`` names other seconds (bad input if not a number >= 0)."""
+    text = os.environ.get(WRITE_GAP_ENV, "").strip()
+    if not text:
+        return given
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise InputError(f"{WRITE_GAP_ENV} must be a number of seconds >= 0, got {text!r}")
+    return seconds
+
+
+def answer_lost(exc: Exception) -> bool:
+    """Whether a failed write may have happened anyway: a server error, or no answer at all."""
+    if isinstance(exc, GithubException):
+        return exc.status >= 500
+    return isinstance(exc, requests.RequestException)
+
+
+def create_once(
+    client: GitHubClient,
+    create: Callable[[], T],
+    find: Callable[[], T | None],
+    attempts: int = CREATE_ATTEMPTS,
+) -> T:
+    """``create()``, at most once in effect.
+
+    When its answer is lost (:func:`answer_lost`), ``find()`` looks for what it may have made;
+    found, that is the result, else the create is repeated after a backoff (1, 2, 4 s).
+    Other failures, and the last attempt's, are raised as they are.
+    """
+    for attempt in range(1, attempts):
+        try:
+            return create()
+        except (GithubException, requests.RequestException) as exc:
+            if not answer_lost(exc):
+                raise
+        found = find()
+        if found is not None:
+            return found
+        client.wait(2 ** (attempt - 1))
+    return create()
 
 
 def describe(exc: Exception, doing: str, permission: str = "") -> GitHubError:

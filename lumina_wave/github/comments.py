@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from github import GithubException
 
-from lumina_wave.github.client import GitHubClient, api_errors
+from lumina_wave.github.client import GitHubClient, api_errors, create_once
 from lumina_wave.github.issues import pages
 
 WRITE_ISSUES = "issues: write, pull-requests: write"
@@ -41,10 +42,16 @@ def list_comments(client: GitHubClient, number: int) -> list[Comment]:
         return [Comment.from_json(raw) for page in pages(client, path) for raw in page]
 
 
-def create_comment(client: GitHubClient, number: int, body: str) -> Comment:
+def create_comment(
+    client: GitHubClient, number: int, body: str, find: Callable[[], Comment | None] | None = None
+) -> Comment:
+    """Comment on ``number``. With ``find``, a create whose answer was lost is looked for with it
+    and repeated only when not found (:func:`~lumina_wave.github.client.create_once`)."""
     path = f"/repos/{client.full_name}/issues/{number}/comments"
     with api_errors(f"commenting on #{number}", WRITE_ISSUES):
-        return Comment.from_json(_write(client, "POST", path, body))
+        if find is None:
+            return Comment.from_json(_write(client, "POST", path, body))
+        return create_once(client, lambda: Comment.from_json(_write(client, "POST", path, body)), find)
 
 
 def edit_comment(client: GitHubClient, comment_id: int, body: str) -> Comment:

@@ -1,8 +1,9 @@
 """Pull requests of the legs: find, create, update, label. The only module that calls them.
 
 One PR per issue: the open PR whose head is the leg's branch is updated, never doubled. A
-create that failed with a server error or a "already exists" 422 may have happened anyway,
-so the open PRs are looked up again before giving up.
+create whose answer was lost (a server error, a dropped connection) may have happened anyway,
+and an "already exists" 422 means a racing leg opened it: the open PRs are looked up again
+before creating again or giving up.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import requests
 from github import GithubException
 
-from lumina_wave.github.client import GitHubClient, api_errors, describe
+from lumina_wave.github.client import GitHubClient, api_errors, create_once, describe
 from lumina_wave.github.issues import pages
 
 WRITE_PULLS = "contents: write, pull-requests: write"
@@ -60,14 +62,22 @@ class Pulls:
     def _create(self, *, branch: str, base: str, title: str, body: str, draft: bool) -> dict:
         path = f"/repos/{self.client.full_name}/pulls"
         data = {"title": title, "head": branch, "base": base, "body": body, "draft": draft}
+
+        def opened() -> dict | None:
+            found = self.find_open(branch)
+            return None if found is None else self._update(found["number"], base=base, title=title, body=body)
+
         try:
-            return self.client.gh.requester.requestJsonAndCheck("POST", path, input=data)[1]
-        except GithubException as exc:
-            if exc.status >= 500 or exc.status == 422:
-                # It may exist anyway: a 5xx after the write, or a PR opened meanwhile.
-                found = self.find_open(branch)
+            return create_once(
+                self.client,
+                lambda: self.client.gh.requester.requestJsonAndCheck("POST", path, input=data)[1],
+                opened,
+            )
+        except (GithubException, requests.RequestException) as exc:
+            if isinstance(exc, GithubException) and exc.status == 422:
+                found = opened()
                 if found is not None:
-                    return self._update(found["number"], base=base, title=title, body=body)
+                    return found
             # describe() names the repository setting when Actions may not open PRs (403).
             raise describe(exc, f"creating the PR of {branch} into {base}", WRITE_PULLS) from exc
 
@@ -81,4 +91,11 @@ class Pulls:
     def _label(self, number: int, labels: Sequence[str]) -> None:
         path = f"/repos/{self.client.full_name}/issues/{number}/labels"
         with api_errors(f"labelling PR #{number}", "issues: write, pull-requests: write"):
-            self.client.gh.requester.requestJsonAndCheck("POST", path, input={"labels": list(labels)})
+            # Adding labels twice is harmless: nothing to look for before repeating.
+            create_once(
+                self.client,
+                lambda: self.client.gh.requester.requestJsonAndCheck(
+                    "POST", path, input={"labels": list(labels)}
+                ),
+                lambda: None,
+            )
