@@ -72,16 +72,40 @@ def test_jobs_are_plan_ten_chained_slots_and_summarize(wave):
     assert "!cancelled()" in summarize["if"]
 
 
-def test_the_plan_fails_when_deeper_than_the_slots(wave):
-    assert lumina_step(wave["jobs"]["plan"], "plan")["with"]["max-waves"] == SLOTS
-    outputs = wave["jobs"]["plan"]["outputs"]
-    assert {"wave-count", "waves"} <= set(outputs)
+def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
+    call = wave["on"]["workflow_call"]["inputs"]
+    for name in ("start-wave", "previous-run-id", "plan-id"):
+        assert call[name] == {"description": call[name]["description"], "type": "string", "default": ""}
+    plan_job = wave["jobs"]["plan"]
+    plan = lumina_step(plan_job, "plan")["with"]
+    assert plan["max-waves"] == SLOTS
+    assert plan["start-wave"] == "${{ inputs.start-wave }}"
+    assert plan["plan-id"] == "${{ inputs.plan-id }}"
+    assert {"wave-count", "waves"} <= set(plan_job["outputs"])
+    summarize = lumina_step(wave["jobs"]["summarize"], "summarize")["with"]
+    assert (summarize["max-waves"], summarize["start-wave"]) == (SLOTS, "${{ inputs.start-wave }}")
+    # The plan job fetches the previous run's plan and records before planning, and passes the
+    # records on under a name the result pattern matches.
+    ids = [s.get("id") or s["uses"].split("@")[0] for s in plan_job["steps"]]
+    fetched = [s for s in steps_using(plan_job, "actions/download-artifact@")]
+    assert [f["with"].get("name") or f["with"]["pattern"] for f in fetched] == [
+        "lumina-wave-plan",
+        "lumina-wave-result-*",
+    ]
+    for step in fetched:
+        assert step["if"] == "${{ inputs.previous-run-id != '' }}"
+        assert step["with"]["run-id"] == "${{ inputs.previous-run-id }}"
+        assert step["with"]["github-token"].startswith("${{ steps.app-token.outputs.token")
+    assert ids.index("plan") > max(i for i, n in enumerate(ids) if n == "actions/download-artifact")
+    carried = steps_using(plan_job, "actions/upload-artifact@")[1]
+    assert carried["with"]["name"] == "lumina-wave-result-earlier"
+    assert carried["if"] == "${{ inputs.previous-run-id != '' }}"
 
 
 def test_every_job_declares_least_permissions(wave):
     expected = {
-        "plan": {"contents": "read", "issues": "read"},
-        "summarize": {"contents": "read", "issues": "write", "pull-requests": "write", "actions": "read"},
+        "plan": {"contents": "read", "issues": "read", "actions": "read"},
+        "summarize": {"contents": "read", "issues": "write", "pull-requests": "write", "actions": "write"},
     }
     for name, job in wave["jobs"].items():
         perms = job["permissions"]
@@ -93,7 +117,7 @@ def test_every_job_declares_least_permissions(wave):
 
 def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
     plan_upload = steps_using(wave["jobs"]["plan"], "actions/upload-artifact@")
-    assert [s["with"]["name"] for s in plan_upload] == ["lumina-wave-plan"]
+    assert [s["with"]["name"] for s in plan_upload] == ["lumina-wave-plan", "lumina-wave-result-earlier"]
     for k, job in slots(wave):
         (upload,) = steps_using(job, "actions/upload-artifact@")
         assert upload["with"]["name"] == "lumina-wave-result-${{ matrix.issue }}"
@@ -103,7 +127,9 @@ def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
         downloads = steps_using(job, "actions/download-artifact@")
         assert downloads[0]["with"] == {"name": "lumina-wave-plan", "path": ".lumina-wave"}
         results = [d["with"] for d in downloads[1:]]
-        assert results == ([] if k == 1 else [_results_download()])
+        assert results == [_results_download()]
+        # Wave 1 has earlier records only in a follow-up run.
+        assert downloads[1].get("if") == ("${{ inputs.previous-run-id != '' }}" if k == 1 else None)
         # The results of earlier waves are there before prepare reads them.
         names = [s.get("id") or s.get("uses", "").split("@")[0] for s in job["steps"]]
         assert names.index("prepare") > max(
@@ -149,17 +175,28 @@ def test_no_expression_in_any_run_line_and_third_party_actions_pinned(path):
 def test_the_examples_cover_label_dispatch_uses_and_app_token():
     assert [p.name for p in EXAMPLES] == ["app-token.yml", "dispatch.yml", "label-trigger.yml", "uses.yml"]
     label = load(ROOT / "workflows" / "label-trigger.yml")
-    assert label["on"] == {"issues": {"types": ["labeled"]}}
+    assert label["on"]["issues"] == {"types": ["labeled"]}
     assert label["concurrency"]["group"] == "lumina-wave-${{ github.repository }}"
-    assert label["jobs"]["wave"]["if"] == "github.event.label.name == 'wave'"
+    assert (
+        label["jobs"]["wave"]["if"]
+        == "github.event_name == 'workflow_dispatch' || github.event.label.name == 'wave'"
+    )
     dispatch = load(ROOT / "workflows" / "dispatch.yml")
     assert "manifest" in dispatch["on"]["workflow_dispatch"]["inputs"]
     app = load(ROOT / "workflows" / "app-token.yml")
     assert app["jobs"]["wave"]["with"]["app-id"] == "${{ vars.WAVE_APP_ID }}"
+    follow_up = {"plan-id", "start-wave", "previous-run-id", "comment-on"}
     for path in EXAMPLES:
-        for job in load(path)["jobs"].values():
+        caller = load(path)
+        # every caller can be dispatched again for a plan deeper than the ten slots
+        assert follow_up <= caller["on"]["workflow_dispatch"]["inputs"].keys(), path.name
+        for job in caller["jobs"].values():
             if "uses" in job:
                 assert job["uses"].startswith("lumina-wave/lumina-wave/.github/workflows/wave.yml@")
+                assert job["permissions"]["actions"] == "write", path.name
+                assert {k: job["with"][k] for k in follow_up} == {
+                    k: f"${{{{ inputs.{k} }}}}" for k in follow_up
+                }
 
 
 def test_every_job_mints_its_app_token_with_its_own_permissions(wave):

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from lumina_wave.errors import EXIT_OK, InputError
+from lumina_wave.errors import EXIT_OK, InputError, Origin
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import Selection
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
@@ -45,7 +45,9 @@ def read_selection(options: SourceOptions) -> Selection:
         selection = read_manifest(_inside_workspace(manifest, options.workspace))
         if options.token and options.repo and any(not i.title for i in selection.items):
             from lumina_wave.github_source import fill_titles
+            from lumina_wave.plan import build_plan
 
+            build_plan(selection)  # a bad manifest (cycle, unknown reference…) costs no GitHub call
             selection = fill_titles(_client(options), selection)
         return selection
 
@@ -76,17 +78,12 @@ def _inside_workspace(path: str, workspace: str | None) -> str:
     return path
 
 
-def make_plan(options: SourceOptions, max_waves: int | None = None) -> Plan:
-    """Read the source and plan it; a plan deeper than ``max_waves`` is bad input."""
+def make_plan(options: SourceOptions) -> Plan:
+    """Read the source and plan it (a plan deeper than a run's wave slots continues in a
+    follow-up run: :mod:`lumina_wave.continuation`)."""
     from lumina_wave.plan import build_plan
 
-    plan = build_plan(read_selection(options))
-    if max_waves is not None and plan.wave_count > max_waves:
-        raise InputError(
-            f"the plan needs {plan.wave_count} waves but only {max_waves} wave slots exist; "
-            "split the wave into several manifests or pin fewer waves"
-        )
-    return plan
+    return build_plan(read_selection(options))
 
 
 def write_plan(plan: Plan, path: str, max_jobs_per_wave: int) -> dict:
@@ -188,18 +185,37 @@ def action_source_options(runner: Runner) -> SourceOptions:
     )
 
 
+def _continued_plan(path: str, plan_id: str) -> Plan:
+    """The plan a follow-up run continues: plan.json of the previous run (already downloaded)."""
+    from lumina_wave.commands.prepare import load_plan
+
+    plan = load_plan(path)
+    if plan_id and plan.plan_id != plan_id:
+        raise InputError(f"input 'plan-id' is {plan_id!r} but {path} holds plan {plan.plan_id}", Origin(path))
+    return plan
+
+
 def run_action(runner: Runner) -> int:
+    from lumina_wave.continuation import window
     from lumina_wave.diagram import wave_table
 
     max_jobs = runner.int_input("max-jobs-per-wave", GITHUB_MATRIX_LIMIT)
     max_waves = runner.int_input("max-waves", 0, minimum=0) or None
-    plan = make_plan(action_source_options(runner), max_waves)
+    start = runner.int_input("start-wave", 1)
     path = runner.input("plan-file", DEFAULT_PLAN_FILE)
+    if start > 1 or runner.input("plan-id"):
+        plan = _continued_plan(path, runner.input("plan-id"))
+    else:
+        plan = make_plan(action_source_options(runner))
     data = write_plan(plan, path, max_jobs)
+    works = window(plan.wave_count, start, max_waves)
     runner.set_output("plan", path)
     runner.set_output("plan-id", plan.plan_id)
-    runner.set_output("wave-count", str(plan.wave_count))
-    runner.set_output("waves", data["waves"])
+    # The wave slots run waves first … last of the plan: slot k works wave first + k - 1.
+    runner.set_output("wave-count", str(works.last - works.first + 1 if plan.wave_count else 0))
+    runner.set_output("waves", data["waves"][works.first - 1 : works.last])
+    if works.next_start is not None:
+        print(f"waves {works.first}-{works.last} of {plan.wave_count} run now; the rest in a follow-up run")
     runner.set_output("issues", [n for wave in plan.waves for n in wave])
     table = wave_table(plan)
     print(table)

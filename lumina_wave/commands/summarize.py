@@ -8,10 +8,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
 from lumina_wave.plan import Plan
 from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    from lumina_wave.continuation import Window
 
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
@@ -74,6 +78,7 @@ def run_action(runner: Runner) -> int:
     Exit 1 when any issue is not done or a comment could not be written, after everything
     else was published.
     """
+    from lumina_wave.continuation import window
     from lumina_wave.publish import parse_numbers, triggering_number
     from lumina_wave.runner import STEP_SUMMARY_LIMIT
     from lumina_wave.summary import (
@@ -120,9 +125,49 @@ def run_action(runner: Runner) -> int:
     print(render_text(summary))
 
     published = _publish(runner, client, summary, comment_on, triggered_by) if client else True
+    works = window(
+        plan.wave_count,
+        runner.int_input("start-wave", 1),
+        runner.int_input("max-waves", 0, minimum=0) or None,
+    )
+    if works.next_start is not None:
+        carry = sorted({*comment_on, *([triggered_by] if triggered_by else [])})
+        _follow_up(runner, plan, works, carry, token)
     if client is not None:
         client.log_calls()
-    return exit_code(summary.all_done and published)
+    return exit_code(done_through(plan, results, works.last) and published)
+
+
+def done_through(plan: Plan, results: dict[int, dict], last_wave: int) -> bool:
+    """Whether every issue of waves 1 … ``last_wave`` has a record and ended done."""
+    from lumina_wave.results import DONE_STATUSES
+
+    return all(
+        n in results and results[n]["status"] in DONE_STATUSES
+        for wave in plan.waves[:last_wave]
+        for n in wave
+    )
+
+
+def _follow_up(runner: Runner, plan: Plan, works: Window, carry: list[int], token: str) -> None:
+    """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF)."""
+    from lumina_wave.continuation import follow_up_inputs, parse_workflow_ref
+    from lumina_wave.github.dispatch import dispatch_workflow
+
+    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    caller = parse_workflow_ref(os.environ.get("GITHUB_WORKFLOW_REF", ""))
+    if not token or not run_id.isdigit():
+        raise InputError(
+            f"the plan has {plan.wave_count} waves; continuing at wave {works.next_start} needs a token and GITHUB_RUN_ID"
+        )
+    inputs = follow_up_inputs(plan.plan_id, works.next_start, run_id, carry)
+    dispatch_workflow(_connect(caller.repo, token), caller.workflow, caller.ref, inputs)
+    line = (
+        f"waves {works.first}-{works.last} of {plan.wave_count} done here; waves {works.next_start}-"
+        f"{plan.wave_count} continue in a follow-up run of {caller.workflow} (start-wave {works.next_start})"
+    )
+    print(f"lumina-wave: {line}")
+    runner.add_summary(f"\n_{line}_\n")
 
 
 def _connect(repo: str, token: str):

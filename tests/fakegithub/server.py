@@ -93,6 +93,7 @@ class FakeGitHub:
             "pulls/create": self._create_pull,
             "pulls/update": self._update_pull,
             "actions/list-jobs-for-workflow-run": self._list_jobs,
+            "actions/create-workflow-dispatch": self._dispatch,
         }  # fmt: skip
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -314,6 +315,11 @@ class FakeGitHub:
         jobs = repo.jobs.get(_int(req, "run_id"), [])
         status, page, headers = self._page(req, jobs, lambda j: objects.job(self.api, repo, j))
         return status, {"total_count": len(jobs), "jobs": page}, headers
+
+    def _dispatch(self, req: Request) -> Reply:
+        body = req.body if isinstance(req.body, dict) else {}
+        self._repo_of(req).dispatch(req.params["workflow_id"], _field(req, "ref"), body.get("inputs") or {})
+        return 204, None, {}
 
     def _page(self, req: Request, items: list, render: Callable[[Any], Any]) -> Reply:
         per_page = min(max(_query_int(req, "per_page", 30), 1), 100)

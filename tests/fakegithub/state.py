@@ -99,6 +99,15 @@ class Job:
     completed_at: str | None = None
 
 
+@dataclass(frozen=True)
+class Dispatch:
+    """One accepted POST …/actions/workflows/{workflow_id}/dispatches."""
+
+    workflow: str
+    ref: str
+    inputs: dict[str, str]
+
+
 @dataclass
 class Repo:
     """One repository: issues, pull requests, comments, labels and workflow-run jobs.
@@ -118,6 +127,9 @@ class Repo:
     comments: dict[int, Comment] = field(default_factory=dict)
     labels: dict[str, LabelSpec] = field(default_factory=dict)
     jobs: dict[int, list[Job]] = field(default_factory=dict)
+    # workflow file -> the inputs its workflow_dispatch trigger declares (None: no such trigger)
+    workflows: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    dispatches: list[Dispatch] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_000_001))
 
     @property
@@ -162,6 +174,20 @@ class Repo:
         """Jobs of run ``run_id`` as ``(name, started_at, completed_at)``."""
         made = [Job(self.next_id(), run_id, name, started_at=s, completed_at=c) for name, s, c in jobs]
         self.jobs.setdefault(run_id, []).extend(made)
+        return made
+
+    def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Dispatch:
+        """A workflow_dispatch, refused as GitHub refuses it."""
+        if workflow not in self.workflows:
+            raise ApiError(404, "Not Found")
+        declared = self.workflows[workflow]
+        if declared is None:
+            raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
+        unexpected = sorted(set(inputs) - set(declared))
+        if unexpected:
+            raise ApiError(422, f"Unexpected inputs provided: {unexpected}")
+        made = Dispatch(workflow, ref, dict(inputs))
+        self.dispatches.append(made)
         return made
 
     def ensure_label(self, name: str) -> None:

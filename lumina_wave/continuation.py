@@ -1,0 +1,75 @@
+"""Plans deeper than the reusable workflow's wave slots: which waves a run works, and what the
+follow-up run must carry. Pure: the dispatch itself is :mod:`lumina_wave.github.dispatch`.
+
+A run works waves ``start … start + slots - 1``. When the plan goes deeper, its summarize job
+dispatches the calling workflow again (``workflow_dispatch``, which GITHUB_TOKEN may trigger)
+with the inputs of :func:`follow_up_inputs`: the plan id (the follow-up reads plan.json from the
+previous run and checks it), the first wave to work, the previous run's id (whose artifacts hold
+the plan and every earlier result record) and the comment targets, so the sticky summary comment
+of the plan is edited, never duplicated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lumina_wave.errors import InputError
+
+# The workflow_dispatch inputs the calling workflow declares and hands on to wave.yml.
+FOLLOW_UP_INPUTS = ("plan-id", "start-wave", "previous-run-id", "comment-on")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The waves one run works: ``first … last`` of a plan of ``wave_count`` waves (1-based)."""
+
+    first: int
+    last: int
+    wave_count: int
+
+    @property
+    def next_start(self) -> int | None:
+        """The first wave of the follow-up run, or None when this run reaches the plan's end."""
+        return self.last + 1 if self.last < self.wave_count else None
+
+
+def window(wave_count: int, start: int, slots: int | None) -> Window:
+    """The waves a run starting at wave ``start`` works with ``slots`` wave slots (None: all)."""
+    if start < 1:
+        raise InputError(f"input 'start-wave' must be at least 1, got {start}")
+    if wave_count and start > wave_count:
+        raise InputError(f"input 'start-wave' is {start} but the plan has only {wave_count} waves")
+    last = wave_count if slots is None else min(wave_count, start + slots - 1)
+    return Window(start, last, wave_count)
+
+
+def follow_up_inputs(plan_id: str, start: int, run_id: str, comment_on: list[int]) -> dict[str, str]:
+    """The ``inputs`` of the workflow_dispatch that continues the plan at wave ``start``."""
+    return {
+        "plan-id": plan_id,
+        "start-wave": str(start),
+        "previous-run-id": run_id,
+        "comment-on": ",".join(str(n) for n in comment_on),
+    }
+
+
+@dataclass(frozen=True)
+class WorkflowRef:
+    """The calling workflow of a run, from GITHUB_WORKFLOW_REF."""
+
+    repo: str
+    workflow: str  # the file name, which the dispatch API takes as workflow_id
+    ref: str  # branch or tag name
+
+
+def parse_workflow_ref(value: str) -> WorkflowRef:
+    """``OWNER/REPO/.github/workflows/FILE@REF`` (GITHUB_WORKFLOW_REF: the caller's, also inside a
+    reusable workflow) as its parts; ``refs/heads/`` and ``refs/tags/`` are dropped from REF."""
+    path, at, ref = value.partition("@")
+    owner, _, rest = path.partition("/")
+    repo, _, file = rest.partition("/")
+    if not (at and owner and repo and ref) or not file.startswith(".github/workflows/"):
+        raise InputError(f"GITHUB_WORKFLOW_REF is not OWNER/REPO/.github/workflows/FILE@REF: {value!r}")
+    for prefix in ("refs/heads/", "refs/tags/"):
+        ref = ref.removeprefix(prefix)
+    return WorkflowRef(f"{owner}/{repo}", file.removeprefix(".github/workflows/"), ref)

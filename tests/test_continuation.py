@@ -1,0 +1,287 @@
+"""Plans deeper than the wave slots: the pure window and follow-up inputs, the dispatch request
+against the fake GitHub, and a 12-wave plan run end to end as two workflow runs of 10 slots."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lumina_wave.continuation import FOLLOW_UP_INPUTS, follow_up_inputs, parse_workflow_ref, window
+from lumina_wave.errors import GitHubError, InputError
+from lumina_wave.github.client import connect
+from lumina_wave.github.dispatch import dispatch_workflow
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = ROOT / "entrypoint.py"
+CALLER = "wave-caller.yml"
+SLOTS = 10
+
+# --- pure --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("waves", "start", "slots", "expected"),
+    [
+        (12, 1, 10, (1, 10, 11)),
+        (12, 11, 10, (11, 12, None)),
+        (10, 1, 10, (1, 10, None)),
+        (25, 11, 10, (11, 20, 21)),
+        (3, 1, None, (1, 3, None)),
+        (0, 1, 10, (1, 0, None)),  # an empty plan: nothing to run, nothing to continue
+    ],
+)
+def test_window_and_where_the_follow_up_starts(waves, start, slots, expected):
+    works = window(waves, start, slots)
+    assert (works.first, works.last, works.next_start) == expected
+
+
+def test_a_start_beyond_the_plan_is_bad_input():
+    with pytest.raises(InputError, match="'start-wave' is 13 but the plan has only 12 waves"):
+        window(12, 13, 10)
+    with pytest.raises(InputError, match="at least 1"):
+        window(12, 0, 10)
+
+
+def test_follow_up_inputs_are_the_declared_strings():
+    inputs = follow_up_inputs("0123456789ab", 11, "4242", [7, 3])
+    assert inputs == {
+        "plan-id": "0123456789ab",
+        "start-wave": "11",
+        "previous-run-id": "4242",
+        "comment-on": "7,3",
+    }
+    assert tuple(inputs) == FOLLOW_UP_INPUTS
+
+
+def test_parse_workflow_ref():
+    ref = parse_workflow_ref("octo/app/.github/workflows/wave.yml@refs/heads/main")
+    assert (ref.repo, ref.workflow, ref.ref) == ("octo/app", "wave.yml", "main")
+    assert parse_workflow_ref("o/r/.github/workflows/w.yml@refs/tags/v1").ref == "v1"
+    for bad in ("", "o/r/w.yml@main", "o/r/.github/workflows/w.yml"):
+        with pytest.raises(InputError, match="GITHUB_WORKFLOW_REF"):
+            parse_workflow_ref(bad)
+
+
+# --- the dispatch request ------------------------------------------------------------------------
+
+
+def test_dispatch_posts_ref_and_inputs(fake_github):
+    fake_github.state.workflows[CALLER] = FOLLOW_UP_INPUTS
+    client = connect(fake_github.state.full_name, "t", fake_github.api, seconds_between_writes=0)
+    dispatch_workflow(client, CALLER, "main", follow_up_inputs("0123456789ab", 11, "9", []))
+    (made,) = fake_github.state.dispatches
+    assert (made.workflow, made.ref, made.inputs["start-wave"]) == (CALLER, "main", "11")
+    assert [c.status for c in fake_github.calls("actions/create-workflow-dispatch")] == [204]
+
+
+def test_a_caller_without_the_inputs_is_told_what_to_declare(fake_github):
+    fake_github.state.workflows[CALLER] = None  # no workflow_dispatch trigger at all
+    fake_github.state.workflows["dispatch.yml"] = ("manifest",)
+    client = connect(fake_github.state.full_name, "t", fake_github.api, seconds_between_writes=0)
+    inputs = follow_up_inputs("0123456789ab", 11, "9", [])
+    with pytest.raises(GitHubError, match=r"422 Workflow does not have 'workflow_dispatch' trigger"):
+        dispatch_workflow(client, CALLER, "main", inputs)
+    with pytest.raises(GitHubError, match=r"must declare on.workflow_dispatch.inputs plan-id, start-wave"):
+        dispatch_workflow(client, "dispatch.yml", "main", inputs)
+    assert fake_github.state.dispatches == []
+
+
+# --- end to end: 12 waves, two runs of 10 slots ----------------------------------------------------
+
+
+class Workflow:
+    """The runs of wave.yml as the runner drives ``entrypoint.py``: artifacts per run, a fresh
+    workspace per job, the plan and results downloaded as the workflow's steps download them."""
+
+    def __init__(self, fake, bare: Path, root: Path, env: dict[str, str]) -> None:
+        self.fake, self.bare, self.root, self.env = fake, bare, root, env
+        self.jobs = 0
+
+    def job(self, run_id: int, clone: bool = True) -> Path:
+        self.jobs += 1
+        ws = self.root / f"run-{run_id}" / f"job-{self.jobs}"
+        if clone:
+            subprocess.run(["git", "clone", "-q", str(self.bare), str(ws)], check=True)
+        else:
+            ws.mkdir(parents=True)
+        return ws
+
+    def action(self, run_id: int, ws: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+        out, envf = ws.parent / f"out-{self.jobs}-{inputs['command']}", ws.parent / f"env-{self.jobs}"
+        out.write_text("")
+        envf.touch()
+        env = {
+            **self.env,
+            "GITHUB_WORKSPACE": str(ws),
+            "GITHUB_RUN_ID": str(run_id),
+            "GITHUB_OUTPUT": str(out),
+            "GITHUB_ENV": str(envf),
+            "RUNNER_TEMP": str(ws.parent / f"temp-{self.jobs}"),
+            **{"INPUT_" + k.replace("_", "-").upper(): v for k, v in inputs.items()},
+        }
+        done = subprocess.run(
+            [sys.executable, str(ENTRYPOINT)], cwd=ws, env=env, capture_output=True, text=True, timeout=120
+        )
+        return done, _file_commands(out)
+
+    def run(
+        self,
+        run_id: int,
+        manifest: str = "",
+        previous: int | None = None,
+        start_wave: str = "",
+        plan_id: str = "",
+        comment_on: str = "",
+    ) -> dict:
+        """One workflow run; returns the summarize step's outputs (and ``dispatches`` made)."""
+        store = self.root / f"artifacts-{run_id}"
+        (store / "results").mkdir(parents=True)
+        ws = self.job(run_id)
+        if previous is not None:  # download-artifact with run-id: the plan and every record
+            prev = self.root / f"artifacts-{previous}"
+            shutil.copytree(prev, ws / ".lumina-wave")
+            shutil.copytree(prev / "results", store / "results", dirs_exist_ok=True)
+        if manifest:
+            (ws / "waves.yml").write_text(manifest)
+        done, plan = self.action(
+            run_id,
+            ws,
+            command="plan",
+            manifest="waves.yml" if manifest else "",
+            max_waves=str(SLOTS),
+            start_wave=start_wave,
+            plan_id=plan_id,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        shutil.copy(ws / ".lumina-wave" / "plan.json", store / "plan.json")
+        assert int(plan["wave-count"]) <= SLOTS
+        for entries in json.loads(plan["waves"]):
+            for entry in entries:
+                self.leg(run_id, entry["issue"], store)
+        ws = self.job(run_id, clone=False)
+        shutil.copytree(store, ws / ".lumina-wave")
+        done, outputs = self.action(
+            run_id,
+            ws,
+            command="summarize",
+            max_waves=str(SLOTS),
+            start_wave=start_wave,
+            comment_on=comment_on,
+        )
+        return {"exit": done.returncode, "log": done.stdout + done.stderr, **outputs}
+
+    def leg(self, run_id: int, issue: int, store: Path) -> None:
+        ws = self.job(run_id)
+        shutil.copytree(store, ws / ".lumina-wave")
+        done, outputs = self.action(run_id, ws, command="prepare", issue=str(issue))
+        assert done.returncode == 0 and outputs["skip"] == "false", done.stdout + done.stderr
+        (ws / f"issue-{issue}.txt").write_text(f"worked on #{issue}\n")  # the agent
+        done, _ = self.action(run_id, ws, command="finish", issue=str(issue), agent_outcome="success")
+        assert done.returncode == 0, done.stdout + done.stderr
+        shutil.copy(ws / ".lumina-wave" / "results" / f"result-{issue}.json", store / "results")
+
+
+def _file_commands(path: Path) -> dict[str, str]:
+    out, lines, i = {}, path.read_text().splitlines(), 0
+    while i < len(lines):
+        name, _, delimiter = lines[i].partition("<<")
+        end = lines.index(delimiter, i + 1)
+        out[name] = "\n".join(lines[i + 1 : end])
+        i = end + 1
+    return out
+
+
+def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github, fake_origin, tmp_path):
+    state = fake_github.state
+    state.workflows[CALLER] = FOLLOW_UP_INPUTS
+    for n in range(1, 13):
+        state.add_issue(n, f"Step {n}")
+    lines = ["version: 1", "issues:"]
+    for n in range(1, 13):
+        lines += [f"  - number: {n}", f"    title: Step {n}"] + (
+            [f"    depends_on: [{n - 1}]"] if n > 1 else []
+        )
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"inputs": {}, "ref": "refs/heads/main"}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
+    env |= {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": state.full_name,
+        "GITHUB_API_URL": fake_github.api,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_WORKFLOW_REF": f"{state.full_name}/.github/workflows/{CALLER}@refs/heads/main",
+        "INPUT_GITHUB-TOKEN": "ghs_fake",
+        "LUMINA_WAVE_WRITE_GAP": "0",
+    }
+    flow = Workflow(fake_github, fake_origin[0], tmp_path / "runs", env)
+
+    first = flow.run(101, manifest="\n".join(lines) + "\n", comment_on="12")
+    assert first["exit"] == 0, first["log"]  # waves 1-10 done; 11-12 are not failures but to come
+    assert "waves 11-12 continue in a follow-up run of wave-caller.yml" in first["log"]
+    (dispatch,) = state.dispatches
+    plan_id = json.loads(first["summary-json"])["plan_id"]
+    assert (dispatch.workflow, dispatch.ref) == (CALLER, "main")
+    assert dispatch.inputs == {
+        "plan-id": plan_id,
+        "start-wave": "11",
+        "previous-run-id": "101",
+        "comment-on": "12",
+    }
+    assert len(state.pulls) == 10
+    (before,) = [c for c in state.comments.values() if c.issue_number == 12]
+    assert "class i10 success" in before.body and "class i11 success" not in before.body
+
+    # The caller hands its workflow_dispatch inputs to wave.yml, as the README shows.
+    second = flow.run(
+        202,
+        previous=101,
+        start_wave=dispatch.inputs["start-wave"],
+        plan_id=dispatch.inputs["plan-id"],
+        comment_on=dispatch.inputs["comment-on"],
+    )
+    assert second["exit"] == 0, second["log"]
+    assert len(state.dispatches) == 1  # the plan ended: no third run
+    summary = json.loads(second["summary-json"])
+    assert summary["plan_id"] == plan_id
+    assert (summary["total"], summary["done"], summary["not_done"]) == (12, 12, 0)
+    assert len(state.pulls) == 12
+    # One sticky comment per target, edited by the follow-up: it covers all twelve issues.
+    targets = sorted({c.issue_number for c in state.comments.values()})
+    assert len(targets) == len(state.comments) == 13  # 12 PRs and issue 12
+    (after,) = [c for c in state.comments.values() if c.issue_number == 12]
+    assert after.id == before.id  # the follow-up edited the plan's comment
+    for n in range(1, 13):
+        assert f"class i{n} success" in after.body
+
+
+def test_a_follow_up_refuses_another_plan(fake_github, tmp_path):
+    plan_dir = tmp_path / "ws" / ".lumina-wave"
+    plan_dir.mkdir(parents=True)
+    from lumina_wave.model import Edge, Item, Selection
+    from lumina_wave.plan import build_plan, plan_to_json
+
+    plan = build_plan(Selection("manifest", [Item(1), Item(2)], [Edge(2, 1)]))
+    (plan_dir / "plan.json").write_text(json.dumps(plan_to_json(plan)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_"))}
+    env |= {"GITHUB_WORKSPACE": str(tmp_path / "ws"), "INPUT_COMMAND": "plan", "INPUT_START-WAVE": "2"}
+    ok = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)], cwd=tmp_path / "ws", env=env, capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert '"wave":2' in ok.stdout and '"wave":1' not in ok.stdout  # only wave 2, in slot 1
+    env["INPUT_PLAN-ID"] = "ffffffffffff"
+    bad = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)], cwd=tmp_path / "ws", env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2
+    assert (
+        f"input 'plan-id' is 'ffffffffffff' but .lumina-wave/plan.json holds plan {plan.plan_id}"
+        in bad.stdout
+    )
