@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from file_commands import parse_file_commands
 
 from lumina_wave.continuation import FOLLOW_UP_INPUTS, follow_up_inputs, parse_workflow_ref, window
 from lumina_wave.errors import GitHubError, InputError
@@ -128,7 +129,7 @@ class Workflow:
         done = subprocess.run(
             [sys.executable, str(ENTRYPOINT)], cwd=ws, env=env, capture_output=True, text=True, timeout=120
         )
-        return done, _file_commands(out)
+        return done, parse_file_commands(out)
 
     def run(
         self,
@@ -185,16 +186,6 @@ class Workflow:
         done, _ = self.action(run_id, ws, command="finish", issue=str(issue), agent_outcome="success")
         assert done.returncode == 0, done.stdout + done.stderr
         shutil.copy(ws / ".lumina-wave" / "results" / f"result-{issue}.json", store / "results")
-
-
-def _file_commands(path: Path) -> dict[str, str]:
-    out, lines, i = {}, path.read_text().splitlines(), 0
-    while i < len(lines):
-        name, _, delimiter = lines[i].partition("<<")
-        end = lines.index(delimiter, i + 1)
-        out[name] = "\n".join(lines[i + 1 : end])
-        i = end + 1
-    return out
 
 
 def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github, fake_origin, tmp_path):

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from file_commands import parse_file_commands
 
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_to_json
@@ -22,19 +23,6 @@ from lumina_wave.results import new_record, write_result
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
 AGENT = 'echo "$WAVE_ISSUE_TITLE" > "issue-$WAVE_ISSUE_NUMBER.txt"; cat "$WAVE_ISSUE_BODY_FILE" >> "issue-$WAVE_ISSUE_NUMBER.txt"'
-
-
-def parse_file_commands(path: Path) -> dict[str, str]:
-    """A GITHUB_OUTPUT / GITHUB_ENV file written in the runner's ``name<<delimiter`` format."""
-    out: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    i = 0
-    while i < len(lines):
-        name, _, delimiter = lines[i].partition("<<")
-        end = lines.index(delimiter, i + 1)
-        out[name] = "\n".join(lines[i + 1 : end])
-        i = end + 1
-    return out
 
 
 class Runner:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from file_commands import parse_file_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "luminaguard.yml"
@@ -18,19 +19,6 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lumina_wave", *args], cwd=cwd, capture_output=True, text=True, timeout=60
     )
-
-
-def parse_outputs(path: Path) -> dict[str, str]:
-    """Read a GITHUB_OUTPUT file written with the runner's ``name<<delimiter`` format."""
-    outputs: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        name, _, delimiter = lines[i].partition("<<")
-        end = lines.index(delimiter, i + 1)
-        outputs[name] = "\n".join(lines[i + 1 : end])
-        i = end + 1
-    return outputs
 
 
 def test_plan_json_prints_the_luminaguard_waves():
@@ -144,7 +132,7 @@ def workspace(tmp_path: Path) -> Path:
 def test_action_plan_from_the_default_manifest(workspace, tmp_path):
     done, output = run_action(workspace, {"command": "plan", "github-token": "ghs_secret123"}, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    outputs = parse_outputs(output)
+    outputs = parse_file_commands(output)
     assert outputs["wave-count"] == "2"
     waves = json.loads(outputs["waves"])
     assert [[e["issue"] for e in w] for w in waves] == [[152, 154], [155]]
@@ -177,7 +165,7 @@ def test_action_refuses_a_manifest_outside_the_workspace(workspace, tmp_path):
 def test_action_plan_deeper_than_the_slots_emits_only_the_first_run_of_waves(workspace, tmp_path):
     done, output = run_action(workspace, {"command": "plan", "max-waves": "1"}, tmp_path)
     assert done.returncode == 0, done.stdout
-    outputs = parse_outputs(output)
+    outputs = parse_file_commands(output)
     assert outputs["wave-count"] == "1"
     assert [[e["issue"] for e in w] for w in json.loads(outputs["waves"])] == [[152, 154]]
 
@@ -195,7 +183,7 @@ def test_action_splits_wide_waves(workspace, tmp_path):
         workspace, {"command": "plan", "manifest": "wide.yml", "max-jobs-per-wave": "4"}, tmp_path
     )
     assert done.returncode == 0, done.stdout
-    waves = json.loads(parse_outputs(output)["waves"])
+    waves = json.loads(parse_file_commands(output)["waves"])
     assert [len(w) for w in waves] == [4]
     assert sorted(n for e in waves[0] for n in e["issues"]) == list(range(1, 11))
 

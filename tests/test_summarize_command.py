@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from file_commands import parse_file_commands
 from github_fakes import FakeGitHub, FakeRequest, serve
-from test_plan_command import parse_outputs
 from test_publish import Comments
 
 from lumina_wave.action import main as action_main
@@ -71,7 +71,7 @@ def run_entrypoint(workspace: Path, **inputs: str) -> tuple[subprocess.Completed
         text=True,
         timeout=60,
     )
-    return done, parse_outputs(workspace / "output.txt")
+    return done, parse_file_commands(workspace / "output.txt")
 
 
 def test_entrypoint_all_done_exits_0_with_outputs_and_files(wave):

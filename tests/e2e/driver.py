@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fakegithub import FakeGitHub
+from file_commands import parse_file_commands
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,24 +41,6 @@ TOKEN = "ghs_e2eFakeInstallationToken0123456789AB"
 PLAN_ARTIFACT = "lumina-wave-plan"
 RESULT_ARTIFACT = "lumina-wave-result-{issue}"
 STEP_TIMEOUT = 120
-
-
-def parse_file_commands(path: Path) -> dict[str, str]:
-    """A GITHUB_OUTPUT / GITHUB_ENV file: ``name<<delimiter`` blocks, or ``name=value`` lines."""
-    out: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    i = 0
-    while i < len(lines):
-        if "<<" in lines[i]:
-            name, _, delimiter = lines[i].partition("<<")
-            end = lines.index(delimiter, i + 1)
-            out[name] = "\n".join(lines[i + 1 : end])
-            i = end + 1
-        else:
-            name, _, value = lines[i].partition("=")
-            out[name] = value
-            i += 1
-    return out
 
 
 @dataclass(frozen=True)
