@@ -17,9 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from lumina_wave import git
 from lumina_wave.git import Author
 
 PAUSE = 1.0
+MAX_PARALLEL = 4
 DEMO_AUTHOR = Author("lumina-wave demo", "demo@lumina-wave.invalid")
 MANIFEST = "examples/luminaguard.yml"  # inside the package; examples/luminaguard.yml links to it
 
@@ -60,8 +62,6 @@ def agent_command() -> str:
 
 def make_repository(root: Path) -> Path:
     """A bare ``origin.git`` and a clone ``luminaguard`` with one commit on ``main``, pushed."""
-    from lumina_wave import git
-
     origin = root / "origin.git"
     work = root / "luminaguard"
     git.run_git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
@@ -74,7 +74,7 @@ def make_repository(root: Path) -> Path:
     return work
 
 
-def run_demo(keep: bool = False, max_parallel: int = 4, stream: TextIO | None = None) -> int:
+def run_demo(keep: bool = False) -> int:
     """Run the demo; prints the completion summary. Returns the exit code (0 when all done)."""
     from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
     from lumina_wave.local import LocalOptions, run_and_summarize
@@ -94,12 +94,12 @@ def run_demo(keep: bool = False, max_parallel: int = 4, stream: TextIO | None = 
         options = LocalOptions(
             agent=agent_command(),
             repo=repo,
-            max_parallel=max_parallel,
+            max_parallel=MAX_PARALLEL,
             default_base="main",
             push=True,
             author=DEMO_AUTHOR,
         )
-        outcome, text = run_and_summarize(plan, options, stream)
+        outcome, text = run_and_summarize(plan, options)
         print(text)
         if keep:
             print(f"kept: {root}  (summary: {repo / '.lumina-wave' / 'summary.md'})")

@@ -61,16 +61,19 @@ def _run(
             GIT_COMMITTER_NAME=author.name,
             GIT_COMMITTER_EMAIL=author.email,
         )
-    return subprocess.run(
-        ["git", "-c", "safe.directory=*", *args],
-        cwd=directory,
-        env=env,
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=GIT_TIMEOUT,
-    )
+    try:
+        return subprocess.run(
+            ["git", "-c", "safe.directory=*", *args],
+            cwd=directory,
+            env=env,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+        )
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise GitError(redact(f"git {args[0]} failed: {exc}")) from None
 
 
 def _message(done: subprocess.CompletedProcess[str]) -> str:
@@ -177,13 +180,6 @@ def set_ref(directory: str | os.PathLike[str], ref: str, commit: str) -> None:
 
 def _pathspec(exclude: Iterable[str]) -> list[str]:
     return ["--", ".", *(f":(exclude,top){path}" for path in exclude)]
-
-
-def has_uncommitted(directory: str | os.PathLike[str], exclude: Iterable[str] = ()) -> bool:
-    """Whether anything outside ``exclude`` (paths from the top of the work tree) is changed or new."""
-    return bool(
-        run_git(directory, "status", "--porcelain", "--untracked-files=all", *_pathspec(exclude)).strip()
-    )
 
 
 def commit_all(

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lumina_wave import git
+from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DONE_STATUSES, new_record, utc_now
@@ -29,6 +31,7 @@ PR_TITLE_LIMIT = 256
 DEFAULT_COMMIT_MESSAGE = "{title} (#{issue})\n\nWork on #{issue}, committed by lumina-wave."
 DEFAULT_PR_TITLE = "{title} (#{issue})"
 DEFAULT_PR_BODY = "Work on #{issue}: {title}"
+OUTCOMES = ("success", "failure", "cancelled", "skipped")  # what steps.<id>.outcome can be
 
 
 class LegError(Exception):
@@ -94,10 +97,9 @@ def leg_status(agent_outcome: str, changed: bool) -> str:
 
 
 def fill(template: str, **values: Any) -> str:
-    """``template`` with ``{name}`` replaced by each value; other braces stay as they are."""
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", str(value))
-    return template
+    """``template`` with ``{name}`` replaced by each value, in one pass (text filled in is not
+    filled again); other braces stay as they are."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
 
 
 def pr_marker(plan_id: str, issue: int) -> str:
@@ -156,6 +158,29 @@ def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: Ba
     return "\n".join(lines)
 
 
+def blocked_record(
+    plan: Plan,
+    issue: int,
+    results: Mapping[int, dict],
+    blockers: Sequence[int],
+    started_at: str | None = None,
+) -> dict:
+    """The record of ``issue`` blocked by ``blockers`` (dependencies not done, see :func:`blocked_by`)."""
+    reasons = ", ".join(f"#{d} {results[d]['status'] if d in results else 'has no result'}" for d in blockers)
+    return new_record(
+        plan.plan_id,
+        issue,
+        "blocked",
+        branch_name(issue),
+        blocked_by=list(blockers),
+        agent_outcome="skipped",
+        started_at=started_at or utc_now(),
+        finished_at=utc_now(),
+        wave=plan.wave_of[issue],
+        error=f"blocked by a dependency that is not done: {reasons}",
+    )
+
+
 # --- prepare ----------------------------------------------------------------------------------
 
 
@@ -191,31 +216,19 @@ def prepare_leg(
     context_dir: str | os.PathLike[str],
     remote: str = "origin",
     fetch: bool = True,
+    author: git.Author | None = None,
 ) -> Prepared:
     """Block the leg, or start its branch and write its context.
 
     Raises :class:`LegError` when the start cannot be made (missing base, merge conflict).
+    ``author`` makes the merges of stacking (default: the Actions bot).
     """
     if issue not in plan.items:
         raise LegError(f"issue #{issue} is not in plan {plan.plan_id}")
     started_at = utc_now()
     blockers = blocked_by(plan, issue, results)
     if blockers:
-        reasons = ", ".join(
-            f"#{d} {results[d]['status'] if d in results else 'has no result'}" for d in blockers
-        )
-        record = new_record(
-            plan.plan_id,
-            issue,
-            "blocked",
-            branch_name(issue),
-            blocked_by=blockers,
-            agent_outcome="skipped",
-            started_at=started_at,
-            finished_at=utc_now(),
-            wave=plan.wave_of[issue],
-            error=f"blocked by a dependency that is not done: {reasons}",
-        )
+        record = blocked_record(plan, issue, results, blockers, started_at)
         return Prepared(issue, True, record, started_at=started_at)
 
     if fetch:
@@ -232,7 +245,7 @@ def prepare_leg(
         choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
     refs = [_ref(workdir, name, remote, fetch) for name in choice.refs]
     branch = branch_name(issue)
-    start = _git(git.start_branch, workdir, branch, refs)
+    start = _git(git.start_branch, workdir, branch, refs, author)
     git.set_ref(workdir, START_REF.format(issue=issue), start)
 
     folder = Path(context_dir)
@@ -318,7 +331,7 @@ def finish_leg(
     fields: dict[str, Any] = {
         "base": base,
         "started_at": started_at or None,
-        "agent_outcome": agent_outcome if agent_outcome in _OUTCOMES else None,
+        "agent_outcome": agent_outcome if agent_outcome in OUTCOMES else None,
         "wave": plan.wave_of[issue],
         "job_url": options.job_url,
     }
@@ -364,22 +377,12 @@ def finish_leg(
             fields.update(pr_number=pr.number, pr_url=pr.url)
         elif want_pr and push:
             notes.append("no PR opened (no GitHub token)")
-    except (LegError, git.GitError) as exc:
-        status = "failed"
-        notes.append(str(exc))
-    except Exception as exc:
-        from lumina_wave.github.client import GitHubError
-
-        if not isinstance(exc, GitHubError):
-            raise
+    except (LegError, git.GitError, GitHubError) as exc:
         status = "failed"
         notes.append(str(exc))
     fields["finished_at"] = utc_now()
     fields["error"] = "; ".join(notes) or None
     return new_record(plan.plan_id, issue, status, branch, **fields)
-
-
-_OUTCOMES = frozenset({"success", "failure", "cancelled", "skipped"})
 
 
 def read_state(context_dir: str | os.PathLike[str], issue: int) -> dict:

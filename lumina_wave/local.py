@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lumina_wave.git import Author
+from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.progress import Progress, make_progress
 from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now, write_result
@@ -161,9 +162,9 @@ class LocalRun:
 
     def run(self) -> Outcome:
         """Run every issue that is not done yet; Ctrl-C (SIGINT) or SIGTERM cancels the running ones."""
-        from lumina_wave.worktree import exclude_paths
+        from lumina_wave.worktree import WORKTREES_DIR, exclude_paths
 
-        exclude_paths(self.options.repo, [f"/{STATE_DIR}/", "/.worktrees/"])
+        exclude_paths(self.options.repo, [f"/{STATE_DIR}/", f"/{WORKTREES_DIR}/"])
         skipped = self._resume()
         ended = {n: r["status"] for n, r in self.results.items()}
         running: set[int] = set()
@@ -176,8 +177,8 @@ class LocalRun:
                     step = next_step(
                         self.plan, ended, running, self.options.max_parallel, by_wave=self.options.by_wave
                     )
-                    for n, _ in step.block:
-                        ended[n] = self._record(_blocked(self, n))["status"]
+                    for n, deps in step.block:
+                        ended[n] = self._record(blocked_record(self.plan, n, self.results, deps))["status"]
                     if step.block:
                         continue
                     for n in step.start:
@@ -329,29 +330,10 @@ def _signal_group(proc: subprocess.Popen, signum: int) -> None:
         os.killpg(proc.pid, signum)
 
 
-# --- the leg code of the action: every call into lumina_wave.legs is here -----------------------
-
-
-def _blocked(run: LocalRun, issue: int) -> dict:
-    """The leg code's blocked record (it decides before touching git, so the repository will do)."""
-    from lumina_wave.legs import prepare_leg
-
-    prepared = prepare_leg(
-        run.options.repo,
-        run.plan,
-        issue,
-        dict(run.results),
-        stack=run.options.stack,
-        default_base=run.options.default_base,
-        context_dir=run.paths.context,
-        fetch=False,
-    )
-    assert prepared.skip and prepared.record is not None, f"#{issue} is not blocked"
-    return prepared.record
+# --- the leg code of the action: each leg's prepare and finish ---------------------------------
 
 
 def _prepare(run: LocalRun, issue: int):
-    from lumina_wave.legs import prepare_leg
     from lumina_wave.worktree import ensure_worktree, worktree_path
 
     tree = ensure_worktree(run.options.repo, worktree_path(run.options.repo, issue))
@@ -365,13 +347,12 @@ def _prepare(run: LocalRun, issue: int):
         context_dir=run.paths.context,
         remote=run.options.remote,
         fetch=run.options.push,
+        author=run.options.author,
     )
     return tree, prepared
 
 
 def _finish(run: LocalRun, tree: Path, issue: int, prepared, agent_outcome: str) -> dict:
-    from lumina_wave.legs import FinishOptions, finish_leg
-
     return finish_leg(
         tree,
         run.plan,
@@ -409,7 +390,7 @@ def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
 
 def where_text(plan: Plan, outcome: Outcome) -> str:
     """Where each issue's work is on this machine: branch, worktree, log."""
-    from lumina_wave.worktree import WORKTREES_DIR
+    from lumina_wave.worktree import WORKTREES_DIR, worktree_path
 
     lines = [f"branches, worktrees ({WORKTREES_DIR}/) and logs ({STATE_DIR}/logs/):"]
     for n in sorted(plan.items, key=lambda i: (plan.wave_of[i], i)):
@@ -417,7 +398,7 @@ def where_text(plan: Plan, outcome: Outcome) -> str:
         status = record["status"] if record else "did not run"
         skipped = " (done before)" if n in outcome.skipped else ""
         where = (
-            f"{WORKTREES_DIR}/wave-{n:<8} {STATE_DIR}/logs/issue-{n}.log"
+            f"{worktree_path(Path(), n).as_posix():<24} {STATE_DIR}/logs/issue-{n}.log"
             if record and record["started_at"]
             else ""
         )

@@ -170,7 +170,10 @@ def test_a_missing_prepare_still_records_a_failed_leg(job):
     ("inputs", "message"),
     [
         ({"command": "prepare", "issue": "999"}, "issue #999 is not in plan"),
-        ({"command": "prepare", "issue": "152", "plan_file": "nope.json"}, "nope.json: cannot read the plan"),
+        (
+            {"command": "prepare", "issue": "152", "plan_file": "nope.json"},
+            "nope.json: plan file not found (run the plan command first)",
+        ),
         (
             {"command": "finish", "issue": "152", "agent_outcome": "done"},
             "input 'agent-outcome' must be one of",

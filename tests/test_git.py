@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,13 @@ def commit_file(sh, repo: Path, name: str, text: str, message: str) -> str:
     sh(repo, "add", name)
     sh(repo, "commit", "-qm", message)
     return sh(repo, "rev-parse", "HEAD").strip()
+
+
+def uncommitted(sh, repo: Path, exclude: str) -> str:
+    """What ``git status`` shows outside ``exclude`` (a path from the top of the work tree)."""
+    return sh(
+        repo, "status", "--porcelain", "--untracked-files=all", "--", ".", f":(exclude,top){exclude}"
+    ).strip()
 
 
 def test_start_branch_creates_then_resets_the_branch_on_a_normal_checkout(clone, sh):
@@ -66,7 +74,7 @@ def test_commit_all_skips_excluded_paths_and_commits_as_the_author(clone, sh):
     (clone / ".lumina-wave" / "results").mkdir(parents=True)
     (clone / ".lumina-wave" / "results" / "result-1.json").write_text("{}\n")
     author = git.Author("Bot", "bot@example.com")
-    assert git.has_uncommitted(clone, [".lumina-wave"])
+    assert uncommitted(sh, clone, ".lumina-wave")
     head = git.commit_all(clone, "Fix it (#1)\n\nbody", author, [".lumina-wave"])
     assert sh(clone, "show", "--name-only", "--format=%an <%ae>|%s", head).split() == [
         "Bot",
@@ -75,7 +83,7 @@ def test_commit_all_skips_excluded_paths_and_commits_as_the_author(clone, sh):
         "(#1)",
         "src.py",
     ]
-    assert not git.has_uncommitted(clone, [".lumina-wave"])
+    assert not uncommitted(sh, clone, ".lumina-wave")
     assert git.commit_all(clone, "again", author, [".lumina-wave"]) is None
 
 
@@ -119,6 +127,23 @@ def test_failed_commands_raise_one_line_without_credentials(clone):
     assert "s3cret" not in str(caught.value)
     assert "\n" not in str(caught.value)
     assert git.redact("https://user:tok@github.com/o/r") == "https://***@github.com/o/r"
+
+
+def test_a_hung_command_raises_git_error_without_credentials(clone, monkeypatch):
+    # A remote that accepts the connection and never answers: the push hangs until the timeout.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://x-access-token:s3cret@127.0.0.1:{server.getsockname()[1]}/o/r.git"
+        monkeypatch.setattr(git, "GIT_TIMEOUT", 0.5)
+        with pytest.raises(git.GitError, match=r"^git push failed: .*timed out") as caught:
+            git.run_git(clone, "push", url, "main")
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_command_that_cannot_start_raises_git_error(tmp_path):
+    with pytest.raises(git.GitError, match=r"^git status failed: "):
+        git.run_git(tmp_path / "missing", "status")
 
 
 def test_author_parses_name_and_email():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from github_fakes import FakeGitHub, FakeRequest, serve
 
+from lumina_wave.git import Author
 from lumina_wave.github.client import connect
 from lumina_wave.github.pulls import Pulls
 from lumina_wave.legs import (
@@ -18,6 +19,7 @@ from lumina_wave.legs import (
     FinishOptions,
     LegError,
     blocked_by,
+    blocked_record,
     choose_base,
     fill,
     finish_leg,
@@ -291,6 +293,21 @@ def test_stack_on_a_diamond_with_a_conflict_fails_naming_the_file(leg, make_clon
     assert sh(workdir, "status", "--porcelain").strip() == ""
 
 
+def test_stack_merges_are_made_as_the_author(leg, make_clone, tmp_path, sh):
+    plan = make_plan({1: [], 2: [1], 3: [1], 4: [2, 3]})
+    results: dict[int, dict] = {}
+    for n in (1, 2, 3):
+        leg(plan, n, results, stack=True, pulls=None)
+    workdir = make_clone("author")
+    author = Author("Ada Lovelace", "ada@example.com")
+    prepare_leg(
+        workdir, plan, 4, results, stack=True, default_base="main", context_dir=tmp_path / "c", author=author
+    )
+    assert sh(workdir, "log", "--merges", "--format=%an <%ae>|%cn <%ce>").strip() == (
+        "Ada Lovelace <ada@example.com>|Ada Lovelace <ada@example.com>"
+    )
+
+
 def test_a_rerun_resets_the_branch_and_updates_the_same_pr(leg, github, origin, sh):
     plan = make_plan({152: []})
     first, _ = leg(plan, 152, {})
@@ -383,6 +400,16 @@ def test_blocked_by_counts_missing_and_not_done_dependencies():
     assert blocked_by(plan, 1, {}) == []
 
 
+def test_blocked_record_names_the_blockers_and_their_status():
+    plan = make_plan({1: [], 2: [], 3: [1, 2]})
+    got = blocked_record(plan, 3, {1: record(1, "failed")}, [1, 2], "2024-01-01T00:00:00Z")
+    validate(got, "result", "result-3")
+    assert got["status"] == "blocked" and got["blocked_by"] == [1, 2]
+    assert got["agent_outcome"] == "skipped" and got["started_at"] == "2024-01-01T00:00:00Z"
+    assert got["error"] == "blocked by a dependency that is not done: #1 failed, #2 has no result"
+    assert got["wave"] == plan.wave_of[3] and got["branch"] == "feature/issue-3"
+
+
 def test_choose_base():
     plan = make_plan({1: [], 2: [], 3: [1, 2]})
     done = {1: record(1, "success"), 2: record(2, "success")}
@@ -396,6 +423,13 @@ def test_choose_base():
     assert choose_base(plan, 3, no_branch, stack=True, default_base="dev") == BaseChoice("dev", ("dev",))
 
 
+def test_text_filled_in_is_not_filled_again():
+    plan = make_plan({1: []}, {1: "Document the {base} placeholder"})
+    body = pr_body(plan, 1, base="main", default_base="main", template="{title} ({issue}) on {base}")
+    assert body.startswith("Document the {base} placeholder (1) on main\n")
+    assert pr_title(plan, 1, "{title} [{issue}]") == "Document the {base} placeholder [1]"
+
+
 def test_status_templates_and_pr_text():
     assert [leg_status(o, c) for o, c in [("success", True), ("success", False), ("failure", True)]] == [
         "success",
@@ -403,7 +437,8 @@ def test_status_templates_and_pr_text():
         "failed",
     ]
     assert leg_status("cancelled", False) == "cancelled"
-    assert fill("{title} {x} {issue}", title="{issue}", issue=3) == "3 {x} 3"
+    # One pass: a title that names a placeholder keeps it (it is not filled again).
+    assert fill("{title} {x} {issue}", title="{issue}", issue=3) == "{issue} {x} 3"
     plan = make_plan({1: [], 2: [1]}, {2: "a | b [link](http://x) " + "long " * 80})
     title = pr_title(plan, 2)
     assert len(title) == 256 and title.endswith("…")

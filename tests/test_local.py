@@ -370,6 +370,14 @@ def test_stack_starts_a_dependent_from_its_dependency_branch(sandbox: Sandbox):
     assert sandbox.records()[2]["base"] == "feature/issue-1"
 
 
+def test_stack_merges_are_made_as_the_users_author(sandbox: Sandbox):
+    manifest = sandbox.manifest({1: [], 2: [1], 3: [1], 4: [2, 3]})
+    assert sandbox.run(manifest, "--stack").returncode == 0
+    tree = sandbox.repo / ".worktrees" / "wave-4"
+    merges = git(tree, "log", "--merges", "--format=%an <%ae>|%cn <%ce>", "feature/issue-4").split("\n")
+    assert [m for m in merges if m] == ["Test <test@example.com>|Test <test@example.com>"]
+
+
 def test_clean_removes_the_worktrees(sandbox: Sandbox):
     manifest = sandbox.manifest({1: [], 2: []})
     assert sandbox.run(manifest).returncode == 0

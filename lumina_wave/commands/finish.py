@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.legs import OUTCOMES
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
-
-OUTCOMES = ("success", "failure", "cancelled", "skipped")
 
 
 def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
@@ -35,15 +35,6 @@ def _outcome(value: str) -> str:
     return value
 
 
-def _author(text: str):
-    from lumina_wave.git import Author
-
-    try:
-        return Author.parse(text)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-
 def _pulls(repo: str, token: str):
     """PR access when a token and a repository are known, else None (no PR calls)."""
     if not (repo and token):
@@ -59,9 +50,9 @@ def _pulls(repo: str, token: str):
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("finish", help="end one leg: commit, push, PR, result record")
-    parser.add_argument("--plan", default=".lumina-wave/plan.json", help="plan.json (default: %(default)s)")
+    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
     parser.add_argument("--issue", type=int, required=True)
-    parser.add_argument("--results-dir", default=".lumina-wave/results", help="where result-N.json goes")
+    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="where result-N.json goes")
     parser.add_argument("--agent-outcome", choices=OUTCOMES, required=True)
     parser.add_argument("--context-dir", default="", help="where prepare left its state")
     parser.add_argument(
@@ -78,13 +69,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_cli(args: argparse.Namespace) -> int:
-    from lumina_wave.commands.prepare import context_dirs, load_plan
+    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan, parse_author
     from lumina_wave.legs import FinishOptions, finish_leg, read_state
     from lumina_wave.results import write_result
 
     plan = load_plan(args.plan)
-    if args.issue not in plan.items:
-        raise InputError(f"issue #{args.issue} is not in plan {plan.plan_id}")
+    _check_issue(plan, args.issue)
     context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
     state = read_state(context, args.issue)
     workdir = os.getcwd()
@@ -101,7 +91,7 @@ def _run_cli(args: argparse.Namespace) -> int:
             draft=args.draft,
             labels=tuple(args.label),
             pr_on_failure=args.pr_on_failure,
-            author=_author(args.author),
+            author=parse_author(args.author),
             exclude=own_paths(workdir, args.plan, args.results_dir),
             default_base=state.get("default_base"),
             start_commit=state.get("start"),
@@ -120,19 +110,15 @@ def _run_cli(args: argparse.Namespace) -> int:
 
 
 def run_action(runner: Runner) -> int:
-    from lumina_wave.commands.prepare import context_dirs, job_url, load_plan
+    from lumina_wave.commands.prepare import _check_issue, context_dirs, job_url, load_plan, parse_author
     from lumina_wave.legs import FinishOptions, finish_leg, read_state
     from lumina_wave.results import write_result
 
-    plan_file = runner.input("plan-file", ".lumina-wave/plan.json")
+    plan_file = runner.input("plan-file", DEFAULT_PLAN_FILE)
     plan = load_plan(plan_file)
-    issue = runner.int_input("issue")
-    if issue is None or issue not in plan.items:
-        raise InputError(
-            f"input 'issue' must name an issue of plan {plan.plan_id}, got {runner.input('issue')!r}"
-        )
+    issue = _check_issue(plan, runner.int_input("issue"))
     agent_outcome = _outcome(runner.input("agent-outcome"))
-    results_dir = runner.input("results-dir", ".lumina-wave/results")
+    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     env = dict(os.environ)
     workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
     draft = runner.bool_input("draft") if runner.input("draft") else None
@@ -144,7 +130,7 @@ def run_action(runner: Runner) -> int:
         pr_title=runner.input("pr-title"),
         pr_body_template=runner.input("pr-body-template"),
         pr_on_failure=runner.bool_input("pr-on-failure"),
-        author=_author(runner.input("author")),
+        author=parse_author(runner.input("author")),
         exclude=own_paths(workdir, plan_file, results_dir),
         job_url=job_url(env),
         default_base=state.get("default_base"),

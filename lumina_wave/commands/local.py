@@ -49,12 +49,12 @@ def github_repo_of(url: str) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from lumina_wave.worktree import remove_worktrees
+    from lumina_wave.worktree import WORKTREES_DIR, remove_worktrees
 
     repo = _repository(args.repo)
     if args.clean:
         removed = remove_worktrees(repo)
-        print(f"removed {len(removed)} worktree(s) under {repo / '.worktrees'}")
+        print(f"removed {len(removed)} worktree(s) under {repo / WORKTREES_DIR}")
         return EXIT_OK
     if not args.manifest or not args.agent:
         raise InputError("local needs --manifest PATH and --agent COMMAND (or --clean)")
@@ -108,8 +108,7 @@ def _current_branch(repo: Path) -> str:
 
 def _pulls(args: argparse.Namespace, repo: Path):
     """The PR client of the action's ``finish``, for ``--open-prs``."""
-    from lumina_wave.github.client import connect
-    from lumina_wave.github.pulls import Pulls
+    from lumina_wave.commands.finish import _pulls as finish_pulls
     from lumina_wave.worktree import remote_url
 
     token = os.environ.get("GITHUB_TOKEN", "")
@@ -118,4 +117,4 @@ def _pulls(args: argparse.Namespace, repo: Path):
     name = args.github_repo or github_repo_of(remote_url(repo, args.remote) or "")
     if not name:
         raise InputError(f"cannot tell the GitHub repository from remote {args.remote!r}: pass --github-repo")
-    return Pulls(connect(name, token, os.environ.get("GITHUB_API_URL") or None))
+    return finish_pulls(name, token)

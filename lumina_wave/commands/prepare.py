@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
+from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
 
 CONTAINER_WORKSPACE = "/github/workspace"
@@ -24,6 +26,8 @@ def load_plan(path: str) -> Plan:
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("plan file not found (run the plan command first)", Origin(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"cannot read the plan: {exc}", Origin(path)) from None
     return plan_from_json(data, path)
@@ -85,9 +89,9 @@ def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | No
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("prepare", help="start one leg: its branch and the agent's context")
-    parser.add_argument("--plan", default=".lumina-wave/plan.json", help="plan.json (default: %(default)s)")
+    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
     parser.add_argument("--issue", type=int, required=True)
-    parser.add_argument("--results-dir", default=".lumina-wave/results", help="records of earlier legs")
+    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="records of earlier legs")
     parser.add_argument("--stack", action="store_true", help="start from the dependencies' branches")
     parser.add_argument("--base", default="", help="base branch (default: the plan's, else origin's HEAD)")
     parser.add_argument(
@@ -136,6 +140,14 @@ def _check_issue(plan: Plan, issue: int | None) -> int:
     return issue
 
 
+def parse_author(text: str) -> Author:
+    """The ``author`` input (``Name <email>``; empty gives the Actions bot)."""
+    try:
+        return Author.parse(text)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
 # --- action --------------------------------------------------------------------------------
 
 
@@ -143,9 +155,10 @@ def run_action(runner: Runner) -> int:
     from lumina_wave.legs import LegError, prepare_leg
     from lumina_wave.results import read_results, write_result
 
-    plan = load_plan(runner.input("plan-file", ".lumina-wave/plan.json"))
+    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE))
     issue = _check_issue(plan, runner.int_input("issue"))
-    results_dir = runner.input("results-dir", ".lumina-wave/results")
+    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
+    author = parse_author(runner.input("author"))
     results = read_results(results_dir, plan.plan_id)
     env = dict(os.environ)
     workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
@@ -159,6 +172,7 @@ def run_action(runner: Runner) -> int:
             stack=runner.bool_input("stack"),
             default_base=default_base(workdir, plan, runner.input("base")),
             context_dir=here,
+            author=author,
         )
     except LegError as exc:
         path = write_result(results_dir, failed_start_record(plan, issue, str(exc)))
