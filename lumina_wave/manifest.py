@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lumina_wave.errors import InputError, Origin
+from lumina_wave.markdown import truncate
 from lumina_wave.model import Edge, Item, Selection
 
 DEFAULT_MANIFEST = ".github/waves.yml"
@@ -21,12 +21,14 @@ MAX_ISSUES = 10_000
 # Values the document may hold, an alias counted each time it is used: 10,000 issues with a
 # title, a kind and a few dependencies each fit; an alias bomb ("billion laughs") is stopped early.
 MAX_VALUES = 250_000
+MESSAGE_LIMIT = 200  # characters of a quoted problem in an error message
 MAX_DEPTH = 64  # nesting; a manifest needs 4 levels, ruamel's composer recurses per level
 
 
-def read_manifest(path: str | os.PathLike[str]) -> Selection:
-    """Read, validate and convert the manifest at ``path``."""
-    name = str(path)
+def read_manifest(path: str | os.PathLike[str], name: str | None = None) -> Selection:
+    """Read, validate and convert the manifest at ``path``, called ``name`` (default: ``path``)
+    in errors and in the plan's source."""
+    name = str(path) if name is None else name
     return parse_manifest(_read_text(Path(path), name), name)
 
 
@@ -35,6 +37,8 @@ def parse_manifest(text: str, name: str) -> Selection:
     from ruamel.yaml.composer import MaxDepthExceededError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
+
+    from lumina_wave import schemas
 
     try:
         document = _yaml().load(text)
@@ -49,7 +53,7 @@ def parse_manifest(text: str, name: str) -> Selection:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name)
-        raise InputError(f"YAML syntax error: {_cut(problem)}", origin) from None
+        raise InputError(f"YAML syntax error: {truncate(problem, MESSAGE_LIMIT)}", origin) from None
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -58,11 +62,13 @@ def parse_manifest(text: str, name: str) -> Selection:
             f"character U+{character:04X} is not allowed in YAML", Origin(name, line, col)
         ) from None
     except (YAMLError, RecursionError) as exc:
-        raise InputError(f"YAML error: {_cut(' '.join(str(exc).split()))}", Origin(name)) from None
+        raise InputError(
+            f"YAML error: {truncate(' '.join(str(exc).split()), MESSAGE_LIMIT)}", Origin(name)
+        ) from None
 
     if document is None:
         raise InputError("the manifest is empty", Origin(name))
-    found = _schema_errors(document)
+    found = schemas.errors(document, "manifest")
     if found:
         error = found[0]
         raise InputError(_schema_message(error), _origin_of(document, list(error.absolute_path), name, error))
@@ -151,52 +157,15 @@ def _yaml() -> Any:
                 return super().construct_non_recursive_object(node, tag)
             except ValueError as exc:
                 reason = " ".join(str(exc).split(";")[0].split())
-                raise _Refused(f"unreadable value: {_cut(reason)}", node.start_mark) from None
+                raise _Refused(
+                    f"unreadable value: {truncate(reason, MESSAGE_LIMIT)}", node.start_mark
+                ) from None
 
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = BoundedComposer
     yaml.Constructor = Constructor
     yaml.max_depth = MAX_DEPTH
     return yaml
-
-
-@cache
-def _validator() -> Any:
-    """The manifest schema's validator, strict about integers (``1.0`` and ``1e3`` are numbers)
-    and checking ``uniqueItems`` only on lists of integers (other lists fail their item type,
-    and jsonschema compares unhashable items pairwise, quadratic in the list's length)."""
-    from jsonschema import Draft202012Validator, validators
-    from jsonschema.exceptions import ValidationError
-
-    from lumina_wave import schemas
-
-    def unique_integers(validator: Any, unique: bool, instance: Any, schema: dict) -> Any:
-        numbers = instance if isinstance(instance, list) else []
-        if unique and all(_is_integer(None, n) for n in numbers) and len(set(numbers)) != len(numbers):
-            yield ValidationError("lists the same issue twice")
-
-    cls = validators.extend(
-        Draft202012Validator,
-        validators={"uniqueItems": unique_integers},
-        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
-    )
-    return cls(schemas.load("manifest"))
-
-
-def _is_integer(checker: Any, value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _schema_errors(document: Any) -> list:
-    """Every schema violation, the most specific first, in document order (jsonschema is imported
-    only when the compiled check refuses the document: see :mod:`lumina_wave.schemas`)."""
-    from lumina_wave import schemas
-
-    if schemas.surely_valid(document, "manifest"):
-        return []
-    from jsonschema.exceptions import relevance
-
-    return sorted(_validator().iter_errors(document), key=lambda e: (list(e.absolute_path), relevance(e)))
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -239,18 +208,14 @@ def _schema_message(error: Any) -> str:
         return f"{where}: expected {expected}, got {_yaml_type(error.instance)}"
     if error.validator == "uniqueItems":
         return f"{where}: lists the same issue twice"
-    return _cut(f"{where}: {error.message}")
+    return truncate(f"{where}: {error.message}", MESSAGE_LIMIT)
 
 
 def _show(value: Any) -> str:
     """A value for an error message: short scalars as written, anything else by its type."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return f"<{_yaml_type(value)}>"
-    return _cut(repr(value) if isinstance(value, str) else str(value), 60)
-
-
-def _cut(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return truncate(repr(value) if isinstance(value, str) else str(value), 60)
 
 
 def _describe_path(path: list) -> str:
@@ -279,7 +244,7 @@ def _yaml_type(value: Any) -> str:
         return "mapping"
     tag = getattr(value, "tag", None)
     if tag is not None and getattr(tag, "value", None):
-        return f"a value tagged {_cut(str(tag.value), 60)}"
+        return f"a value tagged {truncate(str(tag.value), 60)}"
     return type(value).__name__
 
 

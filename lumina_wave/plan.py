@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-from lumina_wave.errors import InputError
+from lumina_wave.errors import InputError, Origin
+from lumina_wave.markdown import truncate
 from lumina_wave.model import Edge, Item, Selection
 
 PLAN_VERSION = 1
@@ -52,35 +53,14 @@ class Plan:
 def build_plan(selection: Selection) -> Plan:
     """Validate ``selection`` and place every item in the earliest wave it can run in.
 
-    An item's wave is one more than its deepest dependency's, and at least its pin.
-    Raises :class:`InputError` naming the problem and, where known, its origin.
+    An item's wave is one more than its deepest dependency's, and at least its pin; waves
+    left empty are then dropped (see :func:`layout`). Raises :class:`InputError` naming the
+    problem and, where known, its origin.
     """
     items = _unique_items(selection.items)
     depends_on = _dependencies(items, selection.edges, selection.done)
     order = _topological_order(items, depends_on, selection.edges)
-
-    wave_of: dict[int, int] = {}
-    chain_len: dict[int, int] = {}
-    chain_prev: dict[int, int | None] = {}
-    for n in order:
-        deps = depends_on[n]
-        wave_of[n] = max([items[n].min_wave] + [wave_of[d] + 1 for d in deps])
-        # Longest chain ending at n; ties go to the smaller issue number for stability.
-        best = max(deps, key=lambda d: (chain_len[d], -d), default=None)
-        chain_len[n] = 1 + (chain_len[best] if best is not None else 0)
-        chain_prev[n] = best
-
-    wave_count = max(wave_of.values(), default=0)
-    buckets: list[list[int]] = [[] for _ in range(wave_count)]
-    for n in sorted(wave_of):
-        buckets[wave_of[n] - 1].append(n)
-
-    critical: list[int] = []
-    cursor = max(chain_len, key=lambda n: (chain_len[n], -n), default=None)
-    while cursor is not None:
-        critical.append(cursor)
-        cursor = chain_prev[cursor]
-    critical.reverse()
+    wave_of, waves, critical_path = layout(order, depends_on, {n: i.min_wave for n, i in items.items()})
 
     external = tuple(sorted({e.depends_on for e in selection.edges} & selection.done - items.keys()))
     fingerprint = {
@@ -92,15 +72,51 @@ def build_plan(selection: Selection) -> Plan:
     return Plan(
         items=dict(sorted(items.items())),
         depends_on=dict(sorted(depends_on.items())),
-        wave_of=dict(sorted(wave_of.items())),
-        waves=tuple(tuple(b) for b in buckets),
-        critical_path=tuple(critical),
+        wave_of=wave_of,
+        waves=waves,
+        critical_path=critical_path,
         plan_id=digest[:12],
         source=selection.source,
         base=selection.base,
         draft=selection.draft,
         external_done=external,
     )
+
+
+def layout(
+    order: Iterable[int], depends_on: Mapping[int, tuple[int, ...]], min_wave: Mapping[int, int]
+) -> tuple[dict[int, int], tuple[tuple[int, ...], ...], tuple[int, ...]]:
+    """The waves of a DAG: ``wave_of`` (sorted by issue), ``waves`` and the critical path.
+
+    ``order`` lists every issue after its dependencies. An issue's wave is the earliest its
+    dependencies and its pin (``min_wave``) allow; then the waves no issue landed in are
+    dropped and the rest renumbered 1, 2, …: a pin orders an issue after the others, an empty
+    wave orders nothing (and an empty matrix is refused by GitHub). The critical path is the
+    longest dependency chain, ties going to the smaller issue number.
+    """
+    earliest: dict[int, int] = {}
+    chain_len: dict[int, int] = {}
+    chain_prev: dict[int, int | None] = {}
+    for n in order:
+        deps = depends_on[n]
+        earliest[n] = max([min_wave[n]] + [earliest[d] + 1 for d in deps])
+        best = max(deps, key=lambda d: (chain_len[d], -d), default=None)
+        chain_len[n] = 1 + (chain_len[best] if best is not None else 0)
+        chain_prev[n] = best
+
+    number = {w: k for k, w in enumerate(sorted(set(earliest.values())), start=1)}
+    wave_of = {n: number[earliest[n]] for n in sorted(earliest)}
+    buckets: list[list[int]] = [[] for _ in number]
+    for n, wave in wave_of.items():
+        buckets[wave - 1].append(n)
+
+    critical: list[int] = []
+    cursor = max(chain_len, key=lambda n: (chain_len[n], -n), default=None)
+    while cursor is not None:
+        critical.append(cursor)
+        cursor = chain_prev[cursor]
+    critical.reverse()
+    return wave_of, tuple(tuple(b) for b in buckets), tuple(critical)
 
 
 def _unique_items(items: Iterable[Item]) -> dict[int, Item]:
@@ -180,13 +196,10 @@ def matrix_waves(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> li
 
 
 def _entry(plan: Plan, n: int) -> dict:
-    title = plan.items[n].title
-    if len(title) > MATRIX_TITLE_LIMIT:
-        title = title[: MATRIX_TITLE_LIMIT - 1] + "…"
     return {
         "issue": n,
         "issues": [n],
-        "title": title,
+        "title": truncate(plan.items[n].title, MATRIX_TITLE_LIMIT),
         "wave": plan.wave_of[n],
         "depends_on": list(plan.depends_on[n]),
         "branch": branch_name(n),
@@ -223,12 +236,19 @@ def plan_to_json(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> di
 
 
 def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
-    """Rebuild a :class:`Plan` from :func:`plan_to_json` output, validated against its schema."""
+    """Rebuild a :class:`Plan` from :func:`plan_to_json` output, validated against its schema.
+
+    The waves and the critical path follow from the dependencies and pins: a file whose
+    recorded ones do not (edited, or written by something else) is refused, not trusted.
+    """
     from lumina_wave.schemas import validate
 
     validate(data, "plan", origin)
-    items = {
-        e["issue"]: Item(
+    items: dict[int, Item] = {}
+    for e in data["issues"]:
+        if e["issue"] in items:
+            raise InputError(f"invalid plan: issue #{e['issue']} is listed twice", Origin(origin))
+        items[e["issue"]] = Item(
             number=e["issue"],
             title=e["title"],
             kind=e["kind"],
@@ -236,18 +256,38 @@ def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
             url=e["url"],
             min_wave=e["min_wave"],
         )
-        for e in data["issues"]
-    }
-    wave_of = {e["issue"]: e["wave"] for e in data["issues"]}
-    waves: list[list[int]] = [[] for _ in range(data["wave_count"])]
-    for n in sorted(wave_of):
-        waves[wave_of[n] - 1].append(n)
+    depends_on = {e["issue"]: tuple(e["depends_on"]) for e in data["issues"]}
+    for n, deps in depends_on.items():
+        for d in deps:
+            if d not in items:
+                raise InputError(
+                    f"invalid plan: issue #{n} depends on #{d}, which is not in the plan", Origin(origin)
+                )
+    try:
+        order = _topological_order(items, depends_on, ())
+    except InputError as exc:
+        raise InputError(f"invalid plan: {exc.message}", Origin(origin)) from None
+    wave_of, waves, critical_path = layout(order, depends_on, {n: i.min_wave for n, i in items.items()})
+    for e in data["issues"]:
+        if e["wave"] != wave_of[e["issue"]]:
+            raise InputError(
+                f"invalid plan: issue #{e['issue']} is in wave {e['wave']}, but its dependencies"
+                f" and pin place it in wave {wave_of[e['issue']]}",
+                Origin(origin),
+            )
+    if data["wave_count"] != len(waves):
+        raise InputError(
+            f"invalid plan: wave_count is {data['wave_count']}, but the issues are in {len(waves)} waves",
+            Origin(origin),
+        )
+    if tuple(data["critical_path"]) != critical_path:
+        raise InputError("invalid plan: critical_path does not match the dependencies", Origin(origin))
     return Plan(
         items=items,
-        depends_on={e["issue"]: tuple(e["depends_on"]) for e in data["issues"]},
+        depends_on=depends_on,
         wave_of=wave_of,
-        waves=tuple(tuple(w) for w in waves),
-        critical_path=tuple(data["critical_path"]),
+        waves=waves,
+        critical_path=critical_path,
         plan_id=data["plan_id"],
         source=data["source"],
         base=data["base"],

@@ -62,14 +62,20 @@ class Runner:
         self._file_command("ENV", prepare_key_value_message(name, value))
 
     def add_summary(self, markdown: str) -> None:
-        """Append to the job summary, cut to GitHub's 1 MiB limit."""
+        """Append to the job summary, cut so the file stays within GitHub's 1 MiB limit."""
         path = os.environ.get("GITHUB_STEP_SUMMARY")
         if not path:
             return
+        try:
+            budget = STEP_SUMMARY_LIMIT - os.path.getsize(path)
+        except OSError:
+            budget = STEP_SUMMARY_LIMIT
         data = markdown.encode("utf-8")
-        if len(data) > STEP_SUMMARY_LIMIT:
+        if len(data) > budget:
             note = b"\n\n_(cut at GitHub's 1 MiB step summary limit)_\n"
-            data = data[: STEP_SUMMARY_LIMIT - len(note)].decode("utf-8", "ignore").encode() + note
+            if budget < len(note):
+                return
+            data = data[: budget - len(note)].decode("utf-8", "ignore").encode() + note
         with open(path, "ab") as f:
             f.write(data)
 
@@ -84,9 +90,6 @@ class Runner:
 
     def warning(self, message: str, origin: Origin | None = None) -> None:
         issue_command("warning", _annotation_properties(origin), message)
-
-    def debug(self, message: str) -> None:
-        issue_command("debug", {}, message)
 
     def _file_command(self, command: str, message: str) -> None:
         if os.environ.get(f"GITHUB_{command}"):

@@ -37,6 +37,14 @@ def test_pin_delays_an_item_and_its_dependents():
     assert plan.waves == ((3,), (1,), (2,))
 
 
+def test_a_pin_past_the_other_waves_leaves_no_empty_wave():
+    plan = build_plan(Selection("m", [Item(1, min_wave=3)]))
+    assert (plan.waves, plan.wave_of, plan.wave_count) == (((1,),), {1: 1}, 1)
+    assert matrix_waves(plan) == [[plan_to_json(plan)["waves"][0][0]]]
+    plan = build_plan(selection({1: [], 2: [], 3: [2]}, pins={2: 3, 3: 6}))
+    assert plan.waves == ((1,), (2,), (3,))
+
+
 def test_closed_external_dependency_is_dropped_and_reported():
     plan = build_plan(selection({1: [99], 2: [1]}, done={99}))
     assert plan.depends_on == {1: (), 2: (1,)}
@@ -134,6 +142,59 @@ def test_plan_from_json_rejects_a_tampered_file():
         plan_from_json(data)
 
 
+def _tampered(change) -> dict:
+    data = json.loads(json.dumps(plan_to_json(build_plan(selection({1: [], 2: [1], 3: []})))))
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["issues"][1].update(wave=1.0),
+            "invalid plan: issues/1/wave: 1.0 is not of type 'integer'",
+        ),
+        (
+            lambda d: d["issues"][1].update(wave=True),
+            "invalid plan: issues/1/wave: True is not of type 'integer'",
+        ),
+        (
+            lambda d: d["issues"][1].update(wave=3),
+            "invalid plan: issue #2 is in wave 3, but its dependencies and pin place it in wave 2",
+        ),
+        (
+            lambda d: d["issues"][1].update(wave=1),
+            "invalid plan: issue #2 is in wave 1, but its dependencies and pin place it in wave 2",
+        ),
+        (
+            lambda d: d["issues"][2].update(depends_on=[9]),
+            "invalid plan: issue #3 depends on #9, which is not in the plan",
+        ),
+        (
+            lambda d: d.update(wave_count=1),
+            "invalid plan: wave_count is 1, but the issues are in 2 waves",
+        ),
+        (
+            lambda d: d["issues"][0].update(depends_on=[2]),
+            "invalid plan: dependency cycle: 1 -> 2 -> 1 (each depends on the next)",
+        ),
+        (
+            lambda d: d["issues"].append(dict(d["issues"][2])),
+            "invalid plan: issue #3 is listed twice",
+        ),
+        (
+            lambda d: d.update(critical_path=[3, 9]),
+            "invalid plan: critical_path does not match the dependencies",
+        ),
+    ],
+)
+def test_plan_from_json_refuses_waves_that_do_not_follow_from_the_dependencies(change, message):
+    with pytest.raises(InputError) as info:
+        plan_from_json(_tampered(change), "in/plan.json")
+    assert (info.value.message, info.value.origin) == (message, Origin("in/plan.json"))
+
+
 def test_matrix_titles_are_cut_but_plan_keeps_them():
     sel = Selection(source="t", items=[Item(1, title="x" * 500)])
     data = plan_to_json(build_plan(sel))
@@ -179,20 +240,25 @@ def dags(draw):
 
 @settings(max_examples=200, deadline=None)
 @given(dags())
-def test_every_dependency_lands_earlier_and_every_wave_is_as_early_as_it_can_be(dag):
+def test_every_wave_is_as_early_as_it_can_be_then_empty_waves_are_dropped(dag):
     deps, pins = dag
     plan = build_plan(selection(deps, pins))
+    # The earliest wave dependencies and pins allow (numbers are listed dependencies-first) …
+    earliest: dict[int, int] = {}
     for n, ds in deps.items():
-        wave = plan.wave_of[n]
-        for d in ds:
-            assert plan.wave_of[d] < wave
-        earliest = max([pins.get(n, 1)] + [plan.wave_of[d] + 1 for d in ds])
-        assert wave == earliest
+        earliest[n] = max([pins.get(n, 1)] + [earliest[d] + 1 for d in ds])
+    # … compressed: the waves no issue landed in are dropped, the order of the rest is kept.
+    rank = {w: k for k, w in enumerate(sorted(set(earliest.values())), start=1)}
+    assert plan.wave_of == {n: rank[earliest[n]] for n in deps}
+    for n, ds in deps.items():
+        assert all(plan.wave_of[d] < plan.wave_of[n] for d in ds)
+    assert all(plan.waves) and plan.wave_count == len(rank)
     assert sorted(n for w in plan.waves for n in w) == sorted(deps)
+    assert all(plan.wave_of[n] == k for k, w in enumerate(plan.waves, start=1) for n in w)
     # the critical path is a real dependency chain and as long as the deepest chain
     path = plan.critical_path
     assert all(path[i] in deps[path[i + 1]] for i in range(len(path) - 1))
     depth: dict[int, int] = {}
-    for n in deps:  # numbers are listed dependencies-first by construction
+    for n in deps:
         depth[n] = 1 + max((depth[d] for d in deps[n]), default=0)
     assert len(path) == max(depth.values())

@@ -92,9 +92,10 @@ def test_github_source_needs_a_repository_and_token(tmp_path):
 
 
 def run_action(
-    workspace: Path, inputs: dict[str, str], tmp_path: Path
+    workspace: Path, inputs: dict[str, str], tmp_path: Path, cwd: Path | None = None
 ) -> tuple[subprocess.CompletedProcess, Path]:
-    """Run entrypoint.py as the runner runs the container: INPUT_* (hyphens kept), file commands, cwd."""
+    """Run entrypoint.py as the runner runs the container: INPUT_* (hyphens kept), file commands,
+    cwd (the workspace unless ``cwd`` says otherwise)."""
     output = tmp_path / "output"
     summary = tmp_path / "summary"
     output.touch()
@@ -112,7 +113,7 @@ def run_action(
     )
     done = subprocess.run(
         [sys.executable, str(ROOT / "entrypoint.py")],
-        cwd=workspace,
+        cwd=cwd or workspace,
         env=env,
         capture_output=True,
         text=True,
@@ -154,6 +155,22 @@ def test_action_bad_manifest_annotates_file_and_line(workspace, tmp_path):
         in done.stdout
     )
     assert output.read_text() == ""
+
+
+def test_action_reads_the_manifest_in_the_workspace_from_another_directory(workspace, tmp_path):
+    (workspace / "waves.yml").write_text(EXAMPLE.read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    inputs = {"command": "plan", "manifest": "waves.yml"}
+    done, output = run_action(workspace, inputs, tmp_path, cwd=elsewhere)
+    assert done.returncode == 0, done.stdout + done.stderr
+    waves = json.loads(parse_file_commands(output)["waves"])
+    assert [[e["issue"] for e in w] for w in waves] == [[152, 154], [155]]
+
+    (workspace / "waves.yml").write_text("version: 1\nissues:\n  - number: 1\n  - number: 1\n")
+    done, _ = run_action(workspace, inputs, tmp_path, cwd=elsewhere)
+    assert done.returncode == 2
+    assert "::error file=waves.yml,line=4,col=5::issue #1 is listed twice" in done.stdout
 
 
 def test_action_refuses_a_manifest_outside_the_workspace(workspace, tmp_path):

@@ -13,10 +13,10 @@ from lumina_wave.errors import EXIT_OK, InputError, Origin
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import Selection
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
+from lumina_wave.results import DEFAULT_PLAN_FILE
 from lumina_wave.runner import Runner
 
 DEFAULT_LABEL = "wave"
-DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ def read_selection(options: SourceOptions) -> Selection:
     if nothing_named and Path(options.workspace or ".", DEFAULT_MANIFEST).is_file():
         manifest = DEFAULT_MANIFEST
     if manifest and options.epic is None:
-        selection = read_manifest(_inside_workspace(manifest, options.workspace))
+        # Errors and file annotations name the manifest as given: relative to the workspace.
+        selection = read_manifest(_inside_workspace(manifest, options.workspace), manifest)
         if options.token and options.repo and any(not i.title for i in selection.items):
             from lumina_wave.github_source import fill_titles
             from lumina_wave.plan import build_plan
@@ -69,13 +70,16 @@ def _client(options: SourceOptions):
     return connect(options.repo, options.token, options.api_url)
 
 
-def _inside_workspace(path: str, workspace: str | None) -> str:
-    """``path`` unchanged if it lies inside ``workspace`` (symlinks resolved); bad input otherwise."""
-    if workspace is not None:
-        root = Path(workspace).resolve()
-        if not (root / path).resolve().is_relative_to(root):
-            raise InputError(f"manifest path {path!r} is outside the workspace {workspace!r}")
-    return path
+def _inside_workspace(path: str, workspace: str | None) -> Path:
+    """The file to read for ``path``: resolved under ``workspace`` (symlinks too) when there is
+    one, whatever the current directory; bad input if it lies outside."""
+    if workspace is None:
+        return Path(path)
+    root = Path(workspace).resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root):
+        raise InputError(f"manifest path {path!r} is outside the workspace {workspace!r}")
+    return target
 
 
 def make_plan(options: SourceOptions) -> Plan:

@@ -42,9 +42,28 @@ def load(name: str) -> dict:
 
 @cache
 def _validator(name: str) -> Any:
-    from jsonschema import Draft202012Validator
+    """Schema ``name``'s jsonschema validator, strict about integers (``1.0``, ``1e3`` and ``true``
+    are not integers, as in the compiled checks) and checking ``uniqueItems`` only on lists of
+    integers (other lists fail their item type, and jsonschema compares unhashable items
+    pairwise, quadratic in the list's length)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
 
-    return Draft202012Validator(load(name))
+    def unique_integers(validator: Any, unique: bool, instance: Any, schema: dict) -> Any:
+        numbers = instance if isinstance(instance, list) else []
+        if unique and all(_is_integer(None, n) for n in numbers) and len(set(numbers)) != len(numbers):
+            yield ValidationError("lists the same issue twice")
+
+    cls = validators.extend(
+        Draft202012Validator,
+        validators={"uniqueItems": unique_integers},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+    )
+    return cls(load(name))
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @cache
@@ -54,8 +73,8 @@ def _fast_check(name: str) -> Callable[[Any], bool]:
 
 def surely_valid(data: Any, name: str) -> bool:
     """Whether the generated check of schema ``name`` accepts ``data``: then it is valid (the check
-    is at least as strict as jsonschema, and takes integers strictly: ``1.0`` is not one). False
-    says nothing: ask jsonschema."""
+    is at least as strict as jsonschema, and both take integers strictly: ``1.0`` is not one).
+    False says nothing: ask jsonschema."""
     return name in COMPILED and _fast_check(name)(data)
 
 
