@@ -31,22 +31,23 @@ def mermaid_label(text: str) -> str:
     return "".join(out)
 
 
-def mermaid(plan: Plan, status: Mapping[int, str] | None = None, titles: bool = True) -> str:
+def mermaid(plan: Plan, status: Mapping[int, str] | None = None) -> str:
     """A Mermaid ``graph`` of the DAG, one subgraph per wave; nodes get a class per ``status``."""
     lines = ["graph LR"]
     for index, wave in enumerate(plan.waves, start=1):
         lines.append(f'  subgraph wave{index}["wave {index}"]')
         for n in wave:
-            title = plan.items[n].title if titles else ""
-            label = f"#{n} {mermaid_label(title[:60])}".rstrip()
+            label = f"#{n} {mermaid_label(plan.items[n].title[:60])}".rstrip()
             lines.append(f'    i{n}["{label}"]')
         lines.append("  end")
     for issue, deps in plan.depends_on.items():
         for dep in deps:
             lines.append(f"  i{dep} --> i{issue}")
     if status:
+        used = set(status.values())
         for name, style in STATUS_STYLES.items():
-            lines.append(f"  classDef {_class(name)} {style}")
+            if name not in WHEN_USED or name in used:
+                lines.append(f"  classDef {_class(name)} {style}")
         for n, state in sorted(status.items()):
             if n in plan.items and state in STATUS_STYLES:
                 lines.append(f"  class i{n} {_class(state)}")
@@ -60,7 +61,10 @@ STATUS_STYLES = {
     "blocked": "fill:#fff1c2,stroke:#9a6700",
     "cancelled": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
     "missing": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
+    "pending": "fill:#ffffff,stroke:#8c959f,stroke-dasharray:2,color:#57606a",
 }
+# Classes defined only when a node has them, so graphs without them stay as they were.
+WHEN_USED = frozenset({"pending"})
 
 
 def _class(status: str) -> str:

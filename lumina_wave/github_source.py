@@ -14,7 +14,7 @@ import re
 
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.github import issues
-from lumina_wave.github.client import GitHubClient
+from lumina_wave.github.client import PER_PAGE, GitHubClient
 from lumina_wave.model import Edge, Item, Selection
 
 _KEYWORD = re.compile(r"(?<![\w-])(?:depends[ \t]+on|blocked[ \t]+by|requires)\b[*_]*:?[*_]*", re.IGNORECASE)
@@ -156,7 +156,7 @@ def fill_titles(client: GitHubClient, selection: Selection) -> Selection:
             left = missing - found.keys()
             if not left or not page:
                 break
-            pages_to_go = -(-(page[-1]["number"] - min(left)) // issues.PER_PAGE)
+            pages_to_go = -(-(page[-1]["number"] - min(left)) // PER_PAGE)
             if not 0 < pages_to_go < len(left):
                 break
     by_number = {item.number: item for item in selection.items}

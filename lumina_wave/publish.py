@@ -25,12 +25,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lumina_wave.errors import InputError
-from lumina_wave.github import comments
-from lumina_wave.github.client import GitHubClient, GitHubError
-from lumina_wave.github.comments import Comment
+from lumina_wave.errors import GitHubError, InputError
 from lumina_wave.summary import COMMENT_LIMIT, marker
+
+if TYPE_CHECKING:
+    from lumina_wave.github.client import GitHubClient
+    from lumina_wave.github.comments import Comment
 
 _NUMBER = re.compile(r"#?([1-9][0-9]*)")
 
@@ -92,6 +94,8 @@ class Publisher:
         return out
 
     def _publish_one(self, target: int, body: str) -> Published:
+        from lumina_wave.github import comments
+
         found = comments.list_comments(self.client, target)
         if any(is_summary_of(c, self.plan_id) for c in found):
             self._learn_login()
@@ -113,11 +117,15 @@ class Publisher:
 
     def _find_ours(self, target: int) -> Comment | None:
         """Our summary comment on ``target``, if a create that lost its answer made it."""
+        from lumina_wave.github import comments
+
         self._learn_login()
         return decide(comments.list_comments(self.client, target), self.plan_id, self._login).keep
 
     def _learn_login(self) -> None:
         if not self._asked:
+            from lumina_wave.github import comments
+
             self._login = comments.own_login(self.client)
             self._asked = True
 
@@ -153,9 +161,18 @@ def triggering_number(event_path: str | None) -> int | None:
     return None
 
 
+def first_targets(comment_on: Sequence[int], triggered_by: int | None) -> list[int]:
+    """The issues/PRs named for the summary: ``comment_on``, else the triggering issue/PR; no repeats.
+
+    A follow-up run of a deeper plan is handed these (as its ``comment-on``), so it comments
+    exactly where the first run did.
+    """
+    first = list(comment_on) if comment_on else ([triggered_by] if triggered_by else [])
+    return list(dict.fromkeys(first))
+
+
 def comment_targets(
     pr_numbers: Iterable[int], comment_on: Sequence[int], triggered_by: int | None
 ) -> list[int]:
-    """``comment_on`` (else the triggering issue/PR), then every PR of the wave; no repeats."""
-    first = list(comment_on) if comment_on else ([triggered_by] if triggered_by else [])
-    return list(dict.fromkeys([*first, *sorted(pr_numbers)]))
+    """:func:`first_targets`, then every PR of the wave; no repeats."""
+    return list(dict.fromkeys([*first_targets(comment_on, triggered_by), *sorted(pr_numbers)]))

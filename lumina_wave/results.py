@@ -11,6 +11,9 @@ from typing import Any
 
 from lumina_wave.errors import InputError, Origin
 
+# Where the plan command writes plan.json and the legs their records; every command's default.
+DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
+DEFAULT_RESULTS_DIR = ".lumina-wave/results"
 RESULT_VERSION = 1
 STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled")
 DONE_STATUSES = frozenset({"success", "no-changes"})

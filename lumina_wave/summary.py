@@ -4,6 +4,12 @@ Statuses. An issue's status is its result record's (success, no-changes, failed,
 cancelled), or ``missing`` when no record exists: the leg never ran or was cancelled
 before it could write one, shown as "did not run". Done means success or no-changes.
 
+A run that works only the first waves of a deeper plan (``through_wave``, see
+:mod:`lumina_wave.continuation`) gives the issues of later waves the status ``pending``,
+shown as "waits for the follow-up run". They were not due in this run: they are not
+counted as not done, and the success rate is over the issues that were due (done ÷
+(total - pending)), so a run whose waves all succeeded is ✅ with failed-count 0.
+
 Timings, from real timestamps only. A leg's time is, in order of preference:
 
 1. its job in the run (GET …/actions/runs/{id}/jobs): a job belongs to issue N when the
@@ -27,6 +33,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from lumina_wave import markdown as md
 from lumina_wave.diagram import mermaid
@@ -38,8 +45,11 @@ SUMMARY_VERSION = 1
 COMMENT_LIMIT = 65_536
 OUTPUT_LIMIT = 900_000  # bytes of the summary-json output; a job's outputs share 1 MB
 MISSING = "missing"
+PENDING = "pending"
 NOT_RUN = frozenset({"cancelled", MISSING})
+# ``counts`` has every status of STATUS_ORDER, and PENDING only when some issue is pending.
 STATUS_ORDER = ("success", "no-changes", "failed", "blocked", "cancelled", MISSING)
+PENDING_WORDS = "waits for the follow-up run"
 STATUS_LABELS = {
     "success": "✅ success",
     "no-changes": "⚪ no changes",
@@ -47,6 +57,7 @@ STATUS_LABELS = {
     "blocked": "⛔ blocked",
     "cancelled": "🚫 cancelled",
     MISSING: "⏹️ did not run",
+    PENDING: f"⏳ {PENDING_WORDS}",
 }
 _JOB_ISSUE = re.compile(r"#(\d+)")
 _AGENT_RAN = frozenset({"success", "no-changes", "failed"})
@@ -140,11 +151,16 @@ class Summary:
     run_url: str | None = None
     extra_results: tuple[int, ...] = ()
 
+    @cached_property
+    def status_of(self) -> dict[int, str]:
+        """Each issue's status, looked up once per summary (renderers ask it for every dependency)."""
+        return {o.issue: o.status for o in self.outcomes}
+
     @property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUS_ORDER, 0)
         for o in self.outcomes:
-            counts[o.status] += 1
+            counts[o.status] = counts.get(o.status, 0) + 1
         return counts
 
     @property
@@ -152,13 +168,24 @@ class Summary:
         return sum(o.done for o in self.outcomes)
 
     @property
+    def pending_count(self) -> int:
+        """Issues of waves after this run's last: they wait for the follow-up run."""
+        return sum(o.status == PENDING for o in self.outcomes)
+
+    @property
+    def due_count(self) -> int:
+        """The issues this run was to finish: all but the pending ones."""
+        return len(self.outcomes) - self.pending_count
+
+    @property
     def not_done_count(self) -> int:
-        """Failed, blocked or did not run: the ``failed-count`` output."""
-        return len(self.outcomes) - self.done_count
+        """Failed, blocked or did not run (pending ones are not due): the ``failed-count`` output."""
+        return self.due_count - self.done_count
 
     @property
     def success_rate(self) -> float:
-        return self.done_count / len(self.outcomes) if self.outcomes else 1.0
+        """Done ÷ the issues due in this run (1.0 when none was due)."""
+        return self.done_count / self.due_count if self.due_count else 1.0
 
     @property
     def all_done(self) -> bool:
@@ -174,18 +201,22 @@ def build_summary(
     jobs: Sequence[Job] | None = None,
     run_url: str | None = None,
     repo_url: str | None = None,
+    through_wave: int | None = None,
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
     ``repo_url`` (``https://github.com/o/r``) links issues whose plan entry has no URL.
     Records of issues outside the plan are reported in ``extra_results``, not counted.
+    ``through_wave`` is the last wave this run works (None: the whole plan); the issues of
+    later waves are ``pending`` (see the module docstring), whatever records there are.
     """
     spans = match_jobs(jobs or (), plan.items)
     outcomes = []
     for n in (n for wave in plan.waves for n in wave):
         item = plan.items[n]
-        record = results.get(n) or {}
-        if n in spans:
+        pending = through_wave is not None and plan.wave_of[n] > through_wave
+        record = {"status": PENDING} if pending else results.get(n) or {}
+        if n in spans and not pending:
             started, finished, job_url = spans[n]
             timing = "job"
         else:
@@ -345,8 +376,7 @@ def _chain(issues: Sequence[int], arrow: str = " → ") -> str:
 
 def _why_not_run(summary: Summary, o: Outcome) -> str:
     """Why an issue did not run: its unfinished dependencies, if any."""
-    status = {x.issue: x.status for x in summary.outcomes}
-    waiting = [d for d in o.depends_on if status.get(d) not in DONE_STATUSES]
+    waiting = [d for d in o.depends_on if summary.status_of.get(d) not in DONE_STATUSES]
     base = "cancelled" if o.status == "cancelled" else "no result record (never ran or was cancelled)"
     return f"{base}; dependency not done: {_chain(waiting, ', ')}" if waiting else base
 
@@ -354,8 +384,7 @@ def _why_not_run(summary: Summary, o: Outcome) -> str:
 def _blockers(summary: Summary, o: Outcome) -> tuple[int, ...]:
     if o.blocked_by:
         return o.blocked_by
-    status = {x.issue: x.status for x in summary.outcomes}
-    return tuple(d for d in o.depends_on if status.get(d) not in DONE_STATUSES)
+    return tuple(d for d in o.depends_on if summary.status_of.get(d) not in DONE_STATUSES)
 
 
 # --- markdown ------------------------------------------------------------------------------
@@ -367,16 +396,22 @@ def marker(plan_id: str) -> str:
 
 
 def render_markdown(
-    summary: Summary, limit: int | None = None, size: Callable[[str], int] = len, full_at: str | None = None
+    summary: Summary,
+    limit: int | None = None,
+    size: Callable[[str], int] = len,
+    full_at: str | None = None,
+    full: str | None = None,
 ) -> str:
     """The summary as GitHub markdown, starting with the hidden marker line.
 
     With ``limit``, a summary whose ``size`` exceeds it is shortened: the issue table and the
     graph give way to a pointer to ``full_at`` (markdown; default: the run's job summary,
     else ``summary.md``); the headline, metrics, failures, blocked issues and merge order
-    stay, their lists capped with "… and N more" as far as needed.
+    stay, their lists capped with "… and N more" as far as needed. ``full`` is this
+    summary's markdown without a limit when already rendered (it is not rendered again).
     """
-    full = _full_markdown(summary)
+    if full is None:
+        full = _full_markdown(summary)
     if limit is None or size(full) <= limit:
         return full
     if full_at is None:
@@ -425,11 +460,13 @@ def _headline(summary: Summary) -> str:
     icon = "✅" if summary.all_done else "❌"
     plan = summary.plan
     run = f" · {md.link('workflow run', summary.run_url)}" if summary.run_url else ""
+    pending = f"**{summary.pending_count}** {PENDING_WORDS} · " if summary.pending_count else ""
     return (
         f"{marker(plan.plan_id)}\n"
         f"## {icon} lumina-wave: {summary.done_count} of {_issues(n)} done\n\n"
         f"**{summary.done_count}** done · **{c['failed']}** failed · **{c['blocked']}** blocked · "
-        f"**{c['cancelled'] + c[MISSING]}** did not run · success rate **{percent(summary.success_rate)}** · "
+        f"**{c['cancelled'] + c[MISSING]}** did not run · {pending}"
+        f"success rate **{percent(summary.success_rate)}** · "
         f"wall time **{duration(summary.metrics.wall_seconds)}**\n\n"
         f"plan {md.code(plan.plan_id)} ({md.inline(plan.source, 80)}) · {_issues(n)} in "
         f"{plan.wave_count} wave{'' if plan.wave_count == 1 else 's'}{run}"
@@ -530,10 +567,11 @@ def render_text(summary: Summary) -> str:
     """The summary for a terminal or a log: counts, metrics, one line per issue, merge order."""
     c = summary.counts
     m = summary.metrics
+    pending = f", {summary.pending_count} {PENDING_WORDS}" if summary.pending_count else ""
     lines = [
         f"lumina-wave summary, plan {summary.plan.plan_id}: {summary.done_count} of {len(summary.outcomes)} "
-        f"done, {c['failed']} failed, {c['blocked']} blocked, {c['cancelled'] + c[MISSING]} did not run "
-        f"(success rate {percent(summary.success_rate)})",
+        f"done, {c['failed']} failed, {c['blocked']} blocked, {c['cancelled'] + c[MISSING]} did not run"
+        f"{pending} (success rate {percent(summary.success_rate)})",
         f"wall time {duration(m.wall_seconds)}, sum of legs {duration(m.leg_seconds)}, "
         f"speed-up {speedup_text(m.speedup)}",
         f"critical path {_chain(m.critical_path, ' -> ')} ({duration(m.critical_path_seconds)}), "
@@ -545,7 +583,7 @@ def render_text(summary: Summary) -> str:
         for n in w.issues:
             o = by_issue[n]
             pr = f"PR #{o.pr_number}" if o.pr_number else ""
-            status = "did not run" if o.status == MISSING else o.status
+            status = {MISSING: "did not run", PENDING: PENDING_WORDS}.get(o.status, o.status)
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
             if o.status == "failed" and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
@@ -639,8 +677,9 @@ def summary_to_json(summary: Summary) -> dict:
 def summary_for_output(data: dict, limit: int = OUTPUT_LIMIT) -> dict:
     """``data`` (from :func:`summary_to_json`) fitted under ``limit`` bytes of compact JSON.
 
-    For a job output: the entries of done issues go first, then every issue entry, then the
-    merge order; ``omitted`` counts what was left out (summary.json keeps everything).
+    For a job output: the entries of done (and pending) issues go first, then every issue
+    entry, then the merge order; ``omitted`` counts what was left out (summary.json keeps
+    everything).
     """
 
     def size(d: dict) -> int:
@@ -648,7 +687,7 @@ def summary_for_output(data: dict, limit: int = OUTPUT_LIMIT) -> dict:
 
     out = data
     steps = (
-        ("issues", lambda d: [i for i in d["issues"] if i["status"] not in DONE_STATUSES]),
+        ("issues", lambda d: [i for i in d["issues"] if i["status"] not in DONE_STATUSES | {PENDING}]),
         ("issues", lambda d: []),
         ("merge_order", lambda d: []),
     )

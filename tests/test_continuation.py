@@ -199,7 +199,8 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
             [f"    depends_on: [{n - 1}]"] if n > 1 else []
         )
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"inputs": {}, "ref": "refs/heads/main"}))
+    # The first run was triggered by labelling issue 5 and names issue 12 to comment on.
+    event.write_text(json.dumps({"action": "labeled", "issue": {"number": 5}, "ref": "refs/heads/main"}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
     env |= {
         "GITHUB_ACTIONS": "true",
@@ -215,6 +216,10 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
 
     first = flow.run(101, manifest="\n".join(lines) + "\n", comment_on="12")
     assert first["exit"] == 0, first["log"]  # waves 1-10 done; 11-12 are not failures but to come
+    # Waves 11-12 wait for the follow-up run: not failures, not in the success rate.
+    assert (first["failed-count"], first["success-rate"]) == ("0", "1"), first["log"]
+    counts = json.loads(first["summary-json"])["counts"]
+    assert (counts["success"], counts["missing"], counts["pending"]) == (10, 0, 2)
     assert "waves 11-12 continue in a follow-up run of wave-caller.yml" in first["log"]
     (dispatch,) = state.dispatches
     plan_id = json.loads(first["summary-json"])["plan_id"]
@@ -227,9 +232,13 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
     }
     assert len(state.pulls) == 10
     (before,) = [c for c in state.comments.values() if c.issue_number == 12]
-    assert "class i10 success" in before.body and "class i11 success" not in before.body
+    assert "class i10 success" in before.body and "class i11 pending" in before.body
+    assert "## ✅ lumina-wave: 10 of 12 issues done" in before.body
+    assert "**2** waits for the follow-up run" in before.body and "did not run ·" in before.body
+    assert "**0** did not run" in before.body
 
     # The caller hands its workflow_dispatch inputs to wave.yml, as the README shows.
+    event.write_text(json.dumps({"inputs": dispatch.inputs, "ref": "refs/heads/main"}))
     second = flow.run(
         202,
         previous=101,
@@ -246,6 +255,7 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
     # One sticky comment per target, edited by the follow-up: it covers all twelve issues.
     targets = sorted({c.issue_number for c in state.comments.values()})
     assert len(targets) == len(state.comments) == 13  # 12 PRs and issue 12
+    assert 5 not in targets  # the first run named issue 12, not its triggering issue: so does the follow-up
     (after,) = [c for c in state.comments.values() if c.issue_number == 12]
     assert after.id == before.id  # the follow-up edited the plan's comment
     for n in range(1, 13):

@@ -14,7 +14,14 @@ from lumina_wave.github.comments import Comment
 from lumina_wave.github.jobs import run_jobs
 from lumina_wave.model import Item, Selection
 from lumina_wave.plan import build_plan
-from lumina_wave.publish import Publisher, comment_targets, decide, parse_numbers, triggering_number
+from lumina_wave.publish import (
+    Publisher,
+    comment_targets,
+    decide,
+    first_targets,
+    parse_numbers,
+    triggering_number,
+)
 from lumina_wave.results import new_record
 from lumina_wave.summary import build_summary, marker, render_markdown
 
@@ -272,6 +279,17 @@ def test_comment_targets():
     assert comment_targets([203, 201], [], 42) == [42, 201, 203]
     assert comment_targets([203, 201], [5, 201], 42) == [5, 201, 203]
     assert comment_targets([], [], None) == []
+
+
+def test_first_targets_are_comment_on_else_the_triggering_issue():
+    # What a follow-up run of a deeper plan is handed: never the triggering issue when
+    # comment-on named others, since the first run did not comment there.
+    assert first_targets([12], 5) == [12]
+    assert first_targets([7, 3, 7], 5) == [7, 3]
+    assert first_targets([], 5) == [5]
+    assert first_targets([], None) == []
+    for comment_on, triggered_by in (([12], 5), ([], 5), ([4, 9], None)):
+        assert comment_targets([], comment_on, triggered_by) == first_targets(comment_on, triggered_by)
 
 
 # --- job timings ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from lumina_wave import schemas
+from lumina_wave.errors import InputError
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_to_json
 from lumina_wave.results import new_record
@@ -60,6 +61,22 @@ def test_prepare_reads_plan_and_records_without_jsonschema(tmp_path, clone):
     modules, log = imported(clone, {"command": "prepare", "issue": "2"})
     assert log.startswith("0"), log
     assert modules == []
+
+
+def test_summarize_without_a_token_imports_no_http_stack(tmp_path):
+    plan = build_plan(Selection("manifest", [Item(1, "One"), Item(2, "Two")], [Edge(2, 1)], base="main"))
+    lw = tmp_path / ".lumina-wave"
+    (lw / "results").mkdir(parents=True)
+    (lw / "plan.json").write_text(json.dumps(plan_to_json(plan)))
+    for n in (1, 2):
+        record = new_record(
+            plan.plan_id, n, "success", f"feature/issue-{n}", started_at=None, finished_at=None
+        )
+        (lw / "results" / f"result-{n}.json").write_text(json.dumps(record))
+    modules, log = imported(tmp_path, {"command": "summarize", "comment-on": "7"})
+    assert log.startswith("0"), log
+    assert modules == []
+    assert (lw / "summary.md").is_file()
 
 
 def test_a_bad_manifest_still_gets_jsonschemas_words(tmp_path):
@@ -123,3 +140,19 @@ _manifest = st.fixed_dictionaries(
 def test_what_the_compiled_check_accepts_jsonschema_accepts(document):
     if schemas.surely_valid(document, "manifest"):
         assert not list(Draft202012Validator(schemas.load("manifest")).iter_errors(document))
+
+
+@pytest.mark.parametrize("name", ["manifest", "plan", "result", "summary"])
+def test_every_schema_takes_integers_strictly(name):
+    validator = schemas._validator(name)
+    assert validator.is_type(3, "integer")
+    assert not validator.is_type(3.0, "integer")
+    assert not validator.is_type(True, "integer")
+
+
+def test_a_result_record_with_a_float_issue_number_is_refused():
+    record = new_record("0123456789ab", 1, "success", "feature/issue-1", started_at=None, finished_at=None)
+    schemas.validate(record, "result", "result-1.json")
+    record["issue"] = 1.0
+    with pytest.raises(InputError, match=r"^result-1\.json: invalid result: issue: 1\.0 is not of type"):
+        schemas.validate(record, "result", "result-1.json")

@@ -290,6 +290,46 @@ def test_no_results_at_all_never_crashes():
     assert "did not run" in render_text(summary)
 
 
+def test_waves_after_this_runs_window_are_pending_not_failures():
+    plan = small_dag()  # waves (1, 2), (3, 5), (4,)
+    results = small_dag_results(plan)
+    del results[4]  # wave 3 did not run here: it is the follow-up run's
+    summary = build_summary(plan, results, run_url=RUN_URL, through_wave=2)
+    assert {o.issue: o.status for o in summary.outcomes}[4] == "pending"
+    assert summary.counts["pending"] == 1 and summary.counts["missing"] == 0
+    assert (summary.done_count, summary.not_done_count, summary.pending_count) == (4, 0, 1)
+    assert summary.all_done and summary.success_rate == 1.0  # over the 4 issues due in this run
+    markdown = render_markdown(summary)
+    assert "## ✅ lumina-wave: 4 of 5 issues done" in markdown
+    assert "**0** did not run · **1** waits for the follow-up run · success rate **100%**" in markdown
+    assert "| ⏳ waits for the follow-up run |" in markdown and "### Did not run" not in markdown
+    assert "  classDef pending " in markdown and "  class i4 pending" in markdown
+    text = render_text(summary)
+    assert "0 did not run, 1 waits for the follow-up run (success rate 100%)" in text
+    assert re.search(r"#4 +waits for the follow-up run", text)
+    data = summary_to_json(summary)
+    validate(data, "summary", "summary.json")
+    assert (data["not_done"], data["success_rate"], data["counts"]["pending"]) == (0, 1.0, 1)
+    m = summary.metrics
+    assert m.waves[2].seconds is None and (m.timed_legs, m.ran_legs) == (4, 4)
+
+    # A failure in the window still counts, over the issues due; a record beyond it is ignored.
+    results[3] = record(plan, 3, "failed", error="boom", started_at=at(12), finished_at=at(20))
+    results[4] = record(plan, 4, "success", **pr(104))
+    failing = build_summary(plan, results, through_wave=2)
+    assert failing.outcomes[-1].status == "pending" and failing.outcomes[-1].pr_number is None
+    assert (failing.not_done_count, failing.success_rate, failing.all_done) == (1, 0.75, False)
+
+
+def test_without_a_window_nothing_is_pending_and_counts_keep_their_keys():
+    plan = small_dag()
+    for through in (None, 3, 7):
+        summary = build_summary(plan, {}, through_wave=through)
+        assert summary.pending_count == 0 and "pending" not in summary.counts
+        assert summary.not_done_count == 5 and summary.success_rate == 0
+        assert "classDef pending" not in render_markdown(summary)
+
+
 def test_blocked_leg_without_timestamps_did_not_run():
     plan = small_dag()
     results = small_dag_results(plan)

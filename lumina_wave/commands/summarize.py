@@ -10,29 +10,23 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.plan import Plan
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
     from lumina_wave.continuation import Window
-
-DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
-DEFAULT_RESULTS_DIR = ".lumina-wave/results"
+    from lumina_wave.github.client import GitHubClient
+    from lumina_wave.summary import Summary
 
 
 def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict]]:
     """The plan and this plan's result records, both validated."""
-    from lumina_wave.plan import plan_from_json
+    from lumina_wave.commands.prepare import load_plan
     from lumina_wave.results import read_results
 
-    try:
-        data = json.loads(Path(plan_file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("plan file not found (run the plan command first)", Origin(plan_file)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"unreadable plan file: {exc}", Origin(plan_file)) from None
-    plan = plan_from_json(data, plan_file)
+    plan = load_plan(plan_file)
     return plan, read_results(results_dir, plan.plan_id)
 
 
@@ -75,11 +69,12 @@ def _run_cli(args: argparse.Namespace) -> int:
 def run_action(runner: Runner) -> int:
     """Summarize, write summary.json/summary.md, the job summary and outputs, then publish comments.
 
-    Exit 1 when any issue is not done or a comment could not be written, after everything
-    else was published.
+    Exit 1 when any issue due in this run is not done or a comment could not be written, after
+    everything else was published. Issues of waves after this run's window (a deeper plan, see
+    :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them.
     """
     from lumina_wave.continuation import window
-    from lumina_wave.publish import parse_numbers, triggering_number
+    from lumina_wave.publish import first_targets, parse_numbers, triggering_number
     from lumina_wave.runner import STEP_SUMMARY_LIMIT
     from lumina_wave.summary import (
         build_summary,
@@ -94,6 +89,11 @@ def run_action(runner: Runner) -> int:
     comment_on = parse_numbers(runner.input("comment-on"))
     triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
     plan, results = load(plan_file, results_dir)
+    works = window(
+        plan.wave_count,
+        runner.int_input("start-wave", 1),
+        runner.int_input("max-waves", 0, minimum=0) or None,
+    )
 
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_repo = os.environ.get("GITHUB_REPOSITORY", "")
@@ -102,21 +102,25 @@ def run_action(runner: Runner) -> int:
     token = runner.input("github-token")
     run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
 
-    client = _connect(repo, token) if token and repo else None
+    client = _client_for(repo, token) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
-    summary = build_summary(plan, results, jobs, run_url, f"{server}/{repo}" if repo else None)
+    summary = build_summary(
+        plan, results, jobs, run_url, f"{server}/{repo}" if repo else None, through_wave=works.last
+    )
 
     data = summary_to_json(summary)
+    full = render_markdown(summary)
     out_dir = Path(results_dir).parent
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (out_dir / "summary.md").write_text(render_markdown(summary), "utf-8")
+    (out_dir / "summary.md").write_text(full, "utf-8")
     runner.add_summary(
         render_markdown(
             summary,
             STEP_SUMMARY_LIMIT,
             lambda text: len(text.encode()),
             "`summary.md` of the run's artifacts",
+            full=full,
         )
     )
     runner.set_output("summary-json", summary_for_output(data))
@@ -124,44 +128,34 @@ def run_action(runner: Runner) -> int:
     runner.set_output("failed-count", str(summary.not_done_count))
     print(render_text(summary))
 
-    published = _publish(runner, client, summary, comment_on, triggered_by) if client else True
-    works = window(
-        plan.wave_count,
-        runner.int_input("start-wave", 1),
-        runner.int_input("max-waves", 0, minimum=0) or None,
-    )
+    published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
     if works.next_start is not None:
-        carry = sorted({*comment_on, *([triggered_by] if triggered_by else [])})
-        _follow_up(runner, plan, works, carry, token)
+        _follow_up(runner, plan, works, first_targets(comment_on, triggered_by), token, client)
     if client is not None:
         client.log_calls()
-    return exit_code(done_through(plan, results, works.last) and published)
+    return exit_code(summary.all_done and published)
 
 
-def done_through(plan: Plan, results: dict[int, dict], last_wave: int) -> bool:
-    """Whether every issue of waves 1 … ``last_wave`` has a record and ended done."""
-    from lumina_wave.results import DONE_STATUSES
+def _follow_up(
+    runner: Runner, plan: Plan, works: Window, carry: list[int], token: str, client: GitHubClient | None
+) -> None:
+    """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF).
 
-    return all(
-        n in results and results[n]["status"] in DONE_STATUSES
-        for wave in plan.waves[:last_wave]
-        for n in wave
-    )
-
-
-def _follow_up(runner: Runner, plan: Plan, works: Window, carry: list[int], token: str) -> None:
-    """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF)."""
+    ``carry`` are the comment targets the follow-up run gets as its ``comment-on``: the ones
+    this run named first (:func:`~lumina_wave.publish.first_targets`), so it comments where
+    this run did.
+    """
     from lumina_wave.continuation import follow_up_inputs, parse_workflow_ref
     from lumina_wave.github.dispatch import dispatch_workflow
 
     run_id = os.environ.get("GITHUB_RUN_ID", "")
-    caller = parse_workflow_ref(os.environ.get("GITHUB_WORKFLOW_REF", ""))
     if not token or not run_id.isdigit():
         raise InputError(
             f"the plan has {plan.wave_count} waves; continuing at wave {works.next_start} needs a token and GITHUB_RUN_ID"
         )
+    caller = parse_workflow_ref(os.environ.get("GITHUB_WORKFLOW_REF", ""))
     inputs = follow_up_inputs(plan.plan_id, works.next_start, run_id, carry)
-    dispatch_workflow(_connect(caller.repo, token), caller.workflow, caller.ref, inputs)
+    dispatch_workflow(_client_for(caller.repo, token, client), caller.workflow, caller.ref, inputs)
     line = (
         f"waves {works.first}-{works.last} of {plan.wave_count} done here; waves {works.next_start}-"
         f"{plan.wave_count} continue in a follow-up run of {caller.workflow} (start-wave {works.next_start})"
@@ -170,29 +164,37 @@ def _follow_up(runner: Runner, plan: Plan, works: Window, carry: list[int], toke
     runner.add_summary(f"\n_{line}_\n")
 
 
-def _connect(repo: str, token: str):
+def _client_for(repo: str, token: str, client: GitHubClient | None = None) -> GitHubClient:
+    """``client`` when it is connected to ``repo``, else a new connection (GITHUB_API_URL or github.com)."""
     from lumina_wave.github.client import connect
 
-    return connect(repo, token, os.environ.get("GITHUB_API_URL") or None)
+    return client if client is not None and client.full_name == repo else connect(repo, token)
 
 
-def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client):
+def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client: GitHubClient | None):
     """The run's jobs, or None (with a warning) when they cannot be read."""
-    from lumina_wave.github.client import GitHubError
+    from lumina_wave.errors import GitHubError
     from lumina_wave.github.jobs import run_jobs
 
     try:
-        jobs_client = (
-            client if client is not None and client.full_name == run_repo else _connect(run_repo, token)
-        )
-        return run_jobs(jobs_client, int(run_id))
+        return run_jobs(_client_for(run_repo, token, client), int(run_id))
     except GitHubError as exc:
         runner.warning(f"job timings unavailable, using the result records' times: {exc}")
         return None
 
 
-def _publish(runner: Runner, client, summary, comment_on: list[int], triggered_by: int | None) -> bool:
-    """Write the sticky comments; False when any target failed (each failure is annotated)."""
+def _publish(
+    runner: Runner,
+    client: GitHubClient,
+    summary: Summary,
+    full: str,
+    comment_on: list[int],
+    triggered_by: int | None,
+) -> bool:
+    """Write the sticky comments; False when any target failed (each failure is annotated).
+
+    ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
+    """
     from lumina_wave.publish import Publisher, comment_targets
     from lumina_wave.summary import COMMENT_LIMIT, render_markdown
 
@@ -201,7 +203,7 @@ def _publish(runner: Runner, client, summary, comment_on: list[int], triggered_b
     if not targets:
         print("no issue or PR to comment on (no PRs, no comment-on, no triggering issue)")
         return True
-    body = render_markdown(summary, COMMENT_LIMIT)
+    body = render_markdown(summary, COMMENT_LIMIT, full=full)
     ok = True
     for outcome in Publisher(client, summary.plan.plan_id).publish(targets, body):
         if outcome.action == "failed":

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
+from requests.utils import parse_header_links
 
 from lumina_wave.errors import GitHubError, InputError
 
@@ -40,6 +41,7 @@ _REFUSED = frozenset({403, 429})
 WRITE_GAP_ENV = "LUMINA_WAVE_WRITE_GAP"
 DEFAULT_WRITE_GAP = 1.0
 CREATE_ATTEMPTS = 4
+PER_PAGE = 100
 T = TypeVar("T")
 
 
@@ -150,6 +152,30 @@ class GitHubClient:
             print(f"::debug::{message}", flush=True)
         if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
             print(message, file=sys.stderr, flush=True)
+
+
+def pages(
+    client: GitHubClient, path: str, params: dict[str, Any] | None = None, key: str | None = None
+) -> Iterator[list[dict]]:
+    """Each page of a list endpoint (100 a page), following GitHub's ``Link: rel="next"`` until the end.
+
+    ``key`` unwraps endpoints that answer an object around the list (``{"jobs": [...]}``).
+    """
+    url: str | None = path
+    query: dict[str, Any] | None = {**(params or {}), "per_page": PER_PAGE}
+    while url:
+        headers, data = client.get_json(url, query)
+        items = (data or {}).get(key) if key else data
+        yield list(items or [])
+        url = _next_link(headers.get("link", ""))
+        query = None  # the next link carries the query
+
+
+def _next_link(header: str) -> str | None:
+    for link in parse_header_links(header) if header else []:
+        if link.get("rel") == "next":
+            return link["url"]
+    return None
 
 
 def api_url_from_env(api_url: str | None = None) -> str:

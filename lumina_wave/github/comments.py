@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from github import GithubException
 
-from lumina_wave.github.client import GitHubClient, api_errors, create_once
-from lumina_wave.github.issues import pages
+from lumina_wave.github.client import GitHubClient, api_errors, create_once, pages
 
 WRITE_ISSUES = "issues: write, pull-requests: write"
 

@@ -7,27 +7,13 @@ Lists are read with the requester directly, not through PyGithub objects: on a l
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from github import GithubException
-from requests.utils import parse_header_links
 
-from lumina_wave.github.client import GitHubClient, api_errors
+from lumina_wave.github.client import GitHubClient, api_errors, pages
 
-PER_PAGE = 100
 READ_ISSUES = "issues: read"
 _GONE = (404, 410)
-
-
-def pages(client: GitHubClient, path: str, params: dict[str, Any] | None = None) -> Iterator[list[dict]]:
-    """Each page of a list endpoint, following GitHub's ``Link: rel="next"`` until the end."""
-    url: str | None = path
-    query: dict[str, Any] | None = {**(params or {}), "per_page": PER_PAGE}
-    while url:
-        headers, data = client.get_json(url, query)
-        yield list(data or [])
-        url = _next_link(headers.get("link", ""))
-        query = None  # the next link carries the query
 
 
 def labelled_open_issues(client: GitHubClient, label: str) -> list[dict]:
@@ -74,10 +60,3 @@ def sub_issues(client: GitHubClient, number: int) -> list[dict] | None:
             if exc.status in _GONE:
                 return None
             raise
-
-
-def _next_link(header: str) -> str | None:
-    for link in parse_header_links(header) if header else []:
-        if link.get("rel") == "next":
-            return link["url"]
-    return None

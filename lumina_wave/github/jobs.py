@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lumina_wave.github.client import GitHubClient
 
-PER_PAGE = 100
 READ_ACTIONS = "actions: read"
 
 
@@ -30,20 +29,11 @@ class Job:
 
 def run_jobs(client: GitHubClient, run_id: int) -> list[Job]:
     """Every job of the latest attempt of run ``run_id`` (100 a page, following ``Link: next``)."""
-    from requests.utils import parse_header_links
+    from lumina_wave.github.client import api_errors, pages
 
-    from lumina_wave.github.client import api_errors
-
-    url: str | None = f"/repos/{client.full_name}/actions/runs/{run_id}/jobs"
-    query: dict | None = {"per_page": PER_PAGE, "filter": "latest"}
-    jobs: list[Job] = []
+    path = f"/repos/{client.full_name}/actions/runs/{run_id}/jobs"
     with api_errors(f"reading the jobs of run {run_id}", READ_ACTIONS):
-        while url:
-            headers, data = client.get_json(url, query)
-            jobs.extend(_job(raw) for raw in (data or {}).get("jobs", []))
-            url = _next(parse_header_links(headers.get("link", "")))
-            query = None  # the next link carries the query
-    return jobs
+        return [_job(raw) for page in pages(client, path, {"filter": "latest"}, key="jobs") for raw in page]
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -59,10 +49,3 @@ def _job(raw: dict) -> Job:
         html_url=raw.get("html_url"),
         conclusion=raw.get("conclusion"),
     )
-
-
-def _next(links: list[dict]) -> str | None:
-    for link in links:
-        if link.get("rel") == "next":
-            return link["url"]
-    return None

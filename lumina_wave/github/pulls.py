@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import requests
 from github import GithubException
 
-from lumina_wave.github.client import GitHubClient, api_errors, create_once, describe
-from lumina_wave.github.issues import pages
+from lumina_wave.github.client import GitHubClient, api_errors, create_once, describe, pages
 
 WRITE_PULLS = "contents: write, pull-requests: write"
 
