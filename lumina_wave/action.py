@@ -6,7 +6,7 @@ import importlib
 from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
-from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError
+from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line
 from lumina_wave.runner import Runner
 
 
@@ -25,7 +25,7 @@ def main() -> int:
         origin = exc.origin and replace(exc.origin, file=_redact(exc.origin.file, token))
         message = exc.message if origin and origin.line else str(exc)
         runner.error(_redact(message, token), origin)
-        print(f"lumina-wave: error: {_one_line(_redact(str(exc), token))}")
+        print(f"lumina-wave: error: {one_line(_redact(str(exc), token))}")
         return EXIT_BAD_INPUT
     except GitHubError as exc:
         runner.error(_redact(str(exc), token))
@@ -35,9 +35,3 @@ def main() -> int:
 def _redact(text: str, secret: str) -> str:
     """``text`` with ``secret`` replaced by ``***``: the runner masks it too, this does not rely on it."""
     return text.replace(secret, "***") if secret else text
-
-
-def _one_line(text: str) -> str:
-    """``text`` with control characters escaped, so a newline in an input cannot start a line of
-    its own (a line starting with ``::`` is a workflow command to the runner)."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)

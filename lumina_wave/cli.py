@@ -9,7 +9,7 @@ import pkgutil
 import sys
 
 from lumina_wave import __version__, commands
-from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError
+from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InputError as exc:
-        print(f"lumina-wave: error: {exc}", file=sys.stderr)
+        print(f"lumina-wave: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GitHubError as exc:
-        print(f"lumina-wave: error: {exc}", file=sys.stderr)
+        print(f"lumina-wave: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILURES
     except BrokenPipeError:
         # the reader went away (`lumina-wave plan --format json | head`): stop quietly, as cat does

@@ -26,6 +26,12 @@ class Origin:
         return ":".join(parts)
 
 
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped, so a newline in an input cannot start a line of
+    its own (a line starting with ``::`` is a workflow command to the runner)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+
+
 class InputError(Exception):
     """Bad input (manifest, inputs, references): exit code 2, nothing written to GitHub."""
 

@@ -216,3 +216,11 @@ def test_a_reader_that_goes_away_gets_no_traceback():
     )
     assert done.stdout == "{"
     assert done.stderr == ""
+
+
+def test_cli_error_with_a_newline_in_a_path_stays_on_one_line(tmp_path):
+    bad = tmp_path / "two\nlines.yml"
+    done = cli("validate", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "two\\nlines.yml: no such file" in done.stderr
