@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,8 @@ def result_path(results_dir: str | os.PathLike[str], issue: int) -> Path:
 
 def write_result(results_dir: str | os.PathLike[str], record: dict) -> Path:
     """Validate and write ``record`` atomically (a reader never sees half a file)."""
+    import tempfile  # not at the top: plan, which imports this module, never writes a record
+
     from lumina_wave.schemas import validate
 
     validate(record, "result", f"result-{record.get('issue')}.json")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.legs import OUTCOMES
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:

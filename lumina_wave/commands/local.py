@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    import argparse
 
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 

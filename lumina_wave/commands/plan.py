@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_OK, InputError, Origin
 from lumina_wave.manifest import DEFAULT_MANIFEST
@@ -15,6 +15,9 @@ from lumina_wave.model import Selection
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE
 from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    import argparse
 
 DEFAULT_LABEL = "wave"
 

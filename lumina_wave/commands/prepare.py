@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
 from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    import argparse
 
 CONTAINER_WORKSPACE = "/github/workspace"
 CONTAINER_HOME = "/github/home"

@@ -3,7 +3,6 @@ summary, written to files, the job summary, outputs and sticky comments."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -16,6 +15,8 @@ from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
+    import argparse
+
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
     from lumina_wave.summary import Summary
