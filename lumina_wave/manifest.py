@@ -8,16 +8,10 @@ from typing import Any
 
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.markdown import truncate
-from lumina_wave.model import Edge, Item, Selection
+from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
 DEFAULT_MANIFEST = ".github/waves.yml"
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-# The scale lumina-wave promises: 10,000 issues with 20,000 dependencies plan in seconds
-# (benchmarks/plan_scale.py). Past that the pure-Python YAML reader (about 20,000 values a
-# second) would dominate, and no GitHub run could work it anyway: GITHUB_TOKEN's 1,000
-# requests an hour and 10 wave slots of 256 jobs. A larger manifest is refused when its
-# 10,001st issue is read, not after parsing all of it.
-MAX_ISSUES = 10_000
 # Values the document may hold, an alias counted each time it is used: 10,000 issues with a
 # title, a kind and a few dependencies each fit; an alias bomb ("billion laughs") is stopped early.
 MAX_VALUES = 250_000
@@ -130,6 +124,7 @@ def _yaml() -> Any:
             if self.depth == 1 and index is not None:  # a value of the top-level mapping
                 self.root_key = getattr(index, "value", None)
             elif self.depth == 2 and self.root_key == "issues" and index == MAX_ISSUES:
+                # refused when the 10,001st issue is read, not after parsing all of it
                 raise _Refused(
                     f"more than {MAX_ISSUES:,} issues; split the wave into several manifests",
                     event.start_mark,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.markdown import truncate
-from lumina_wave.model import Edge, Item, Selection
+from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
 PLAN_VERSION = 1
 GITHUB_MATRIX_LIMIT = 256
@@ -36,6 +37,7 @@ class Plan:
     base: str | None = None
     draft: bool = False
     external_done: tuple[int, ...] = ()
+    max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT
 
     @property
     def wave_count(self) -> int:
@@ -50,24 +52,34 @@ class Plan:
         return {n: tuple(sorted(v)) for n, v in out.items()}
 
 
-def build_plan(selection: Selection) -> Plan:
+def build_plan(selection: Selection, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> Plan:
     """Validate ``selection`` and place every item in the earliest wave it can run in.
 
-    An item's wave is one more than its deepest dependency's, and at least its pin; waves
-    left empty are then dropped (see :func:`layout`). Raises :class:`InputError` naming the
-    problem and, where known, its origin.
+    An item's wave is one more than its deepest dependency's, and at least its pin; a wave
+    holds at most ``max_jobs_per_wave`` issues (one matrix job each), the rest wait for the
+    next; waves left empty are dropped (see :func:`layout`). Raises :class:`InputError` naming
+    the problem and, where known, its origin.
     """
+    if max_jobs_per_wave < 1:
+        raise InputError(f"max-jobs-per-wave must be at least 1, got {max_jobs_per_wave}")
     items = _unique_items(selection.items)
+    if len(items) > MAX_ISSUES:
+        raise InputError(
+            f"{selection.source} selects {len(items):,} issues; a plan holds at most {MAX_ISSUES:,}"
+        )
     depends_on = _dependencies(items, selection.edges, selection.done)
     order = _topological_order(items, depends_on, selection.edges)
-    wave_of, waves, critical_path = layout(order, depends_on, {n: i.min_wave for n, i in items.items()})
+    pins = {n: i.min_wave for n, i in items.items()}
+    wave_of, waves, critical_path = layout(order, depends_on, pins, max_jobs_per_wave)
 
     external = tuple(sorted({e.depends_on for e in selection.edges} & selection.done - items.keys()))
-    fingerprint = {
+    fingerprint: dict = {
         "issues": [[n, list(depends_on[n]), items[n].min_wave] for n in sorted(items)],
         "base": selection.base,
         "external_done": list(external),
     }
+    if len(items) > max_jobs_per_wave:  # only then can the cap move an issue
+        fingerprint["max_jobs_per_wave"] = max_jobs_per_wave
     digest = hashlib.sha256(json.dumps(fingerprint, separators=(",", ":")).encode()).hexdigest()
     return Plan(
         items=dict(sorted(items.items())),
@@ -80,32 +92,62 @@ def build_plan(selection: Selection) -> Plan:
         base=selection.base,
         draft=selection.draft,
         external_done=external,
+        max_jobs_per_wave=max_jobs_per_wave,
     )
 
 
 def layout(
-    order: Iterable[int], depends_on: Mapping[int, tuple[int, ...]], min_wave: Mapping[int, int]
+    order: Iterable[int],
+    depends_on: Mapping[int, tuple[int, ...]],
+    min_wave: Mapping[int, int],
+    width: int = GITHUB_MATRIX_LIMIT,
 ) -> tuple[dict[int, int], tuple[tuple[int, ...], ...], tuple[int, ...]]:
     """The waves of a DAG: ``wave_of`` (sorted by issue), ``waves`` and the critical path.
 
     ``order`` lists every issue after its dependencies. An issue's wave is the earliest its
-    dependencies and its pin (``min_wave``) allow; then the waves no issue landed in are
-    dropped and the rest renumbered 1, 2, …: a pin orders an issue after the others, an empty
-    wave orders nothing (and an empty matrix is refused by GitHub). The critical path is the
-    longest dependency chain, ties going to the smaller issue number.
+    dependencies, its pin (``min_wave``) and ``width`` allow: when more issues are ready than a
+    wave holds, those with the longest chain of dependents go first (so the plan stays short)
+    and the rest wait for the next wave. Then the waves no issue landed in are dropped and the
+    rest renumbered 1, 2, …: a pin orders an issue after the others, an empty wave orders
+    nothing (and an empty matrix is refused by GitHub). The critical path is the longest
+    dependency chain, ties going to the smaller issue number.
     """
-    earliest: dict[int, int] = {}
+    order = list(order)
     chain_len: dict[int, int] = {}
     chain_prev: dict[int, int | None] = {}
+    dependents: dict[int, list[int]] = {n: [] for n in order}
     for n in order:
         deps = depends_on[n]
-        earliest[n] = max([min_wave[n]] + [earliest[d] + 1 for d in deps])
+        for d in deps:
+            dependents[d].append(n)
         best = max(deps, key=lambda d: (chain_len[d], -d), default=None)
         chain_len[n] = 1 + (chain_len[best] if best is not None else 0)
         chain_prev[n] = best
+    height: dict[int, int] = {}  # the longest chain from an issue through its dependents
+    for n in reversed(order):
+        height[n] = 1 + max((height[m] for m in dependents[n]), default=0)
 
-    number = {w: k for k, w in enumerate(sorted(set(earliest.values())), start=1)}
-    wave_of = {n: number[earliest[n]] for n in sorted(earliest)}
+    placed: dict[int, int] = {}
+    unplaced_deps = {n: len(depends_on[n]) for n in order}
+    waiting = [(min_wave[n], n) for n in order if not depends_on[n]]  # (earliest wave, issue)
+    heapq.heapify(waiting)
+    ready: list[tuple[int, int]] = []  # (-height, issue)
+    wave = 0
+    while waiting or ready:
+        wave = wave + 1 if ready else max(wave + 1, waiting[0][0])
+        while waiting and waiting[0][0] <= wave:
+            n = heapq.heappop(waiting)[1]
+            heapq.heappush(ready, (-height[n], n))
+        for _ in range(min(width, len(ready))):
+            n = heapq.heappop(ready)[1]
+            placed[n] = wave
+            for m in dependents[n]:
+                unplaced_deps[m] -= 1
+                if not unplaced_deps[m]:  # n was its last dependency, in the latest wave so far
+                    heapq.heappush(waiting, (max(min_wave[m], wave + 1), m))
+
+    number = {w: k for k, w in enumerate(sorted(set(placed.values())), start=1)}
+    wave_of = {n: number[placed[n]] for n in sorted(placed)}
     buckets: list[list[int]] = [[] for _ in number]
     for n, wave in wave_of.items():
         buckets[wave - 1].append(n)
@@ -166,39 +208,15 @@ def _topological_order(
         raise InputError(f"dependency cycle: {path} (each depends on the next)", origin) from None
 
 
-def matrix_waves(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> list[list[dict]]:
-    """Matrix entries per wave, for ``strategy.matrix.include``.
-
-    Every entry lists its ``issues``. A wave with more issues than ``max_jobs_per_wave``
-    is dealt round-robin into that many batch entries, each carrying several issues.
-    """
-    if max_jobs_per_wave < 1:
-        raise InputError(f"max-jobs-per-wave must be at least 1, got {max_jobs_per_wave}")
-    out: list[list[dict]] = []
-    for wave_number, wave in enumerate(plan.waves, start=1):
-        if len(wave) <= max_jobs_per_wave:
-            out.append([_entry(plan, n) for n in wave])
-            continue
-        batches = [list(wave[i::max_jobs_per_wave]) for i in range(max_jobs_per_wave)]
-        out.append(
-            [
-                {
-                    "batch": index,
-                    "issues": batch,
-                    "wave": wave_number,
-                    "title": f"wave {wave_number} batch {index}: {len(batch)} issues",
-                    "depends_on": sorted({d for n in batch for d in plan.depends_on[n]}),
-                }
-                for index, batch in enumerate(batches, start=1)
-            ]
-        )
-    return out
+def matrix_waves(plan: Plan) -> list[list[dict]]:
+    """Matrix entries per wave, for ``strategy.matrix.include``: one job per issue (a wave holds
+    at most ``plan.max_jobs_per_wave`` issues, GitHub's matrix at most 256 jobs)."""
+    return [[_entry(plan, n) for n in wave] for wave in plan.waves]
 
 
 def _entry(plan: Plan, n: int) -> dict:
     return {
         "issue": n,
-        "issues": [n],
         "title": truncate(plan.items[n].title, MATRIX_TITLE_LIMIT),
         "wave": plan.wave_of[n],
         "depends_on": list(plan.depends_on[n]),
@@ -206,7 +224,7 @@ def _entry(plan: Plan, n: int) -> dict:
     }
 
 
-def plan_to_json(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> dict:
+def plan_to_json(plan: Plan) -> dict:
     """The serialized plan (plan.json); everything downstream reads only this."""
     return {
         "version": PLAN_VERSION,
@@ -214,6 +232,7 @@ def plan_to_json(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> di
         "source": plan.source,
         "base": plan.base,
         "draft": plan.draft,
+        "max_jobs_per_wave": plan.max_jobs_per_wave,
         "wave_count": plan.wave_count,
         "critical_path": list(plan.critical_path),
         "external_done": list(plan.external_done),
@@ -231,7 +250,7 @@ def plan_to_json(plan: Plan, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> di
             }
             for n, item in plan.items.items()
         ],
-        "waves": matrix_waves(plan, max_jobs_per_wave),
+        "waves": matrix_waves(plan),
     }
 
 
@@ -267,12 +286,13 @@ def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
         order = _topological_order(items, depends_on, ())
     except InputError as exc:
         raise InputError(f"invalid plan: {exc.message}", Origin(origin)) from None
-    wave_of, waves, critical_path = layout(order, depends_on, {n: i.min_wave for n, i in items.items()})
+    pins = {n: i.min_wave for n, i in items.items()}
+    wave_of, waves, critical_path = layout(order, depends_on, pins, data["max_jobs_per_wave"])
     for e in data["issues"]:
         if e["wave"] != wave_of[e["issue"]]:
             raise InputError(
-                f"invalid plan: issue #{e['issue']} is in wave {e['wave']}, but its dependencies"
-                f" and pin place it in wave {wave_of[e['issue']]}",
+                f"invalid plan: issue #{e['issue']} is in wave {e['wave']}, but its dependencies,"
+                f" pin and max_jobs_per_wave place it in wave {wave_of[e['issue']]}",
                 Origin(origin),
             )
     if data["wave_count"] != len(waves):
@@ -293,4 +313,5 @@ def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
         base=data["base"],
         draft=data["draft"],
         external_done=tuple(data["external_done"]),
+        max_jobs_per_wave=data["max_jobs_per_wave"],
     )

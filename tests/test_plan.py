@@ -1,4 +1,4 @@
-"""The planner: waves, pins, critical path, plan id, matrix split, and its errors."""
+"""The planner: waves, pins, the width of a wave, critical path, plan id, and its errors."""
 
 from __future__ import annotations
 
@@ -126,7 +126,6 @@ def test_plan_json_round_trip_is_valid():
     assert data["waves"][1] == [
         {
             "issue": 2,
-            "issues": [2],
             "title": "issue 2",
             "wave": 2,
             "depends_on": [1],
@@ -161,11 +160,11 @@ def _tampered(change) -> dict:
         ),
         (
             lambda d: d["issues"][1].update(wave=3),
-            "invalid plan: issue #2 is in wave 3, but its dependencies and pin place it in wave 2",
+            "invalid plan: issue #2 is in wave 3, but its dependencies, pin and max_jobs_per_wave place it in wave 2",
         ),
         (
             lambda d: d["issues"][1].update(wave=1),
-            "invalid plan: issue #2 is in wave 1, but its dependencies and pin place it in wave 2",
+            "invalid plan: issue #2 is in wave 1, but its dependencies, pin and max_jobs_per_wave place it in wave 2",
         ),
         (
             lambda d: d["issues"][2].update(depends_on=[9]),
@@ -182,6 +181,11 @@ def _tampered(change) -> dict:
         (
             lambda d: d["issues"].append(dict(d["issues"][2])),
             "invalid plan: issue #3 is listed twice",
+        ),
+        (
+            lambda d: d.update(max_jobs_per_wave=1),
+            "invalid plan: issue #3 is in wave 1, but its dependencies, pin and max_jobs_per_wave"
+            " place it in wave 3",
         ),
         (
             lambda d: d.update(critical_path=[3, 9]),
@@ -202,27 +206,47 @@ def test_matrix_titles_are_cut_but_plan_keeps_them():
     assert data["issues"][0]["title"] == "x" * 500
 
 
-def test_wide_wave_is_split_into_batches_of_several_issues():
-    plan = build_plan(selection({n: [] for n in range(1, 601)} | {601: [1, 2]}))
-    waves = matrix_waves(plan, 256)
-    assert [len(w) for w in waves] == [256, 1]
-    first = waves[0]
-    assert all("batch" in e and "issue" not in e for e in first)
-    carried = sorted(n for e in first for n in e["issues"])
-    assert carried == list(range(1, 601))
-    assert {len(e["issues"]) for e in first} == {2, 3}
-    assert waves[1][0]["issue"] == 601
-    validate(plan_to_json(plan), "plan", "plan.json")
+def test_a_wave_holds_at_most_max_jobs_and_the_longest_chains_go_first():
+    # 600 independent issues, and 601 -> 600 -> 599: the chain's head must not wait.
+    deps = {n: [] for n in range(1, 600)} | {600: [599], 601: [600]}
+    plan = build_plan(selection(deps), max_jobs_per_wave=256)
+    assert [len(w) for w in plan.waves] == [256, 256, 89]
+    assert (plan.wave_of[599], plan.wave_of[600], plan.wave_of[601]) == (1, 2, 3)
+    assert plan.waves[0] == (*range(1, 256), 599)
+    matrix = matrix_waves(plan)
+    assert [[e["issue"] for e in w] for w in matrix] == [list(w) for w in plan.waves]
+    assert plan_to_json(plan)["waves"] == matrix
 
 
-def test_wave_at_the_limit_is_not_split():
-    plan = build_plan(selection({n: [] for n in range(1, 257)}))
-    assert all("batch" not in e for e in matrix_waves(plan, 256)[0])
+def test_dependents_of_a_delayed_issue_move_with_it():
+    plan = build_plan(selection({1: [], 2: [], 3: [], 4: [3]}, {3: 1}), max_jobs_per_wave=2)
+    # 3 has a dependent, so it goes first; 2 waits for wave 2, with 4 beside it.
+    assert plan.waves == ((1, 3), (2, 4))
+
+
+def test_a_wave_at_the_limit_stays_whole_and_the_cap_keeps_the_plan_id():
+    deps = {n: [] for n in range(1, 257)}
+    plan = build_plan(selection(deps), max_jobs_per_wave=256)
+    assert [len(w) for w in plan.waves] == [256]
+    assert plan.plan_id == build_plan(selection(deps), max_jobs_per_wave=300).plan_id
+    assert plan.plan_id != build_plan(selection(deps), max_jobs_per_wave=100).plan_id
+
+
+def test_a_capped_plan_round_trips():
+    plan = build_plan(selection({n: [] for n in range(1, 8)} | {8: [1]}), max_jobs_per_wave=3)
+    again = plan_from_json(json.loads(json.dumps(plan_to_json(plan))))
+    assert (again.waves, again.max_jobs_per_wave) == (plan.waves, 3)
 
 
 def test_max_jobs_must_be_positive():
-    with pytest.raises(InputError):
-        matrix_waves(build_plan(selection({1: []})), 0)
+    with pytest.raises(InputError, match="max-jobs-per-wave must be at least 1, got 0"):
+        build_plan(selection({1: []}), max_jobs_per_wave=0)
+
+
+def test_a_selection_past_the_issue_limit_is_refused_before_planning():
+    many = Selection(source="label:wave", items=[Item(n) for n in range(1, 10_002)])
+    with pytest.raises(InputError, match="label:wave selects 10,001 issues; a plan holds at most 10,000"):
+        build_plan(many)
 
 
 @st.composite
@@ -262,3 +286,19 @@ def test_every_wave_is_as_early_as_it_can_be_then_empty_waves_are_dropped(dag):
     for n in deps:
         depth[n] = 1 + max((depth[d] for d in deps[n]), default=0)
     assert len(path) == max(depth.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.integers(1, 6))
+def test_a_capped_wave_is_full_unless_the_rest_must_wait(dag, width):
+    deps, _ = dag
+    plan = build_plan(selection(deps), max_jobs_per_wave=width)
+    assert all(0 < len(w) <= width for w in plan.waves)
+    assert sorted(n for w in plan.waves for n in w) == sorted(deps)
+    for n, ds in deps.items():
+        assert all(plan.wave_of[d] < plan.wave_of[n] for d in ds)
+    # No issue waits while an earlier wave has room: it waits for a dependency in that wave or later.
+    for k, wave in enumerate(plan.waves, start=1):
+        if len(wave) < width:
+            later = (n for n in deps if plan.wave_of[n] > k)
+            assert all(any(plan.wave_of[d] >= k for d in deps[n]) for n in later)

@@ -30,7 +30,6 @@ def test_plan_json_prints_the_luminaguard_waves():
     entry = data["waves"][1][0]
     assert entry == {
         "issue": 155,
-        "issues": [155],
         "title": "macOS Virtualization.framework Backend",
         "wave": 2,
         "depends_on": [154],
@@ -193,16 +192,24 @@ def test_action_unknown_command(workspace, tmp_path):
     assert "input 'command' must be one of plan, prepare, finish, summarize, got 'explode'" in done.stdout
 
 
-def test_action_splits_wide_waves(workspace, tmp_path):
+def test_action_spreads_a_wide_wave_over_waves_of_max_jobs(workspace, tmp_path):
     lines = ["version: 1", "issues:"] + [f"  - number: {n}" for n in range(1, 11)]
     (workspace / "wide.yml").write_text("\n".join(lines) + "\n")
     done, output = run_action(
         workspace, {"command": "plan", "manifest": "wide.yml", "max-jobs-per-wave": "4"}, tmp_path
     )
     assert done.returncode == 0, done.stdout
-    waves = json.loads(parse_file_commands(output)["waves"])
-    assert [len(w) for w in waves] == [4]
-    assert sorted(n for e in waves[0] for n in e["issues"]) == list(range(1, 11))
+    outputs = parse_file_commands(output)
+    waves = json.loads(outputs["waves"])
+    assert [[e["issue"] for e in w] for w in waves] == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
+    assert outputs["wave-count"] == "3"
+
+
+def test_action_refuses_more_jobs_per_wave_than_a_matrix_holds(workspace, tmp_path):
+    done, output = run_action(workspace, {"command": "plan", "max-jobs-per-wave": "257"}, tmp_path)
+    assert done.returncode == 2
+    assert "max-jobs-per-wave must be at most 256 (GitHub's jobs per matrix), got 257" in done.stdout
+    assert parse_file_commands(output) == {}
 
 
 def test_a_reader_that_goes_away_gets_no_traceback():

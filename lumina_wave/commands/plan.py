@@ -85,19 +85,25 @@ def _inside_workspace(path: str, workspace: str | None) -> Path:
     return target
 
 
-def make_plan(options: SourceOptions) -> Plan:
+def make_plan(options: SourceOptions, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> Plan:
     """Read the source and plan it (a plan deeper than a run's wave slots continues in a
-    follow-up run: :mod:`lumina_wave.continuation`)."""
+    follow-up run: :mod:`lumina_wave.continuation`); a wave holds at most ``max_jobs_per_wave``
+    issues, which GitHub caps at 256 jobs per matrix."""
     from lumina_wave.plan import build_plan
 
-    return build_plan(read_selection(options))
+    if max_jobs_per_wave > GITHUB_MATRIX_LIMIT:
+        raise InputError(
+            f"max-jobs-per-wave must be at most {GITHUB_MATRIX_LIMIT} (GitHub's jobs per matrix),"
+            f" got {max_jobs_per_wave}"
+        )
+    return build_plan(read_selection(options), max_jobs_per_wave)
 
 
-def write_plan(plan: Plan, path: str, max_jobs_per_wave: int) -> dict:
+def write_plan(plan: Plan, path: str) -> dict:
     """Write plan.json to ``path`` and return its content."""
     from lumina_wave.plan import plan_to_json
 
-    data = plan_to_json(plan, max_jobs_per_wave)
+    data = plan_to_json(plan)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -112,7 +118,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _source_arguments(plan)
     plan.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
     plan.add_argument("--output", metavar="FILE", help="also write plan.json to FILE")
-    plan.add_argument("--max-jobs-per-wave", type=int, default=GITHUB_MATRIX_LIMIT, metavar="N")
+    plan.add_argument(
+        "--max-jobs-per-wave",
+        type=int,
+        default=GITHUB_MATRIX_LIMIT,
+        metavar="N",
+        help=f"the most issues in one wave; more wait for the next (default and most: {GITHUB_MATRIX_LIMIT})",
+    )
     plan.set_defaults(run=_run_plan)
 
     validate = subparsers.add_parser("validate", help="check a manifest without planning output")
@@ -153,10 +165,10 @@ def _run_plan(args: argparse.Namespace) -> int:
     from lumina_wave.diagram import mermaid, wave_table
     from lumina_wave.plan import plan_to_json
 
-    plan = make_plan(cli_source_options(args))
-    data = write_plan(plan, args.output, args.max_jobs_per_wave) if args.output else None
+    plan = make_plan(cli_source_options(args), args.max_jobs_per_wave)
+    data = write_plan(plan, args.output) if args.output else None
     if args.format == "json":
-        data = data or plan_to_json(plan, args.max_jobs_per_wave)
+        data = data or plan_to_json(plan)
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         print()
     elif args.format == "mermaid":
@@ -213,8 +225,8 @@ def run_action(runner: Runner) -> int:
     if start > 1 or runner.input("plan-id"):
         plan = _continued_plan(path, runner.input("plan-id"))
     else:
-        plan = make_plan(action_source_options(runner))
-    data = write_plan(plan, path, max_jobs)
+        plan = make_plan(action_source_options(runner), max_jobs)
+    data = write_plan(plan, path)
     works = window(plan.wave_count, start, max_waves)
     runner.set_output("plan", path)
     runner.set_output("plan-id", plan.plan_id)
