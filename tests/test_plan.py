@@ -302,3 +302,10 @@ def test_a_capped_wave_is_full_unless_the_rest_must_wait(dag, width):
         if len(wave) < width:
             later = (n for n in deps if plan.wave_of[n] > k)
             assert all(any(plan.wave_of[d] >= k for d in deps[n]) for n in later)
+
+
+def test_a_plan_file_cannot_claim_a_wider_matrix_than_github_runs():
+    data = plan_to_json(build_plan(selection({1: []})))
+    data["max_jobs_per_wave"] = 257
+    with pytest.raises(InputError, match="max_jobs_per_wave: 257 is greater than the maximum of 256"):
+        plan_from_json(data)

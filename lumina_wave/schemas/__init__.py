@@ -29,7 +29,7 @@ FAST_KEYWORDS = frozenset(
     {
         "$schema", "$id", "$ref", "$defs", "title", "description", "type", "properties",
         "additionalProperties", "required", "items", "minItems", "uniqueItems", "minLength",
-        "pattern", "minimum", "const", "enum", "not", "oneOf", "format",
+        "pattern", "minimum", "maximum", "const", "enum", "not", "oneOf", "format",
     }
 )  # fmt: skip
 
