@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 FLAGS = ["-I", "-B", "-u", "-X", "utf8"]  # the image's ENTRYPOINT flags
@@ -96,7 +96,14 @@ def timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float
     return first_at, exit_at
 
 
-def medians_ms(argv, env, cwd, runs: int, launch: Launch, reset=None) -> tuple[float, float]:
+def medians_ms(
+    argv: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    runs: int,
+    launch: Launch,
+    reset: Callable[[], None] | None = None,
+) -> tuple[float, float]:
     """Median milliseconds to the first output and to the exit over ``runs`` runs."""
     firsts, exits = [], []
     for _ in range(runs):
@@ -108,7 +115,9 @@ def medians_ms(argv, env, cwd, runs: int, launch: Launch, reset=None) -> tuple[f
     return statistics.median(firsts) * 1000, statistics.median(exits) * 1000
 
 
-def measure(python: str, entrypoint: str, runs: int, launch: Launch = direct, root: Path | None = None):
+def measure(
+    python: str, entrypoint: str, runs: int, launch: Launch = direct, root: Path | None = None
+) -> dict[str, tuple[float, float]]:
     """Median (first output, exit) milliseconds of ``python -c pass`` and of each command."""
     root = root or Path(tempfile.mkdtemp(prefix="lw-startup-"))
     try:
@@ -141,7 +150,8 @@ def measure(python: str, entrypoint: str, runs: int, launch: Launch = direct, ro
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(title: str, figures: dict[str, list[float]]) -> None:
+def report(title: str, figures: Mapping[str, Sequence[float]]) -> None:
+    """One table: per row, (first output, exit) milliseconds and their ratios to the floors."""
     first_floor, exit_floor = figures[BARE_PRINT][0], figures[BARE][1]
     print(f"\n{title}")
     print(f"  {'':<24} {'first output':>12} {'x bare':>7} {'exit':>10} {'x bare':>7}")
