@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
@@ -113,16 +113,10 @@ def layout(
     dependency chain, ties going to the smaller issue number.
     """
     order = list(order)
-    chain_len: dict[int, int] = {}
-    chain_prev: dict[int, int | None] = {}
     dependents: dict[int, list[int]] = {n: [] for n in order}
     for n in order:
-        deps = depends_on[n]
-        for d in deps:
+        for d in depends_on[n]:
             dependents[d].append(n)
-        best = max(deps, key=lambda d: (chain_len[d], -d), default=None)
-        chain_len[n] = 1 + (chain_len[best] if best is not None else 0)
-        chain_prev[n] = best
     height: dict[int, int] = {}  # the longest chain from an issue through its dependents
     for n in reversed(order):
         height[n] = 1 + max((height[m] for m in dependents[n]), default=0)
@@ -152,13 +146,30 @@ def layout(
     for n, wave in wave_of.items():
         buckets[wave - 1].append(n)
 
-    critical: list[int] = []
-    cursor = max(chain_len, key=lambda n: (chain_len[n], -n), default=None)
+    critical, _ = longest_chain(order, depends_on)
+    return wave_of, tuple(tuple(b) for b in buckets), critical
+
+
+def longest_chain(
+    order: Iterable[int],
+    depends_on: Mapping[int, Sequence[int]],
+    weight: Mapping[int, float] | None = None,
+) -> tuple[tuple[int, ...], float]:
+    """The dependency chain with the largest total ``weight`` (1 per issue when None), and that
+    total. ``order`` lists every issue after its dependencies; ties go to smaller issue numbers."""
+    total: dict[int, float] = {}
+    prev: dict[int, int | None] = {}
+    for n in order:
+        dep = max(depends_on[n], key=lambda d: (total[d], -d), default=None)
+        total[n] = (1 if weight is None else weight[n]) + (total[dep] if dep is not None else 0)
+        prev[n] = dep
+    cursor = max(total, key=lambda n: (total[n], -n), default=None)
+    length = total[cursor] if cursor is not None else 0
+    chain = []
     while cursor is not None:
-        critical.append(cursor)
-        cursor = chain_prev[cursor]
-    critical.reverse()
-    return wave_of, tuple(tuple(b) for b in buckets), tuple(critical)
+        chain.append(cursor)
+        cursor = prev[cursor]
+    return tuple(reversed(chain)), length
 
 
 def _unique_items(items: Iterable[Item]) -> dict[int, Item]:

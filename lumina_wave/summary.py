@@ -38,7 +38,7 @@ from functools import cached_property
 from lumina_wave import markdown as md
 from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
-from lumina_wave.plan import Plan
+from lumina_wave.plan import Plan, longest_chain
 from lumina_wave.results import DONE_STATUSES
 
 SUMMARY_VERSION = 1
@@ -289,7 +289,8 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
     critical_seconds = None
     if complete:
         weights = {n: o.seconds or 0.0 for n, o in by_issue.items()}
-        critical, critical_seconds = _weighted_critical_path(plan, weights)
+        topological = (n for wave in plan.waves for n in wave)
+        critical, critical_seconds = longest_chain(topological, plan.depends_on, weights)
 
     waves = []
     for index, wave in enumerate(plan.waves, start=1):
@@ -314,23 +315,6 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
         waves=tuple(waves),
         planned_critical_path=plan.critical_path,
     )
-
-
-def _weighted_critical_path(plan: Plan, weight: Mapping[int, float]) -> tuple[tuple[int, ...], float]:
-    """The chain through ``depends_on`` with the largest total weight; ties go to smaller numbers."""
-    best: dict[int, float] = {}
-    prev: dict[int, int | None] = {}
-    for n in (n for wave in plan.waves for n in wave):  # waves are a topological order
-        dep = max(plan.depends_on[n], key=lambda d: (best[d], -d), default=None)
-        best[n] = weight[n] + (best[dep] if dep is not None else 0.0)
-        prev[n] = dep
-    cursor = max(best, key=lambda n: (best[n], -n))
-    total = best[cursor]
-    path = []
-    while cursor is not None:
-        path.append(cursor)
-        cursor = prev[cursor]
-    return tuple(reversed(path)), total
 
 
 def merge_order(plan: Plan, outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
