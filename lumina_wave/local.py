@@ -9,7 +9,6 @@ the processes, worktrees and files around it and reuses the leg code of the acti
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import signal
@@ -377,14 +376,10 @@ def _finish(run: LocalRun, tree: Path, issue: int, prepared, agent_outcome: str)
 def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
     """Write ``summary.md`` and ``summary.json`` under ``state_dir``; returns the terminal text."""
     from lumina_wave import summary as summaries
+    from lumina_wave.results import write_summary_files
 
     summary = summaries.build_summary(plan, outcome.results)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    (state_dir / "summary.md").write_text(summaries.render_markdown(summary), encoding="utf-8")
-    data = summaries.summary_to_json(summary)
-    (state_dir / "summary.json").write_text(
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_summary_files(state_dir, summaries.summary_to_json(summary), summaries.render_markdown(summary))
     return summaries.render_text(summary)
 
 

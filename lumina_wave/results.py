@@ -71,6 +71,14 @@ def write_result(results_dir: str | os.PathLike[str], record: dict) -> Path:
     return target
 
 
+def write_summary_files(out_dir: str | os.PathLike[str], data: dict, markdown: str) -> None:
+    """Write the completion summary as ``summary.json`` (``data``) and ``summary.md`` under ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (out / "summary.md").write_text(markdown, "utf-8")
+
+
 def read_results(results_dir: str | os.PathLike[str], plan_id: str | None = None) -> dict[int, dict]:
     """Every ``result-N.json`` under ``results_dir`` (searched recursively, as artifacts unpack).
 

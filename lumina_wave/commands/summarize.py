@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.plan import Plan
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_summary_files
 from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
@@ -111,10 +111,7 @@ def run_action(runner: Runner) -> int:
 
     data = summary_to_json(summary)
     full = render_markdown(summary)
-    out_dir = Path(results_dir).parent
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (out_dir / "summary.md").write_text(full, "utf-8")
+    write_summary_files(Path(results_dir).parent, data, full)
     runner.add_summary(
         render_markdown(
             summary,
