@@ -213,44 +213,29 @@ class Job:
         }
         return env, *files
 
-    def _finish_step(self, step: Step, env_file: Path, summary_file: Path) -> Step:
+    def _run_step(self, step_id: str, argv: list[str], step_env: dict[str, str]) -> Step:
+        """Run ``argv`` in the workspace as a step of this job, with the runner's variables and
+        files plus ``step_env``; keep what it exported and wrote to the job summary."""
+        env, output, env_file, summary = self._github_env(step_id)
+        env.update(step_env)
+        done = subprocess.run(
+            argv, cwd=self.workspace, env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT
+        )
+        self.run.log(self, step_id, done)
+        step = Step(step_id, done.returncode, parse_file_commands(output), done.stdout, done.stderr)
         self.env.update(parse_file_commands(env_file))
-        self.summary += summary_file.read_text(encoding="utf-8")
-        self.steps[step.id] = step
+        self.summary += summary.read_text(encoding="utf-8")
+        self.steps[step_id] = step
         return step
 
     def action(self, step_id: str, **given: str) -> Step:
         """A ``uses: lumina-wave/lumina-wave`` step: the container's entry point with ``given`` inputs."""
-        env, output, env_file, summary = self._github_env(step_id)
-        env.update(action_defaults())
-        env.update({input_var(name): value for name, value in given.items()})
-        done = subprocess.run(
-            [sys.executable, str(ENTRYPOINT)],
-            cwd=self.workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=STEP_TIMEOUT,
-        )
-        self.run.log(self, step_id, done)
-        step = Step(step_id, done.returncode, parse_file_commands(output), done.stdout, done.stderr)
-        return self._finish_step(step, env_file, summary)
+        inputs = {**action_defaults(), **{input_var(name): value for name, value in given.items()}}
+        return self._run_step(step_id, [sys.executable, str(ENTRYPOINT)], inputs)
 
     def script(self, step_id: str, command: str, step_env: dict[str, str]) -> Step:
         """A ``run: bash -c "$COMMAND"`` step with ``step_env`` from its ``env:``."""
-        env, output, env_file, summary = self._github_env(step_id)
-        env.update(step_env)
-        done = subprocess.run(
-            ["bash", "-e", "-c", command],
-            cwd=self.workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=STEP_TIMEOUT,
-        )
-        self.run.log(self, step_id, done)
-        step = Step(step_id, done.returncode, parse_file_commands(output), done.stdout, done.stderr)
-        return self._finish_step(step, env_file, summary)
+        return self._run_step(step_id, ["bash", "-e", "-c", command], step_env)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
         """An upload-artifact step; a name conflict fails it as v4 does."""
