@@ -267,6 +267,20 @@ def outputs(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in text.splitlines())
 
 
+def tag_step(tmp_path: Path, tag: str, owner: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the release job's tag step for ``tag`` in repository owner ``owner``; its output file."""
+    out = tmp_path / "out"
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {
+        "PATH": os.environ["PATH"],
+        "TAG": tag,
+        "GITHUB_OUTPUT": str(out),
+        "GITHUB_REPOSITORY_OWNER": owner,
+    }
+    return bash_step(step_named("image", "Check the tag and name the image")["run"], env, work), out
+
+
 @pytest.mark.parametrize(
     ("tag", "expected"),
     [
@@ -276,16 +290,7 @@ def outputs(path: Path) -> dict[str, str]:
     ],
 )
 def test_tag_step_names_version_major_and_lower_case_image(tmp_path: Path, tag: str, expected: dict) -> None:
-    out = tmp_path / "out"
-    work = tmp_path / "work"
-    work.mkdir()
-    env = {
-        "PATH": os.environ["PATH"],
-        "TAG": tag,
-        "GITHUB_OUTPUT": str(out),
-        "GITHUB_REPOSITORY_OWNER": "Acme-Corp",
-    }
-    result = bash_step(step_named("image", "Check the tag and name the image")["run"], env, work)
+    result, out = tag_step(tmp_path, tag, "Acme-Corp")
     assert result.returncode == 0, result.stdout + result.stderr
     assert outputs(out) == {"tag": tag, "image": "ghcr.io/acme-corp/lumina-wave", **expected}
 
@@ -295,16 +300,7 @@ def test_tag_step_names_version_major_and_lower_case_image(tmp_path: Path, tag: 
     ["1.2.3", "v1.2", "v01.2.3", "v1.2.3+meta", "v1.2.3.4", "main", "v1.2.3\nimage=evil", 'v1.2.3";id;"'],
 )
 def test_tag_step_refuses_other_tags(tmp_path: Path, tag: str) -> None:
-    out = tmp_path / "out"
-    work = tmp_path / "work"
-    work.mkdir()
-    env = {
-        "PATH": os.environ["PATH"],
-        "TAG": tag,
-        "GITHUB_OUTPUT": str(out),
-        "GITHUB_REPOSITORY_OWNER": "acme",
-    }
-    result = bash_step(step_named("image", "Check the tag and name the image")["run"], env, work)
+    result, out = tag_step(tmp_path, tag, "acme")
     assert result.returncode == 2
     assert result.stdout.startswith("::error::tag ")
     assert not out.exists()
