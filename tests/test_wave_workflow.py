@@ -11,12 +11,15 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 WAVE = ROOT / ".github" / "workflows" / "wave.yml"
 EXAMPLES = sorted((ROOT / "workflows").glob("*.yml"))
-SLOTS = 10
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 
 
 def load(path: Path) -> dict:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+# The one slot count: the wave-K jobs of wave.yml; max-waves and everything else must agree.
+SLOTS = sum(1 for name in load(WAVE)["jobs"] if name.startswith("wave-"))
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +73,21 @@ def test_jobs_are_plan_ten_chained_slots_and_summarize(wave):
     summarize = wave["jobs"]["summarize"]
     assert set(summarize["needs"]) == {"plan", *(f"wave-{k}" for k in range(1, SLOTS + 1))}
     assert "!cancelled()" in summarize["if"]
+
+
+def test_every_slot_is_one_definition_but_for_its_number(wave):
+    """The slots share one permissions and one steps node (YAML aliases), and differ only in
+    the name, needs, if and matrix index that carry their number."""
+    first = wave["jobs"]["wave-1"]
+    numbered = {"name", "needs", "if", "strategy"}
+    for k, job in slots(wave):
+        assert job["steps"] is first["steps"]
+        assert job["permissions"] is first["permissions"]
+        assert {key: v for key, v in job.items() if key not in numbered} == {
+            key: v for key, v in first.items() if key not in numbered
+        }
+        assert job["name"] == f"wave {k}: #${{{{ matrix.issue }}}}"
+    assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 550
 
 
 def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
@@ -129,7 +147,8 @@ def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
         results = [d["with"] for d in downloads[1:]]
         assert results == [_results_download()]
         # Wave 1 has earlier records only in a follow-up run.
-        assert downloads[1].get("if") == ("${{ inputs.previous-run-id != '' }}" if k == 1 else None)
+        # Wave 1 of a plan has no earlier records; a follow-up run's plan job carries them.
+        assert downloads[1].get("if") == "${{ matrix.wave > 1 }}"
         # The results of earlier waves are there before prepare reads them.
         names = [s.get("id") or s.get("uses", "").split("@")[0] for s in job["steps"]]
         assert names.index("prepare") > max(
