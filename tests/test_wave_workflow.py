@@ -136,7 +136,7 @@ def test_every_job_declares_least_permissions(wave):
 def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
     plan_upload = steps_using(wave["jobs"]["plan"], "actions/upload-artifact@")
     assert [s["with"]["name"] for s in plan_upload] == ["lumina-wave-plan", "lumina-wave-result-earlier"]
-    for k, job in slots(wave):
+    for _, job in slots(wave):
         (upload,) = steps_using(job, "actions/upload-artifact@")
         assert upload["with"]["name"] == "lumina-wave-result-${{ matrix.issue }}"
         assert upload["with"]["path"] == ".lumina-wave/results/result-${{ matrix.issue }}.json"
