@@ -26,8 +26,10 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import sysconfig
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +48,7 @@ ENTRYPOINT = ROOT / "entrypoint.py"
 WORKFLOW = ROOT / ".github" / "workflows" / "wave.yml"
 ACTION = ROOT / "action.yml"
 AGENT = Path(__file__).with_name("agent.py")
+IMAGE_PYTHON = Path(__file__).with_name("image_python.py")
 TOKEN = "ghs_e2eFakeInstallationToken0123456789AB"
 PLAN_ARTIFACT = "lumina-wave-plan"
 RESULT_ARTIFACT = "lumina-wave-result-{issue}"
@@ -66,6 +69,14 @@ class RunnerUser:
     def argv(self, argv: list[str]) -> list[str]:
         """``argv`` run as this user, with no supplementary groups."""
         return [SETPRIV, f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", *argv]
+
+    def action_python(self) -> list[str]:
+        """How to start the action's Python so that it can still read its standard library and
+        packages after it becomes this user (see :mod:`.image_python`)."""
+        paths = sysconfig.get_paths()
+        if all(_enterable(Path(paths[key])) for key in ("stdlib", "purelib", "platlib")):
+            return [sys.executable]
+        return [self.python, "-I", str(IMAGE_PYTHON), paths["purelib"]]
 
     def own(self, *paths: Path) -> None:
         """Give ``paths`` to this user, as the runner (running as it) would have made them."""
@@ -404,7 +415,7 @@ class WaveRun:
     ``agents`` maps an issue to its agent script (``fail``, ``sleep``, ``text``, ``change``,
     ``commit``, ``plant``); change it between attempts to script a re-run. ``user`` gives the
     run GitHub's two users (see the module's docstring); ``entrypoint`` is the action's command
-    (default: ``entrypoint.py``); ``after_checkout(job, issue)`` runs after each leg's checkout.
+    script (default: ``entrypoint.py``); ``after_checkout(job, issue)`` runs after each leg's checkout.
     """
 
     def __init__(
@@ -419,12 +430,13 @@ class WaveRun:
         run_id: int = 7001,
         env: dict[str, str] | None = None,
         user: RunnerUser | None = None,
-        entrypoint: list[str] | None = None,
+        entrypoint: Path | None = None,
         after_checkout: Callable[[Job, int], None] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
         self.user, self.after_checkout = user, after_checkout
-        self.entrypoint = entrypoint or [sys.executable, str(ENTRYPOINT)]
+        python = user.action_python() if user else [sys.executable]
+        self.entrypoint = [*python, str(entrypoint or ENTRYPOINT)]
         self.audit = Audit()
         self.root = root / f"run-{run_id}"
         self.root.mkdir(parents=True)
@@ -629,6 +641,11 @@ class WaveRun:
     def transcript(self) -> str:
         """Every step's exit code and output, for assertion messages."""
         return "\n".join(self.logs)
+
+
+def _enterable(folder: Path) -> bool:
+    """Whether every user can enter ``folder`` and each folder above it."""
+    return all(os.stat(path).st_mode & stat.S_IXOTH for path in (folder, *folder.parents))
 
 
 def _kill_group(pid: int) -> None:
