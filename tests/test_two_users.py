@@ -135,6 +135,13 @@ def test_the_seed_wave_with_an_agent_that_commits_leaves_nothing_to_root(world):
     assert run.audit.foreign == [], "\n".join(run.audit.foreign)
     check_run(run, scenario.expected())
     assert run.audit.commands_checked == 3 * 2 + 2  # plan, prepare and finish of 3 legs, summarize
+    jobs = [run.plan, run.summarize, *(leg.job for leg in run.legs.values())]
+    written = [
+        f for j in jobs for d in (j.workspace / ".lumina-wave", j.temp / "lumina-wave") for f in d.rglob("*")
+    ]
+    names = {f.name for f in written}
+    assert {"plan.json", "result-154.json", "issue-154.md", "issue-154.state.json", "summary.md"} <= names
+    assert [f for f in written if f.stat().st_mode & 0o444 != 0o444] == []  # 0644 under umask 022
     for n in scenario.issues:
         subjects = subprocess.run(
             ["git", "--git-dir", str(world.bare), "log", "--format=%an: %s", f"feature/issue-{n}"],
