@@ -109,10 +109,11 @@ def _open_folder(path: str | os.PathLike[str]) -> tuple[int, str]:
             try:
                 inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                    kind = "a symbolic link" if exc.errno == errno.ELOOP else "not a folder"
-                    raise UnsafePath(f"not written: {walked} is {kind}", Origin(str(path))) from None
-                raise
+                if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    raise
+                link = stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode)
+                kind = "a symbolic link" if link else "not a folder"
+                raise UnsafePath(f"not written: {walked} is {kind}", Origin(str(path))) from None
             os.close(fd)
             fd = inner
     except BaseException:
