@@ -440,11 +440,10 @@ class WaveRun:
         self.audit = Audit()
         self.root = root / f"run-{run_id}"
         self.root.mkdir(parents=True)
-        self.image_gitconfig = (
-            self.root / "image-gitconfig"
-        )  # what the Dockerfile's git config --system wrote
-        self.image_gitconfig.write_text("[safe]\n\tdirectory = *\n")
+        # What the Dockerfile's `git config --system` wrote, for the action of a two-user run.
+        self.image_gitconfig = self.root / "image-gitconfig"
         if user:
+            self.image_gitconfig.write_text("[safe]\n\tdirectory = *\n")
             user.own(self.root)
         self.artifacts = Artifacts(self.root / "artifacts", user)
         self.agents = dict(agents or {})
