@@ -36,7 +36,8 @@ class UnsafePath(InputError):
 
 def allow(root: str | os.PathLike[str]) -> None:
     """Let this process write under ``root`` too (``lumina-wave local``: the repository)."""
-    _extra_roots.append(Path(root))
+    if Path(root) not in _extra_roots:
+        _extra_roots.append(Path(root))
 
 
 def roots() -> list[Path]:

@@ -14,12 +14,12 @@ from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
+from lumina_wave.safe_files import CONTAINER_HOME
 
 if TYPE_CHECKING:
     import argparse
 
 CONTAINER_WORKSPACE = "/github/workspace"
-CONTAINER_HOME = "/github/home"
 CONTEXT_FOLDER = "lumina-wave"
 
 
