@@ -14,6 +14,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from lumina_wave.action import owner_to_become
 RUNNER_UID = RUNNER_GID = 1001  # the user "runner" of GitHub's hosted Linux runners
 STALLED = "refs/heads/feature/issue-154"
 STALLED_ACTION = Path(__file__).with_name("e2e") / "stalled_action.py"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -121,6 +123,37 @@ def test_the_action_becomes_the_workspace_owner_only_when_it_is_root_and_the_own
     euid, owner, becomes
 ):
     assert owner_to_become(euid, owner) == becomes
+
+
+def test_without_the_right_to_switch_users_the_action_warns_and_goes_on_as_root(tmp_path, clean_env):
+    """A container without CAP_SETUID/CAP_SETGID (setpriv drops them here) cannot become the owner."""
+    if os.geteuid() != 0 or not Path(SETPRIV).exists():
+        pytest.skip(f"needs root and {SETPRIV}")
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    shutil.copy(ROOT / "examples" / "luminaguard.yml", workspace / "waves.yml")
+    os.chown(workspace, RUNNER_UID, RUNNER_GID)
+    caps = ["--inh-caps=-setuid,-setgid", "--bounding-set=-setuid,-setgid"]
+    env = {
+        **clean_env,
+        "GITHUB_WORKSPACE": str(workspace),
+        "INPUT_COMMAND": "plan",
+        "INPUT_MANIFEST": "waves.yml",
+    }
+    done = subprocess.run(
+        [SETPRIV, *caps, sys.executable, str(ROOT / "entrypoint.py")],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("::warning::")]
+    assert warnings == [
+        "::warning::running as root: cannot act as the workspace's owner 1001:1001: [Errno 1] Operation not permitted"
+    ]
+    assert (workspace / ".lumina-wave" / "plan.json").stat().st_uid == 0
 
 
 def _seed(world: World) -> scenarios.Scenario:
