@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
@@ -13,6 +14,7 @@ from lumina_wave.runner import Runner
 def main() -> int:
     """Entry point of the action; returns the process exit code."""
     runner = Runner()
+    _act_as_workspace_owner(runner)
     token = runner.input("github-token")
     runner.mask(token)
     command = runner.input("command", "plan")
@@ -30,6 +32,44 @@ def main() -> int:
     except GitHubError as exc:
         runner.error(_redact(str(exc), token))
         return EXIT_FAILURES
+
+
+def owner_to_become(euid: int, workspace_owner: tuple[int, int]) -> tuple[int, int] | None:
+    """The (uid, gid) the action should act as: the workspace's owner when it runs as root and the
+    workspace belongs to someone else; None to stay as it is."""
+    return workspace_owner if euid == 0 and workspace_owner[0] != 0 else None
+
+
+def _act_as_workspace_owner(runner: Runner) -> None:
+    """Drop from root to the owner of GITHUB_WORKSPACE, before anything is read or run.
+
+    On GitHub's hosted runners a Docker action runs as root while checkout, the agent and the
+    artifact steps run as the runner's user, uid 1001 (actions/runner#1282). Acting as that user
+    from the start, rather than chowning afterwards, makes everything the action creates or
+    changes (git's refs, index and reflogs, records, plan.json, context files) the user's on every
+    path, failures included: an exception, a git timeout or the SIGTERM of a job timeout leave
+    nothing behind to chown. Nothing here needs root, and a hook or command planted in the work
+    tree can then not run as root either. Git needs nothing from HOME (/github/home, the user's on
+    GitHub), and ``safe.directory`` is no longer needed once owner and user match, but harmless.
+    A self-hosted runner running as root (a workspace owned by root) and ``lumina-wave local``
+    (which does not come here) keep their user. Where the switch is not allowed (a container
+    without CAP_SETUID), the action goes on as it is, with a warning.
+    """
+    workspace = os.environ.get("GITHUB_WORKSPACE") or "."
+    try:
+        info = os.stat(workspace)
+    except OSError:
+        return  # the command reports the missing workspace itself
+    target = owner_to_become(os.geteuid(), (info.st_uid, info.st_gid))
+    if target is None:
+        return
+    uid, gid = target
+    try:
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+    except OSError as exc:
+        runner.warning(f"running as root: cannot act as the workspace's owner {uid}:{gid}: {exc}")
 
 
 def _redact(text: str, secret: str) -> str:

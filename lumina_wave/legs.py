@@ -21,6 +21,7 @@ from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DONE_STATUSES, new_record, utc_now
+from lumina_wave.safe_files import write_text
 
 if TYPE_CHECKING:
     from lumina_wave.github.pulls import Pulls
@@ -220,7 +221,8 @@ def prepare_leg(
 ) -> Prepared:
     """Block the leg, or start its branch and write its context.
 
-    Raises :class:`LegError` when the start cannot be made (missing base, merge conflict).
+    Raises :class:`LegError` when the start cannot be made (missing base, merge conflict), and
+    :class:`~lumina_wave.safe_files.UnsafePath` when a context file would be written through a link.
     ``author`` makes the merges of stacking (default: the Actions bot).
     """
     if issue not in plan.items:
@@ -249,13 +251,10 @@ def prepare_leg(
     git.set_ref(workdir, START_REF.format(issue=issue), start)
 
     folder = Path(context_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    context_file = folder / f"issue-{issue}.md"
-    context_file.write_text(context_text(plan, issue, results, choice), encoding="utf-8")
-    body_file = folder / f"issue-{issue}.body.md"
-    body_file.write_text(plan.items[issue].body, encoding="utf-8")
+    context_file = write_text(folder / f"issue-{issue}.md", context_text(plan, issue, results, choice))
+    body_file = write_text(folder / f"issue-{issue}.body.md", plan.items[issue].body)
     state = {"started_at": started_at, "base": choice.base, "default_base": default_base, "start": start}
-    state_file(folder, issue).write_text(json.dumps(state) + "\n", encoding="utf-8")
+    write_text(state_file(folder, issue), json.dumps(state) + "\n")
     env = {
         "WAVE_ISSUE_NUMBER": str(issue),
         "WAVE_ISSUE_TITLE": plan.items[issue].title,

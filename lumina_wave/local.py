@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from lumina_wave import safe_files
 from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
@@ -163,6 +164,7 @@ class LocalRun:
         """Run every issue that is not done yet; Ctrl-C (SIGINT) or SIGTERM cancels the running ones."""
         from lumina_wave.worktree import WORKTREES_DIR, exclude_paths
 
+        safe_files.allow(self.options.repo)
         exclude_paths(self.options.repo, [f"/{STATE_DIR}/", f"/{WORKTREES_DIR}/"])
         skipped = self._resume()
         ended = {n: r["status"] for n, r in self.results.items()}
@@ -298,8 +300,7 @@ class LocalRun:
             return prepared.record
         if self._cancel.is_set():
             return self._cancelled_record(issue, prepared.started_at, "cancelled before the agent started")
-        self.paths.logs.mkdir(parents=True, exist_ok=True)
-        with self.paths.log(issue).open("wb") as log:
+        with safe_files.open_binary(self.paths.log(issue)) as log:
             proc = subprocess.Popen(
                 self.options.agent,
                 shell=True,  # the user's own command line; issue text reaches it only through env and files

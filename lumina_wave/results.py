@@ -55,28 +55,23 @@ def result_path(results_dir: str | os.PathLike[str], issue: int) -> Path:
 
 
 def write_result(results_dir: str | os.PathLike[str], record: dict) -> Path:
-    """Validate and write ``record`` atomically (a reader never sees half a file)."""
-    import tempfile  # not at the top: plan, which imports this module, never writes a record
-
+    """Validate and write ``record`` atomically (a reader never sees half a file), never through
+    a link (:mod:`lumina_wave.safe_files`)."""
+    from lumina_wave.safe_files import write_text  # not at the top: plan never writes a record
     from lumina_wave.schemas import validate
 
     validate(record, "result", f"result-{record.get('issue')}.json")
     target = result_path(results_dir, record["issue"])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(record, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, target)
-    return target
+    return write_text(target, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_summary_files(out_dir: str | os.PathLike[str], data: dict, markdown: str) -> None:
     """Write the completion summary as ``summary.json`` (``data``) and ``summary.md`` under ``out_dir``."""
+    from lumina_wave.safe_files import write_text
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (out / "summary.md").write_text(markdown, "utf-8")
+    write_text(out / "summary.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(out / "summary.md", markdown)
 
 
 def read_results(results_dir: str | os.PathLike[str], plan_id: str | None = None) -> dict[int, dict]:

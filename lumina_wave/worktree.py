@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lumina_wave.git import Author, run_git
+from lumina_wave.safe_files import open_binary
 
 WORKTREES_DIR = ".worktrees"
 
@@ -100,6 +101,6 @@ def exclude_paths(repo: Path, patterns: list[str]) -> None:
     text = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
     missing = [p for p in patterns if p not in text.splitlines()]
     if missing:
-        exclude.parent.mkdir(parents=True, exist_ok=True)
-        with exclude.open("a", encoding="utf-8") as f:
-            f.write(("\n" if text and not text.endswith("\n") else "") + "".join(f"{p}\n" for p in missing))
+        lines = ("\n" if text and not text.endswith("\n") else "") + "".join(f"{p}\n" for p in missing)
+        with open_binary(exclude, "ab") as f:
+            f.write(lines.encode("utf-8"))

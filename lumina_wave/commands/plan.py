@@ -100,13 +100,12 @@ def make_plan(options: SourceOptions, max_jobs_per_wave: int = GITHUB_MATRIX_LIM
 
 
 def write_plan(plan: Plan, path: str) -> dict:
-    """Write plan.json to ``path`` and return its content."""
+    """Write plan.json to ``path`` (never through a link) and return its content."""
     from lumina_wave.plan import plan_to_json
+    from lumina_wave.safe_files import write_text
 
     data = plan_to_json(plan)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return data
 
 

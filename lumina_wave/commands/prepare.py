@@ -14,12 +14,12 @@ from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
+from lumina_wave.safe_files import CONTAINER_HOME
 
 if TYPE_CHECKING:
     import argparse
 
 CONTAINER_WORKSPACE = "/github/workspace"
-CONTAINER_HOME = "/github/home"
 CONTEXT_FOLDER = "lumina-wave"
 
 
@@ -157,6 +157,7 @@ def parse_author(text: str) -> Author:
 def run_action(runner: Runner) -> int:
     from lumina_wave.legs import LegError, prepare_leg
     from lumina_wave.results import read_results, write_result
+    from lumina_wave.safe_files import UnsafePath
 
     plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE))
     issue = _check_issue(plan, runner.int_input("issue"))
@@ -177,11 +178,13 @@ def run_action(runner: Runner) -> int:
             context_dir=here,
             author=author,
         )
-    except LegError as exc:
+    except (LegError, UnsafePath) as exc:
         path = write_result(results_dir, failed_start_record(plan, issue, str(exc)))
-        runner.error(f"#{issue} cannot start: {exc}")
         runner.set_output("skip", "true")
         runner.set_output("result", str(path))
+        if isinstance(exc, UnsafePath):
+            raise  # a planted link: the leg is recorded failed, and the error ends the step with 2
+        runner.error(f"#{issue} cannot start: {exc}")
         return EXIT_FAILURES
     if prepared.record is not None:
         path = write_result(results_dir, {**prepared.record, "job_url": job_url(env)})

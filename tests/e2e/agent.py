@@ -1,15 +1,19 @@
 """The scripted agent of the end-to-end runs: a real process, run by the agent step as the user's command is.
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
-from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str}}``.
-It writes ``work/issue-<N>.txt`` (title from the environment, never from a command line),
-then sleeps and fails as told.
+from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
+"commit": bool, "plant": {"<path>": "<target>"}}}``. It writes ``work/issue-<N>.txt`` (title from
+the environment, never from a command line), commits it itself when told (as the runner's git
+configuration names it), replaces each planted path of the work tree with a symlink to its
+target, then sleeps and fails as told.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +31,16 @@ def main() -> int:
         out.parent.mkdir(exist_ok=True)
         text = script.get("text", "done")
         out.write_text(f"{os.environ['WAVE_ISSUE_TITLE']}\n{text}\n", encoding="utf-8")
+        if script.get("commit"):
+            subprocess.run(["git", "add", str(out)], check=True)
+            subprocess.run(["git", "commit", "--quiet", "-m", f"Agent's work on #{issue}"], check=True)
+    for path, target in script.get("plant", {}).items():
+        planted = Path(path)
+        if planted.is_dir() and not planted.is_symlink():
+            shutil.rmtree(planted)
+        elif planted.exists() or planted.is_symlink():
+            planted.unlink()
+        planted.symlink_to(target)
     time.sleep(float(script.get("sleep", 0)))
     return 1 if script.get("fail") else 0
 

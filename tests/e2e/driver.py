@@ -11,16 +11,27 @@ GITHUB_ENV exports applied to the later steps of the job. The action's inputs ar
 upload-artifact@v4 / download-artifact@v4: one name per upload, a second upload of a name fails
 (409) unless the workflow's step says ``overwrite: true``. Job timings go into the fake
 (``state.add_jobs``) from each leg's real start and end, as ``filter=latest`` shows them.
+
+With a :class:`RunnerUser` the run has GitHub's two users: the runner's folders (job folder,
+workspace, RUNNER_TEMP, its ``_github_home``, the step files) belong to that uid, the host steps
+(checkout, the agent, the artifact copies) run as it through ``setpriv``, and the action runs as
+root, as a Docker action does. After every action step :class:`Audit` lists each path under the
+workspace, the home folder and RUNNER_TEMP not owned by the workspace's owner.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import sys
+import sysconfig
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,10 +48,67 @@ ENTRYPOINT = ROOT / "entrypoint.py"
 WORKFLOW = ROOT / ".github" / "workflows" / "wave.yml"
 ACTION = ROOT / "action.yml"
 AGENT = Path(__file__).with_name("agent.py")
+IMAGE_PYTHON = Path(__file__).with_name("image_python.py")
 TOKEN = "ghs_e2eFakeInstallationToken0123456789AB"
 PLAN_ARTIFACT = "lumina-wave-plan"
 RESULT_ARTIFACT = "lumina-wave-result-{issue}"
 STEP_TIMEOUT = 120
+SETPRIV = "/usr/bin/setpriv"
+
+
+@dataclass(frozen=True)
+class RunnerUser:
+    """The runner's user (uid 1001 on GitHub's hosted runners); ``home`` is its HOME, ``python``
+    an interpreter it can run (the agent's; this process's may sit in a folder it cannot enter)."""
+
+    uid: int
+    gid: int
+    home: Path
+    python: str = "/usr/bin/python3"
+
+    def argv(self, argv: list[str]) -> list[str]:
+        """``argv`` run as this user, with no supplementary groups."""
+        return [SETPRIV, f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", *argv]
+
+    def action_python(self) -> list[str]:
+        """How to start the action's Python so that it can still read its standard library and
+        packages after it becomes this user (see :mod:`.image_python`)."""
+        paths = sysconfig.get_paths()
+        if all(_enterable(Path(paths[key])) for key in ("stdlib", "purelib", "platlib")):
+            return [sys.executable]
+        return [self.python, "-I", str(IMAGE_PYTHON), paths["purelib"]]
+
+    def own(self, *paths: Path) -> None:
+        """Give ``paths`` to this user, as the runner (running as it) would have made them."""
+        for path in paths:
+            os.chown(path, self.uid, self.gid)
+
+
+@dataclass
+class Audit:
+    """Ownership after each action step: paths looked at, steps audited, and the foreign ones."""
+
+    paths_checked: int = 0
+    commands_checked: int = 0
+    foreign: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, label: str, owner: tuple[int, int], roots: list[Path]) -> None:
+        """Record every path under ``roots`` (links not followed) whose uid:gid is not ``owner``."""
+        count, foreign = 0, []
+        for root in roots:
+            paths = [str(root)]
+            for folder, dirs, files in os.walk(root):
+                paths += (os.path.join(folder, name) for name in dirs + files)
+            for path in paths:
+                info = os.lstat(path)
+                count += 1
+                if (info.st_uid, info.st_gid) != owner:
+                    foreign.append(f"{label}: {path} is {info.st_uid}:{info.st_gid}")
+        with self._lock:
+            self.paths_checked += count
+            self.commands_checked += 1
+            self.foreign += foreign
 
 
 @dataclass(frozen=True)
@@ -94,11 +162,18 @@ class ArtifactConflict(Exception):
 
 
 class Artifacts:
-    """The run's artifacts: a folder per name, kept across re-run attempts as GitHub keeps them."""
+    """The run's artifacts: a folder per name, kept across re-run attempts as GitHub keeps them.
 
-    def __init__(self, root: Path) -> None:
+    With a ``user``, the copies in and out run as that user, as the artifact actions do.
+    """
+
+    def __init__(self, root: Path, user: RunnerUser | None = None) -> None:
         self.root = root
+        self.user = user
         self._lock = threading.Lock()
+        root.mkdir()
+        if user:
+            user.own(root)
 
     def upload(self, name: str, file: Path, overwrite: bool) -> bool:
         """Upload one file; False (a warning) when it does not exist."""
@@ -111,8 +186,11 @@ class Artifacts:
                     f"an artifact with this name already exists on the workflow run: {name}"
                 )
             shutil.rmtree(target, ignore_errors=True)
-            target.mkdir(parents=True)
-            shutil.copy2(file, target / file.name)
+            try:
+                self._put([file], target)
+            except subprocess.CalledProcessError:
+                shutil.rmtree(target, ignore_errors=True)  # no artifact is made
+                raise
         return True
 
     def download(self, name: str, dest: Path) -> None:
@@ -132,11 +210,20 @@ class Artifacts:
         return sorted(p.name for p in self.root.glob(prefix + "*") if p.is_dir())
 
     def _copy(self, sources: list[Path], dest: Path) -> None:
-        dest.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            for source in sources:
-                for file in source.iterdir():
-                    shutil.copy2(file, dest / file.name)
+            self._put([file for source in sources for file in source.iterdir()], dest)
+
+    def _put(self, files: list[Path], folder: Path) -> None:
+        """Copy ``files`` into ``folder`` (made when missing), as the user when there is one;
+        a file that user cannot read raises :class:`subprocess.CalledProcessError`."""
+        if self.user is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for file in files:
+                shutil.copy2(file, folder / file.name)
+            return
+        script = 'mkdir -p -- "$0" && for f; do cp --preserve=timestamps -- "$f" "$0/"; done'
+        argv = self.user.argv(["sh", "-c", script, str(folder), *map(str, files)])
+        subprocess.run(argv, check=True, capture_output=True, text=True)
 
 
 @dataclass
@@ -162,21 +249,26 @@ class Job:
     def __init__(self, run: WaveRun, name: str, *, checkout: bool) -> None:
         self.run = run
         self.name = name
-        self.dir = (
-            run.root / f"attempt-{run.attempt}" / name.replace(" ", "-").replace(":", "").replace("#", "")
-        )
-        self.dir.mkdir(parents=True)
+        user = run.user
+        attempt = run.root / f"attempt-{run.attempt}"
+        attempt.mkdir(exist_ok=True)
+        self.dir = attempt / name.replace(" ", "-").replace(":", "").replace("#", "")
+        self.dir.mkdir()
         self.workspace = self.dir / "workspace"
+        self.temp = self.dir / "runner_temp"
+        self.home = self.temp / "_github_home"  # the action's HOME, mounted as /github/home
+        if user:
+            user.own(attempt, self.dir)
         if checkout:  # actions/checkout with fetch-depth: 0
-            subprocess.run(
-                ["git", "clone", "--quiet", str(run.bare), str(self.workspace)],
-                check=True,
-                capture_output=True,
-            )
+            clone = ["git", "clone", "--quiet", str(run.bare), str(self.workspace)]
+            env = {**run.base_env, **run.host_env}
+            subprocess.run(user.argv(clone) if user else clone, check=True, capture_output=True, env=env)
         else:
             self.workspace.mkdir()
-        self.temp = self.dir / "runner_temp"
         self.temp.mkdir()
+        self.home.mkdir()
+        if user:
+            user.own(self.workspace, self.temp, self.home)
         self.env: dict[str, str] = {}  # what GITHUB_ENV exported so far
         self.steps: dict[str, Step] = {}
         self.summary = ""
@@ -191,6 +283,8 @@ class Job:
         files = [self.dir / f"{step_id}.{kind}" for kind in ("output", "env", "summary")]
         for file in files:
             file.touch()
+            if self.run.user:
+                self.run.user.own(file)
         env = {
             **self.run.base_env,
             **self.env,
@@ -213,29 +307,62 @@ class Job:
         }
         return env, *files
 
-    def _run_step(self, step_id: str, argv: list[str], step_env: dict[str, str]) -> Step:
+    def _run_step(self, step_id: str, argv: list[str], step_env: dict[str, str], *, container: bool) -> Step:
         """Run ``argv`` in the workspace as a step of this job, with the runner's variables and
-        files plus ``step_env``; keep what it exported and wrote to the job summary."""
+        files plus ``step_env``; keep what it exported and wrote to the job summary.
+
+        A ``container`` step (the action) runs as this process's user, and whatever it left
+        running is killed when it exits, as the end of its container kills it. With a runner's
+        user, host steps run as it, and the action gets the container's HOME (the job's
+        ``_github_home``) and git configuration.
+        """
         env, output, env_file, summary = self._github_env(step_id)
         env.update(step_env)
-        done = subprocess.run(
-            argv, cwd=self.workspace, env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT
+        user = self.run.user
+        if container and user:
+            # The image's git: no global configuration in HOME, the system one the Dockerfile wrote.
+            env["HOME"] = str(self.home)
+            env["GIT_CONFIG_SYSTEM"] = str(self.run.image_gitconfig)
+            for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
+                env.pop(name, None)
+        elif user:
+            env.update(self.run.host_env)
+            argv = user.argv(argv)
+        proc = subprocess.Popen(
+            argv,
+            cwd=self.workspace,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
+        try:
+            stdout, stderr = proc.communicate(timeout=STEP_TIMEOUT)
+        finally:
+            if container or proc.returncode is None:
+                _kill_group(proc.pid)
+            proc.wait()
+        done = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
         self.run.log(self, step_id, done)
         step = Step(step_id, done.returncode, parse_file_commands(output), done.stdout, done.stderr)
         self.env.update(parse_file_commands(env_file))
         self.summary += summary.read_text(encoding="utf-8")
         self.steps[step_id] = step
+        if container and user:
+            self.run.audit.check(
+                f"{self.name} / {step_id}", (user.uid, user.gid), [self.workspace, self.temp]
+            )
         return step
 
     def action(self, step_id: str, **given: str) -> Step:
         """A ``uses: lumina-wave/lumina-wave`` step: the container's entry point with ``given`` inputs."""
         inputs = {**action_defaults(), **{input_var(name): value for name, value in given.items()}}
-        return self._run_step(step_id, [sys.executable, str(ENTRYPOINT)], inputs)
+        return self._run_step(step_id, self.run.entrypoint, inputs, container=True)
 
     def script(self, step_id: str, command: str, step_env: dict[str, str]) -> Step:
         """A ``run: bash -c "$COMMAND"`` step with ``step_env`` from its ``env:``."""
-        return self._run_step(step_id, ["bash", "-e", "-c", command], step_env)
+        return self._run_step(step_id, ["bash", "-e", "-c", command], step_env, container=False)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
         """An upload-artifact step; a name conflict fails it as v4 does."""
@@ -244,6 +371,8 @@ class Job:
             step = Step(step_id, 0)
         except ArtifactConflict as exc:
             step = Step(step_id, 1, stderr=f"Error: Failed to CreateArtifact: (409) Conflict: {exc}")
+        except subprocess.CalledProcessError as exc:  # the runner's user cannot read the file
+            step = Step(step_id, 1, stderr=exc.stderr)
         self.steps[step_id] = step
         return step
 
@@ -283,8 +412,10 @@ def _bool(value: bool) -> str:
 class WaveRun:
     """One workflow run of wave.yml (``run_id``), with its attempts.
 
-    ``agents`` maps an issue to its agent script (``fail``, ``sleep``, ``text``, ``change``);
-    change it between attempts to script a re-run.
+    ``agents`` maps an issue to its agent script (``fail``, ``sleep``, ``text``, ``change``,
+    ``commit``, ``plant``); change it between attempts to script a re-run. ``user`` gives the
+    run GitHub's two users (see the module's docstring); ``entrypoint`` is the action's command
+    script (default: ``entrypoint.py``); ``after_checkout(job, issue)`` runs after each leg's checkout.
     """
 
     def __init__(
@@ -298,11 +429,23 @@ class WaveRun:
         agents: dict[int, dict[str, Any]] | None = None,
         run_id: int = 7001,
         env: dict[str, str] | None = None,
+        user: RunnerUser | None = None,
+        entrypoint: Path | None = None,
+        after_checkout: Callable[[Job, int], None] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
+        self.user, self.after_checkout = user, after_checkout
+        python = user.action_python() if user else [sys.executable]
+        self.entrypoint = [*python, str(entrypoint or ENTRYPOINT)]
+        self.audit = Audit()
         self.root = root / f"run-{run_id}"
         self.root.mkdir(parents=True)
-        self.artifacts = Artifacts(self.root / "artifacts")
+        # What the Dockerfile's `git config --system` wrote, for the action of a two-user run.
+        self.image_gitconfig = self.root / "image-gitconfig"
+        if user:
+            self.image_gitconfig.write_text("[safe]\n\tdirectory = *\n")
+            user.own(self.root)
+        self.artifacts = Artifacts(self.root / "artifacts", user)
         self.agents = dict(agents or {})
         self.event_name = "issues" if event and "issue" in event else "workflow_dispatch"
         self.event_path = self.root / "event.json"
@@ -355,6 +498,13 @@ class WaveRun:
         return self
 
     @property
+    def host_env(self) -> dict[str, str]:
+        """What host steps get instead of this process's HOME and git configuration."""
+        if self.user is None:
+            return {}
+        return {"HOME": str(self.user.home), "GIT_CONFIG_GLOBAL": str(self.user.home / ".gitconfig")}
+
+    @property
     def waves(self) -> list[list[dict]]:
         assert self.plan is not None
         return json.loads(self.plan.steps["plan"].outputs["waves"])
@@ -390,6 +540,8 @@ class WaveRun:
 
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
         job = Job(self, f"wave {k}: #{issue}", checkout=True)
+        if self.after_checkout:
+            self.after_checkout(job, issue)
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
         if k > 1:
@@ -407,7 +559,7 @@ class WaveRun:
                 "agent",
                 'bash -c "$AGENT_COMMAND"',
                 {
-                    "AGENT_COMMAND": f'"{sys.executable}" "{AGENT}"',
+                    "AGENT_COMMAND": f'"{self.user.python if self.user else sys.executable}" "{AGENT}"',
                     "E2E_AGENT_SCRIPT": str(script),
                     "ANTHROPIC_API_KEY": "",
                     "OPENAI_API_KEY": "",
@@ -488,6 +640,16 @@ class WaveRun:
     def transcript(self) -> str:
         """Every step's exit code and output, for assertion messages."""
         return "\n".join(self.logs)
+
+
+def _enterable(folder: Path) -> bool:
+    """Whether every user can enter ``folder`` and each folder above it."""
+    return all(os.stat(path).st_mode & stat.S_IXOTH for path in (folder, *folder.parents))
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _runner_variable(name: str) -> bool:
