@@ -109,14 +109,12 @@ class ActRun:
         return out
 
     def outputs_of(self, job_id: str) -> dict[str, str]:
-        """The ``::set-output::`` lines of one job (its steps' outputs)."""
-        out = {}
-        for rec in self.log:
-            msg = str(rec.get("msg", ""))
-            if rec.get("jobID") == job_id and msg.startswith("::set-output:: "):
-                name, _, value = msg.removeprefix("::set-output:: ").partition("=")
-                out[name] = value
-        return out
+        """The step outputs one job set (act logs each as a ``set-output`` command)."""
+        return {
+            str(rec["name"]): str(rec.get("arg", ""))
+            for rec in self.log
+            if rec.get("jobID") == job_id and rec.get("command") == "set-output"
+        }
 
     def caller_outputs(self) -> dict[str, str] | None:
         for rec in self.log:
