@@ -3,6 +3,9 @@
 Statuses. An issue's status is its result record's (success, no-changes, failed, blocked,
 cancelled), or ``missing`` when no record exists: the leg never ran or was cancelled
 before it could write one, shown as "did not run". Done means success or no-changes.
+An issue whose only record was rejected (unreadable, invalid, of no real time: see
+:func:`~lumina_wave.results.read_records`) is ``rejected``, shown as "record rejected"
+with the reason; it is not done, and the other issues are summarized as usual.
 
 A run that works only the first waves of a deeper plan (``through_wave``, see
 :mod:`lumina_wave.continuation`) gives the issues of later waves the status ``pending``,
@@ -39,15 +42,16 @@ from lumina_wave import markdown as md
 from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
 from lumina_wave.plan import Plan, longest_chain
-from lumina_wave.results import DONE_STATUSES
+from lumina_wave.results import DONE_STATUSES, Rejected
 
 SUMMARY_VERSION = 1
 COMMENT_LIMIT = 65_536
 OUTPUT_LIMIT = 900_000  # bytes of the summary-json output; a job's outputs share 1 MB
 MISSING = "missing"
 PENDING = "pending"
+REJECTED = "rejected"
 NOT_RUN = frozenset({"cancelled", MISSING})
-# ``counts`` has every status of STATUS_ORDER, and PENDING only when some issue is pending.
+# ``counts`` has every status of STATUS_ORDER, and PENDING or REJECTED only when some issue has it.
 STATUS_ORDER = ("success", "no-changes", "failed", "blocked", "cancelled", MISSING)
 PENDING_WORDS = "waits for the follow-up run"
 STATUS_LABELS = {
@@ -58,6 +62,7 @@ STATUS_LABELS = {
     "cancelled": "🚫 cancelled",
     MISSING: "⏹️ did not run",
     PENDING: f"⏳ {PENDING_WORDS}",
+    REJECTED: "🛑 record rejected",
 }
 _JOB_ISSUE = re.compile(r"#(\d+)")
 _AGENT_RAN = frozenset({"success", "no-changes", "failed"})
@@ -202,6 +207,7 @@ def build_summary(
     run_url: str | None = None,
     repo_url: str | None = None,
     through_wave: int | None = None,
+    rejected: Sequence[Rejected] = (),
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -209,13 +215,18 @@ def build_summary(
     Records of issues outside the plan are reported in ``extra_results``, not counted.
     ``through_wave`` is the last wave this run works (None: the whole plan); the issues of
     later waves are ``pending`` (see the module docstring), whatever records there are.
+    ``rejected`` are the records :func:`~lumina_wave.results.read_records` refused: an issue
+    with one and no valid record is ``rejected``.
     """
     spans = match_jobs(jobs or (), plan.items)
+    refused = {r.issue: r.reason for r in rejected}
     outcomes = []
     for n in (n for wave in plan.waves for n in wave):
         item = plan.items[n]
         pending = through_wave is not None and plan.wave_of[n] > through_wave
         record = {"status": PENDING} if pending else results.get(n) or {}
+        if not record and n in refused:
+            record = {"status": REJECTED, "error": f"result record rejected: {refused[n]}"}
         if n in spans and not pending:
             started, finished, job_url = spans[n]
             timing = "job"
@@ -445,6 +456,8 @@ def _headline(summary: Summary) -> str:
     plan = summary.plan
     run = f" · {md.link('workflow run', summary.run_url)}" if summary.run_url else ""
     pending = f"**{summary.pending_count}** {PENDING_WORDS} · " if summary.pending_count else ""
+    if c.get(REJECTED):
+        pending = f"**{c[REJECTED]}** record{'' if c[REJECTED] == 1 else 's'} rejected · {pending}"
     return (
         f"{marker(plan.plan_id)}\n"
         f"## {icon} lumina-wave: {summary.done_count} of {_issues(n)} done\n\n"
@@ -518,6 +531,8 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
             blocked.append(f"{head}: blocked by {_chain(_blockers(summary, o), ', ')}")
         elif o.status in NOT_RUN:
             not_run.append(f"{head}: {_why_not_run(summary, o)}")
+        elif o.status == REJECTED:
+            failed.append(f"{head}: {md.inline(o.error, md.ERROR_LIMIT)}")
     sections = []
     for title, lines in (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run)):
         if lines:
@@ -552,6 +567,8 @@ def render_text(summary: Summary) -> str:
     c = summary.counts
     m = summary.metrics
     pending = f", {summary.pending_count} {PENDING_WORDS}" if summary.pending_count else ""
+    if c.get(REJECTED):
+        pending = f", {c[REJECTED]} record{'' if c[REJECTED] == 1 else 's'} rejected{pending}"
     lines = [
         f"lumina-wave summary, plan {summary.plan.plan_id}: {summary.done_count} of {len(summary.outcomes)} "
         f"done, {c['failed']} failed, {c['blocked']} blocked, {c['cancelled'] + c[MISSING]} did not run"
@@ -567,9 +584,11 @@ def render_text(summary: Summary) -> str:
         for n in w.issues:
             o = by_issue[n]
             pr = f"PR #{o.pr_number}" if o.pr_number else ""
-            status = {MISSING: "did not run", PENDING: PENDING_WORDS}.get(o.status, o.status)
+            status = {MISSING: "did not run", PENDING: PENDING_WORDS, REJECTED: "record rejected"}.get(
+                o.status, o.status
+            )
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
-            if o.status == "failed" and o.error:
+            if o.status in ("failed", REJECTED) and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
             elif o.status == "blocked":
                 line += f"\n           blocked by {_chain(_blockers(summary, o), ', ')}"

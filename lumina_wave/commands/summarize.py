@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, one_line
 from lumina_wave.plan import Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_summary_files
 from lumina_wave.runner import Runner
@@ -19,16 +19,24 @@ if TYPE_CHECKING:
 
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
+    from lumina_wave.results import Rejected
     from lumina_wave.summary import Summary
 
 
-def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict]]:
-    """The plan and this plan's result records, both validated."""
+def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict], list[Rejected]]:
+    """The plan, this plan's valid result records and the records rejected (one bad record
+    never stops the summary of the others)."""
     from lumina_wave.commands.prepare import load_plan
-    from lumina_wave.results import read_results
+    from lumina_wave.results import read_records
 
     plan = load_plan(plan_file)
-    return plan, read_results(results_dir, plan.plan_id)
+    results, rejected = read_records(results_dir, plan.plan_id)
+    return plan, results, rejected
+
+
+def rejected_line(rejected: Rejected) -> str:
+    """The warning for one rejected record, on one line."""
+    return one_line(f"{rejected.path}: result record rejected: {rejected.reason}")
 
 
 def exit_code(all_done: bool) -> int:
@@ -52,8 +60,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _run_cli(args: argparse.Namespace) -> int:
     from lumina_wave.summary import build_summary, render_markdown, render_text, summary_to_json
 
-    plan, results = load(args.plan, args.results)
-    summary = build_summary(plan, results)
+    plan, results, rejected = load(args.plan, args.results)
+    for record in rejected:
+        print(f"lumina-wave: warning: {rejected_line(record)}", file=sys.stderr)
+    summary = build_summary(plan, results, rejected=rejected)
     if args.format == "json":
         json.dump(summary_to_json(summary), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -89,7 +99,9 @@ def run_action(runner: Runner) -> int:
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     comment_on = parse_numbers(runner.input("comment-on"))
     triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    plan, results = load(plan_file, results_dir)
+    plan, results, rejected = load(plan_file, results_dir)
+    for record in rejected:
+        runner.warning(rejected_line(record))
     works = window(
         plan.wave_count,
         runner.int_input("start-wave", 1),
@@ -106,7 +118,13 @@ def run_action(runner: Runner) -> int:
     client = _client_for(repo, token) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
     summary = build_summary(
-        plan, results, jobs, run_url, f"{server}/{repo}" if repo else None, through_wave=works.last
+        plan,
+        results,
+        jobs,
+        run_url,
+        f"{server}/{repo}" if repo else None,
+        through_wave=works.last,
+        rejected=rejected,
     )
 
     data = summary_to_json(summary)
