@@ -31,7 +31,6 @@ the last leg finish.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,12 +40,11 @@ from functools import cached_property
 from lumina_wave import markdown as md
 from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
+from lumina_wave.limits import OUTPUT_BUDGET, output_text, utf16_units
 from lumina_wave.plan import Plan, longest_chain
 from lumina_wave.results import DONE_STATUSES, Rejected
 
 SUMMARY_VERSION = 1
-COMMENT_LIMIT = 65_536
-OUTPUT_LIMIT = 900_000  # bytes of the summary-json output; a job's outputs share 1 MB
 MISSING = "missing"
 PENDING = "pending"
 REJECTED = "rejected"
@@ -677,28 +675,42 @@ def summary_to_json(summary: Summary) -> dict:
     }
 
 
-def summary_for_output(data: dict, limit: int = OUTPUT_LIMIT) -> dict:
-    """``data`` (from :func:`summary_to_json`) fitted under ``limit`` bytes of compact JSON.
+def summary_for_output(data: dict, limit: int = OUTPUT_BUDGET) -> dict:
+    """``data`` (from :func:`summary_to_json`) fitted under ``limit`` UTF-16 code units as an
+    output writes it, the way GitHub sizes job outputs (:mod:`lumina_wave.limits`).
 
-    For a job output: the entries of done (and pending) issues go first, then every issue
-    entry, then the merge order; ``omitted`` counts what was left out (summary.json keeps
-    everything).
+    For a job output, in this order until it fits: the entries of done (and pending) issues
+    go, error texts are cut to :data:`~lumina_wave.markdown.ERROR_LIMIT` characters, every
+    issue entry goes, then the merge order; ``omitted`` counts the entries left out and the
+    errors cut (summary.json keeps everything).
     """
 
     def size(d: dict) -> int:
-        return len(json.dumps(d, separators=(",", ":"), ensure_ascii=False).encode())
+        return utf16_units(output_text(d))
+
+    def cut_errors(d: dict) -> dict:
+        issues = [{**i, "error": md.truncate(i["error"] or "", md.ERROR_LIMIT) or None} for i in d["issues"]]
+        cut = sum(new["error"] != old["error"] for new, old in zip(issues, d["issues"], strict=True))
+        return {**d, "issues": issues, "omitted": {**d.get("omitted", {}), "errors": cut}}
+
+    def drop(key: str, keep: Callable[[dict], bool]) -> Callable[[dict], dict]:
+        def step(d: dict) -> dict:
+            kept = [e for e in d[key] if keep(e)]
+            omitted = {**d.get("omitted", {})}
+            omitted[key] = omitted.get(key, 0) + len(d[key]) - len(kept)
+            return {**d, key: kept, "omitted": omitted}
+
+        return step
 
     out = data
     steps = (
-        ("issues", lambda d: [i for i in d["issues"] if i["status"] not in DONE_STATUSES | {PENDING}]),
-        ("issues", lambda d: []),
-        ("merge_order", lambda d: []),
+        drop("issues", lambda i: i["status"] not in DONE_STATUSES | {PENDING}),
+        cut_errors,
+        drop("issues", lambda i: False),
+        drop("merge_order", lambda m: False),
     )
-    for key, keep in steps:
+    for step in steps:
         if size(out) <= limit:
             break
-        kept = keep(out)
-        omitted = {**out.get("omitted", {})}
-        omitted[key] = omitted.get(key, 0) + len(out[key]) - len(kept)
-        out = {**out, key: kept, "omitted": omitted}
+        out = step(out)
     return out

@@ -85,8 +85,8 @@ def run_action(runner: Runner) -> int:
     :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them.
     """
     from lumina_wave.continuation import window
+    from lumina_wave.limits import OUTPUT_BUDGET, STEP_SUMMARY_LIMIT, output_units, utf8_bytes
     from lumina_wave.publish import first_targets, parse_numbers, triggering_number
-    from lumina_wave.runner import STEP_SUMMARY_LIMIT
     from lumina_wave.summary import (
         build_summary,
         render_markdown,
@@ -134,14 +134,22 @@ def run_action(runner: Runner) -> int:
         render_markdown(
             summary,
             STEP_SUMMARY_LIMIT,
-            lambda text: len(text.encode()),
+            utf8_bytes,
             "`summary.md` of the run's artifacts",
             full=full,
         )
     )
-    runner.set_output("summary-json", summary_for_output(data))
-    runner.set_output("success-rate", f"{summary.success_rate:.4g}")
-    runner.set_output("failed-count", str(summary.not_done_count))
+    rate, failed = f"{summary.success_rate:.4g}", str(summary.not_done_count)
+    others = output_units({"success-rate": rate, "failed-count": failed, "summary-json": ""})
+    fitted = summary_for_output(data, OUTPUT_BUDGET - others)
+    if fitted is not data:
+        print(
+            "summary-json shortened to fit GitHub's 1 MB of job outputs: "
+            f"{Path(results_dir).parent / 'summary.json'} has everything"
+        )
+    runner.set_output("summary-json", fitted)
+    runner.set_output("success-rate", rate)
+    runner.set_output("failed-count", failed)
     print(render_text(summary))
 
     published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
@@ -211,8 +219,9 @@ def _publish(
 
     ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
     """
+    from lumina_wave.limits import COMMENT_LIMIT
     from lumina_wave.publish import Publisher, comment_targets
-    from lumina_wave.summary import COMMENT_LIMIT, render_markdown
+    from lumina_wave.summary import render_markdown
 
     prs = [o.pr_number for o in summary.outcomes if o.pr_number]
     targets = comment_targets(prs, comment_on, triggered_by)
