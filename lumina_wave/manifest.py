@@ -151,7 +151,8 @@ def _yaml() -> Any:
         def construct_non_recursive_object(self, node: Any, tag: Any = None) -> Any:
             try:
                 value = super().construct_non_recursive_object(node, tag)
-            except (IndexError, KeyError, TypeError):  # ruamel's reading of an empty "!!int" or "!!bool"
+            # ruamel's reading of an empty "!!int", "!!bool" or "!!set" (fuzzing found them)
+            except (AttributeError, IndexError, KeyError, TypeError):
                 raise _Refused(f"unreadable value: not a valid {_tag_name(node)}", node.start_mark) from None
             except ValueError as exc:
                 reason = " ".join(str(exc).split(";")[0].split())
