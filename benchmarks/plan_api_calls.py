@@ -3,7 +3,9 @@
 Run: ``.venv/bin/python benchmarks/plan_api_calls.py``. Prints the requests made, the list
 pages among them, and the time to plan, with our client and, for comparison, with
 PyGithub's default 0.25 s gap between reads and with PyGithub ``Issue`` objects (whose
-``raw_data`` costs one GET per listed issue).
+``raw_data`` costs one GET per listed issue). The floor is the label list's pages plus one
+blocked-by list per blocked issue. Then one body naming 3,000 closed issues: refused by the
+default cap before any lookup, and within raised caps looked up a page of 100 at a time.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from github_fakes import FakeGitHub, serve
 
+from lumina_wave.errors import InputError
 from lumina_wave.github.client import connect
 from lumina_wave.github_source import from_label
+from lumina_wave.model import References
 from lumina_wave.plan import build_plan
 
 ISSUES = 1000
@@ -51,6 +55,32 @@ def run(label: str, **throttle: float) -> None:
         )
 
 
+def run_floor() -> None:
+    with serve(FakeGitHub()) as fake:
+        populate(fake)
+        blocked = sum(1 for n in range(1, ISSUES + 1) if n % 10 == 0)
+        pages = -(-(ISSUES + 10) // 100)
+        print(
+            f"{'floor: list pages + blocked-by lists':<34} {pages + blocked:>5} requests  ({pages} pages, {blocked} blocked)"
+        )
+
+
+def run_references(refs: References, label: str) -> None:
+    """Issue #1's body names #2 … #3001, all closed."""
+    with serve(FakeGitHub()) as fake:
+        for n in range(2, 3002):
+            fake.add_issue(n, state="closed")
+        fake.add_issue(1, labels=["wave"], body="Depends on " + ", ".join(f"#{n}" for n in range(2, 3002)))
+        client = connect("o/r", "t")
+        start = time.perf_counter()
+        try:
+            outcome = f"{len(from_label(client, 'wave', False, refs).done)} closed outside"
+        except InputError as exc:
+            outcome = f"exit 2: {exc.message[:60]}…"
+        seconds = time.perf_counter() - start
+        print(f"{label:<34} {client.calls:>5} requests  {seconds:6.2f} s  ({outcome})")
+
+
 def run_pygithub_objects() -> None:
     with serve(FakeGitHub()) as fake:
         populate(fake)
@@ -69,3 +99,6 @@ if __name__ == "__main__":
     run("lumina-wave client")
     run("PyGithub default read gap 0.25 s", seconds_between_requests=0.25)
     run_pygithub_objects()
+    run_floor()
+    run_references(References(), "3,000 refs, default caps")
+    run_references(References(per_issue=3000, per_plan=3000), "3,000 refs, caps raised to 3,000")

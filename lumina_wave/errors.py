@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
@@ -30,6 +33,16 @@ def one_line(text: str) -> str:
     """``text`` with control characters escaped, so a newline in an input cannot start a line of
     its own (a line starting with ``::`` is a workflow command to the runner)."""
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+
+
+# A UTF-16 surrogate code point: a JSON or YAML escape such as "\\ud83d" makes one; it is not a
+# character, and no file or API takes it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(data: Any) -> bool:
+    """Whether every string in the JSON-like ``data`` is valid Unicode (no lone surrogate)."""
+    return not SURROGATE.search(json.dumps(data, ensure_ascii=False))
 
 
 class InputError(Exception):

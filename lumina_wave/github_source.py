@@ -14,8 +14,8 @@ import re
 
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.github import issues
-from lumina_wave.github.client import PER_PAGE, GitHubClient
-from lumina_wave.model import Edge, Item, Selection
+from lumina_wave.github.client import GitHubClient
+from lumina_wave.model import Edge, Item, References, Selection
 
 _KEYWORD = re.compile(r"(?<![\w-])(?:depends[ \t]+on|blocked[ \t]+by|requires)\b[*_]*:?[*_]*", re.IGNORECASE)
 _REF = r"(?:[A-Za-z0-9][\w.-]*/[\w.-]+)?#\d+\b"
@@ -26,6 +26,7 @@ _INLINE_CODE = re.compile(r"(`+).+?\1")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WAVE_LABEL = re.compile(r"wave:(.*)", re.IGNORECASE)
 _KIND_LABEL = re.compile(r"kind:(.+)", re.IGNORECASE)
+DEFAULT_REFERENCES = References()
 
 
 # --- pure parsing ------------------------------------------------------------------------
@@ -106,7 +107,9 @@ def repository_of(raw: dict) -> str:
 # --- sources -----------------------------------------------------------------------------
 
 
-def from_label(client: GitHubClient, label: str, include_dependencies: bool) -> Selection:
+def from_label(
+    client: GitHubClient, label: str, include_dependencies: bool, refs: References = DEFAULT_REFERENCES
+) -> Selection:
     """Open issues labelled ``label`` (pull requests left out) and their dependencies."""
     if not label.strip() or "," in label:
         raise InputError(f"label must be one non-empty label name without commas, got {label!r}")
@@ -114,11 +117,13 @@ def from_label(client: GitHubClient, label: str, include_dependencies: bool) -> 
         raw["number"]: raw for raw in issues.labelled_open_issues(client, label) if not is_pull_request(raw)
     }
     return _with_dependencies(
-        client, f"label:{label}", selected, set(), include_dependencies, f"labelled {label!r}"
+        client, f"label:{label}", selected, set(), include_dependencies, f"labelled {label!r}", refs
     )
 
 
-def from_epic(client: GitHubClient, epic: int, include_dependencies: bool) -> Selection:
+def from_epic(
+    client: GitHubClient, epic: int, include_dependencies: bool, refs: References = DEFAULT_REFERENCES
+) -> Selection:
     """The open sub-issues of issue ``epic`` (closed ones count as done) and their dependencies."""
     found = issues.sub_issues(client, epic)
     if found is None:
@@ -138,35 +143,21 @@ def from_epic(client: GitHubClient, epic: int, include_dependencies: bool) -> Se
         else:
             done.add(raw["number"])
     return _with_dependencies(
-        client, f"epic:#{epic}", selected, done, include_dependencies, f"a sub-issue of #{epic}"
+        client, f"epic:#{epic}", selected, done, include_dependencies, f"a sub-issue of #{epic}", refs
     )
 
 
 def fill_titles(client: GitHubClient, selection: Selection) -> Selection:
-    """Fill in title, body and URL of items that have no title, with as few requests as possible.
-
-    Two or more missing: read the newest issues a page (100) at a time while paging on is
-    cheaper than one GET per issue still missing, then GET the rest.
-    """
+    """Fill in title, body and URL of items that have no title, with as few requests as
+    possible (:func:`~lumina_wave.github.issues.find_issues`)."""
     missing = {item.number for item in selection.items if not item.title}
-    found: dict[int, dict] = {}
-    if len(missing) > 1:
-        for page in issues.recent_issue_pages(client):
-            found.update({raw["number"]: raw for raw in page if raw["number"] in missing})
-            left = missing - found.keys()
-            if not left or not page:
-                break
-            pages_to_go = -(-(page[-1]["number"] - min(left)) // PER_PAGE)
-            if not 0 < pages_to_go < len(left):
-                break
+    found = issues.find_issues(client, missing)
     by_number = {item.number: item for item in selection.items}
-    for number in sorted(missing - found.keys()):
-        raw = issues.get_issue(client, number)
-        if raw is None:
-            raise InputError(
-                f"issue #{number} does not exist in {client.full_name}", by_number[number].origin
-            )
-        found[number] = raw
+    absent = sorted(missing - found.keys())
+    if absent:
+        raise InputError(
+            f"issue #{absent[0]} does not exist in {client.full_name}", by_number[absent[0]].origin
+        )
     items = []
     for item in selection.items:
         raw = found.get(item.number)
@@ -194,58 +185,85 @@ def _with_dependencies(
     done: set[int],
     include: bool,
     scope: str,
+    refs: References,
 ) -> Selection:
-    """Follow every selected issue's dependencies; pull open ones in when ``include``."""
+    """Follow every selected issue's dependencies; pull open ones in when ``include``.
+
+    The issues a level of the walk refers to outside what is known are looked up together
+    (:func:`~lumina_wave.github.issues.find_issues`), at most ``refs.per_plan`` in all.
+    """
     items = dict(selected)
     known: dict[int, dict] = dict(selected)
     edges: list[Edge] = []
-    queue = sorted(items)
-    while queue:
-        number = queue.pop(0)
-        for edge in _edges_of(client, items[number], known):
-            edges.append(edge)
-            dep = edge.depends_on
-            if dep in items or dep in done:
-                continue
-            raw = known.get(dep) or issues.get_issue(client, dep)
-            if raw is None:
-                raise InputError(
-                    f"issue #{number} depends on #{dep}, which does not exist in {client.full_name}",
-                    edge.origin,
-                )
-            known[dep] = raw
-            if raw.get("state") != "open":
-                done.add(dep)
-            elif is_pull_request(raw):
-                raise InputError(
-                    f"issue #{number} depends on #{dep}, an open pull request; merge or close it first",
-                    edge.origin,
-                )
-            elif include:
-                items[dep] = raw
-                queue.append(dep)
-            else:
-                raise InputError(
-                    f"issue #{number} depends on #{dep}, which is open and not {scope}; add it, close it, "
-                    "or turn on include-dependencies",
-                    edge.origin,
-                )
+    warnings: list[tuple[str, Origin | None]] = []
+    looked_up = 0
+    level = sorted(items)
+    while level:
+        found = [(number, _edges_of(client, items[number], known, refs)) for number in level]
+        wanted = {e.depends_on for _, es in found for e in es} - items.keys() - done - known.keys()
+        looked_up += len(wanted)
+        if looked_up > refs.per_plan:
+            raise InputError(
+                f"the issues' bodies name {looked_up:,} or more issues outside the selection; at most "
+                f"{refs.per_plan:,} are looked up (input max-references), each costs a request"
+            )
+        known.update(issues.find_issues(client, wanted))
+        level = []
+        for number, found_edges in found:
+            for edge in found_edges:
+                dep = edge.depends_on
+                raw = known.get(dep)
+                if raw is None and dep not in items and dep not in done:
+                    problem = f"issue #{number} depends on #{dep}, which does not exist in {client.full_name}"
+                    if not refs.ignore_missing:
+                        raise InputError(problem, edge.origin)
+                    warnings.append((f"{problem}; ignored (ignore-missing-references)", edge.origin))
+                    continue
+                edges.append(edge)
+                if dep in items or dep in done:
+                    continue
+                if raw.get("state") != "open":
+                    done.add(dep)
+                elif is_pull_request(raw):
+                    raise InputError(
+                        f"issue #{number} depends on #{dep}, an open pull request; merge or close it first",
+                        edge.origin,
+                    )
+                elif include:
+                    items[dep] = raw
+                    level.append(dep)
+                else:
+                    raise InputError(
+                        f"issue #{number} depends on #{dep}, which is open and not {scope}; add it, close it, "
+                        "or turn on include-dependencies",
+                        edge.origin,
+                    )
     client.log_calls()
     return Selection(
         source=source,
         items=[item_from_issue(items[n]) for n in sorted(items)],
         edges=edges,
         done=done,
+        warnings=warnings,
     )
 
 
-def _edges_of(client: GitHubClient, raw: dict, known: dict[int, dict]) -> list[Edge]:
-    """Body references, then native blocked-by relations (one request, only when GitHub counts some)."""
+def _edges_of(client: GitHubClient, raw: dict, known: dict[int, dict], refs: References) -> list[Edge]:
+    """Body references (at most ``refs.per_issue`` issues), then native blocked-by relations
+    (one request, only when GitHub counts some)."""
     number = raw["number"]
     edges = [
         Edge(number, dep, Origin(f"issue #{number} body", line))
         for line, dep in dependency_refs(raw.get("body") or "", client.full_name)
     ]
+    named = list(dict.fromkeys(e.depends_on for e in edges))
+    if len(named) > refs.per_issue:
+        over = next(e for e in edges if e.depends_on == named[refs.per_issue])
+        raise InputError(
+            f"issue #{number}'s body names {len(named):,} issues it depends on; at most {refs.per_issue:,}"
+            " are read (input max-references-per-issue)",
+            over.origin,
+        )
     if open_blockers(raw):
         origin = Origin(f"issue #{number} blocked-by")
         for blocker in issues.blocked_by(client, number):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lumina_wave.errors import InputError, Origin
+from lumina_wave.errors import SURROGATE, InputError, Origin
 from lumina_wave.markdown import truncate
 from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
@@ -145,22 +145,40 @@ def _yaml() -> Any:
             return node
 
     class Constructor(RoundTripConstructor):
-        """Reports a value Python cannot hold (a 5,000-digit number) at its position."""
+        """Reports a value Python cannot hold (a 5,000-digit number, an empty ``!!int``) or text
+        that is not valid Unicode (a lone surrogate written ``"\\ud83d"``) at its position."""
 
         def construct_non_recursive_object(self, node: Any, tag: Any = None) -> Any:
             try:
-                return super().construct_non_recursive_object(node, tag)
+                value = super().construct_non_recursive_object(node, tag)
+            # ruamel's reading of an empty "!!int", "!!bool" or "!!set" (fuzzing found them)
+            except (AttributeError, IndexError, KeyError, TypeError):
+                raise _Refused(f"unreadable value: not a valid {_tag_name(node)}", node.start_mark) from None
             except ValueError as exc:
                 reason = " ".join(str(exc).split(";")[0].split())
                 raise _Refused(
                     f"unreadable value: {truncate(reason, MESSAGE_LIMIT)}", node.start_mark
                 ) from None
+            surrogate = SURROGATE.search(value) if isinstance(value, str) else None
+            if surrogate:
+                raise _Refused(
+                    f"not valid Unicode: U+{ord(surrogate.group()):04X} is half of a UTF-16 "
+                    "surrogate pair; write the character itself, not its \\u escapes",
+                    node.start_mark,
+                )
+            return value
 
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = BoundedComposer
     yaml.Constructor = Constructor
     yaml.max_depth = MAX_DEPTH
     return yaml
+
+
+def _tag_name(node: Any) -> str:
+    """``!!int`` for a node tagged ``tag:yaml.org,2002:int``."""
+    tag = str(getattr(node.tag, "value", node.tag))
+    return truncate(tag.replace("tag:yaml.org,2002:", "!!"), 60)
 
 
 def _read_text(path: Path, name: str) -> str:

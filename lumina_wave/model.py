@@ -40,7 +40,8 @@ class Selection:
     """What a source found: the items, the edges between them, and plan-wide settings.
 
     ``done`` holds dependencies outside the selection that are already closed: edges to
-    them are dropped by the planner and reported in the plan.
+    them are dropped by the planner and reported in the plan. ``warnings`` are problems the
+    source let pass (a reference to a missing issue, with ignore-missing-references).
     """
 
     source: str
@@ -49,3 +50,17 @@ class Selection:
     done: set[int] = field(default_factory=set)
     base: str | None = None
     draft: bool = False
+    warnings: list[tuple[str, Origin | None]] = field(default_factory=list)  # shown, not fatal
+
+
+@dataclass(frozen=True)
+class References:
+    """Bounds on body references (``Depends on #N``) read from GitHub: each outside issue named
+    costs a lookup, and GITHUB_TOKEN has 1,000 requests an hour. More than ``per_issue`` issues
+    in one body, or more than ``per_plan`` issues to look up in all, is bad input; a reference
+    to an issue that does not exist is bad input too, or a warning (the reference dropped)
+    with ``ignore_missing``."""
+
+    per_issue: int = 50
+    per_plan: int = 200
+    ignore_missing: bool = False

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
 from lumina_wave.errors import InputError, Origin
-from lumina_wave.markdown import truncate
 from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
 PLAN_VERSION = 1
 GITHUB_MATRIX_LIMIT = 256
-MATRIX_TITLE_LIMIT = 120
 
 
 def branch_name(issue: int) -> str:
@@ -221,18 +219,13 @@ def _topological_order(
 
 def matrix_waves(plan: Plan) -> list[list[dict]]:
     """Matrix entries per wave, for ``strategy.matrix.include``: one job per issue (a wave holds
-    at most ``plan.max_jobs_per_wave`` issues, GitHub's matrix at most 256 jobs)."""
-    return [[_entry(plan, n) for n in wave] for wave in plan.waves]
+    at most ``plan.max_jobs_per_wave`` issues, GitHub's matrix at most 256 jobs).
 
-
-def _entry(plan: Plan, n: int) -> dict:
-    return {
-        "issue": n,
-        "title": truncate(plan.items[n].title, MATRIX_TITLE_LIMIT),
-        "wave": plan.wave_of[n],
-        "depends_on": list(plan.depends_on[n]),
-        "branch": branch_name(n),
-    }
+    An entry carries only what the workflow reads (``matrix.issue``, ``matrix.wave``): the
+    ``waves`` output shares GitHub's 1 MB of job outputs, and titles (an emoji is two UTF-16
+    units of it) live in plan.json. 10,000 issues take at most ~340,000 units this way.
+    """
+    return [[{"issue": n, "wave": plan.wave_of[n]} for n in wave] for wave in plan.waves]
 
 
 def plan_to_json(plan: Plan) -> dict:

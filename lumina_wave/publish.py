@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lumina_wave.errors import GitHubError, InputError
-from lumina_wave.summary import COMMENT_LIMIT, marker
+from lumina_wave.limits import COMMENT_LIMIT
+from lumina_wave.summary import marker
 
 if TYPE_CHECKING:
     from lumina_wave.github.client import GitHubClient

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lumina_wave.errors import InputError, Origin
+from lumina_wave.errors import InputError, Origin, valid_unicode
+from lumina_wave.markdown import truncate
 
 # Where the plan command writes plan.json and the legs their records; every command's default.
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
@@ -74,27 +76,76 @@ def write_summary_files(out_dir: str | os.PathLike[str], data: dict, markdown: s
     write_text(out / "summary.md", markdown)
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A result record that could not be used: its file, the issue its name gives, and why."""
+
+    path: str
+    issue: int | None
+    reason: str
+
+
 def read_results(results_dir: str | os.PathLike[str], plan_id: str | None = None) -> dict[int, dict]:
-    """Every ``result-N.json`` under ``results_dir`` (searched recursively, as artifacts unpack).
+    """Every ``result-N.json`` under ``results_dir`` (see :func:`read_records`); a bad record is
+    bad input (exit 2): a leg must not start from records it cannot trust."""
+    results, rejected = read_records(results_dir, plan_id)
+    if rejected:
+        raise InputError(f"unreadable result record: {rejected[0].reason}", Origin(rejected[0].path))
+    return results
 
-    Records are validated; a record of another plan is ignored when ``plan_id`` is given.
-    When two files hold the same issue, the one that finished last wins.
+
+def read_records(
+    results_dir: str | os.PathLike[str], plan_id: str | None = None
+) -> tuple[dict[int, dict], list[Rejected]]:
+    """Every ``result-N.json`` under ``results_dir`` (searched recursively, as artifacts unpack),
+    and the records rejected, each for its first problem.
+
+    Records are validated (schema, timestamps, valid Unicode); a record of another plan is
+    ignored when ``plan_id`` is given. When two files hold the same issue, the one that
+    finished last wins.
     """
-    from lumina_wave.schemas import validate
-
     root = Path(results_dir)
     if not root.is_dir():
-        return {}
+        return {}, []
     found: dict[int, dict] = {}
+    rejected: list[Rejected] = []
     for path in sorted(root.rglob("result-*.json")):
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"unreadable result record: {exc}", Origin(str(path))) from None
-        validate(record, "result", str(path))
+            record = _read_record(path)
+        except InputError as exc:
+            number = path.name.removeprefix("result-").removesuffix(".json")
+            issue = int(number) if number.isdecimal() and len(number) < 10 else None
+            rejected.append(Rejected(str(path), issue, exc.message))
+            continue
         if plan_id is not None and record["plan_id"] != plan_id:
             continue
         previous = found.get(record["issue"])
         if previous is None or (record["finished_at"] or "") >= (previous["finished_at"] or ""):
             found[record["issue"]] = record
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), rejected
+
+
+def _read_record(path: Path) -> dict:
+    """One record, checked; :class:`InputError` (message only) for its first problem."""
+    from lumina_wave.github.jobs import parse_time
+    from lumina_wave.schemas import describe, errors
+
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(exc)) from None
+    except RecursionError:
+        raise InputError("nested too deeply to read") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(truncate(str(exc).split(";")[0], 120)) from None
+    found = errors(record, "result")
+    if found:
+        raise InputError(f"invalid result: {truncate(describe(found[0]), 200)}")
+    for key in ("started_at", "finished_at"):
+        try:
+            parse_time(record[key])
+        except ValueError:
+            raise InputError(f"{key}: {truncate(record[key], 60)!r} is not an ISO 8601 time") from None
+    if not valid_unicode(record):
+        raise InputError("text is not valid Unicode (a lone UTF-16 surrogate)")
+    return record

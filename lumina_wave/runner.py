@@ -8,7 +8,6 @@ its OIDC client and would cost every command's start-up.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -16,8 +15,7 @@ from actions_toolkit.command import issue_command
 from actions_toolkit.file_command import issue_file_command, prepare_key_value_message
 
 from lumina_wave.errors import InputError, Origin
-
-STEP_SUMMARY_LIMIT = 1024 * 1024
+from lumina_wave.limits import STEP_SUMMARY_LIMIT, output_text
 
 
 class Runner:
@@ -54,8 +52,7 @@ class Runner:
 
     def set_output(self, name: str, value: Any) -> None:
         """Write one output; non-strings are written as compact JSON."""
-        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-        self._file_command("OUTPUT", prepare_key_value_message(name, text))
+        self._file_command("OUTPUT", prepare_key_value_message(name, output_text(value)))
 
     def export(self, name: str, value: str) -> None:
         """Export ``name`` to the following steps of the job (GITHUB_ENV)."""

@@ -3,6 +3,9 @@
 Statuses. An issue's status is its result record's (success, no-changes, failed, blocked,
 cancelled), or ``missing`` when no record exists: the leg never ran or was cancelled
 before it could write one, shown as "did not run". Done means success or no-changes.
+An issue whose only record was rejected (unreadable, invalid, of no real time: see
+:func:`~lumina_wave.results.read_records`) is ``rejected``, shown as "record rejected"
+with the reason; it is not done, and the other issues are summarized as usual.
 
 A run that works only the first waves of a deeper plan (``through_wave``, see
 :mod:`lumina_wave.continuation`) gives the issues of later waves the status ``pending``,
@@ -28,7 +31,6 @@ the last leg finish.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,16 +40,16 @@ from functools import cached_property
 from lumina_wave import markdown as md
 from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
+from lumina_wave.limits import OUTPUT_BUDGET, output_text, utf16_units
 from lumina_wave.plan import Plan, longest_chain
-from lumina_wave.results import DONE_STATUSES
+from lumina_wave.results import DONE_STATUSES, Rejected
 
 SUMMARY_VERSION = 1
-COMMENT_LIMIT = 65_536
-OUTPUT_LIMIT = 900_000  # bytes of the summary-json output; a job's outputs share 1 MB
 MISSING = "missing"
 PENDING = "pending"
+REJECTED = "rejected"
 NOT_RUN = frozenset({"cancelled", MISSING})
-# ``counts`` has every status of STATUS_ORDER, and PENDING only when some issue is pending.
+# ``counts`` has every status of STATUS_ORDER, and PENDING or REJECTED only when some issue has it.
 STATUS_ORDER = ("success", "no-changes", "failed", "blocked", "cancelled", MISSING)
 PENDING_WORDS = "waits for the follow-up run"
 STATUS_LABELS = {
@@ -58,6 +60,7 @@ STATUS_LABELS = {
     "cancelled": "🚫 cancelled",
     MISSING: "⏹️ did not run",
     PENDING: f"⏳ {PENDING_WORDS}",
+    REJECTED: "🛑 record rejected",
 }
 _JOB_ISSUE = re.compile(r"#(\d+)")
 _AGENT_RAN = frozenset({"success", "no-changes", "failed"})
@@ -202,6 +205,7 @@ def build_summary(
     run_url: str | None = None,
     repo_url: str | None = None,
     through_wave: int | None = None,
+    rejected: Sequence[Rejected] = (),
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -209,13 +213,18 @@ def build_summary(
     Records of issues outside the plan are reported in ``extra_results``, not counted.
     ``through_wave`` is the last wave this run works (None: the whole plan); the issues of
     later waves are ``pending`` (see the module docstring), whatever records there are.
+    ``rejected`` are the records :func:`~lumina_wave.results.read_records` refused: an issue
+    with one and no valid record is ``rejected``.
     """
     spans = match_jobs(jobs or (), plan.items)
+    refused = {r.issue: r.reason for r in rejected}
     outcomes = []
     for n in (n for wave in plan.waves for n in wave):
         item = plan.items[n]
         pending = through_wave is not None and plan.wave_of[n] > through_wave
         record = {"status": PENDING} if pending else results.get(n) or {}
+        if not record and n in refused:
+            record = {"status": REJECTED, "error": f"result record rejected: {refused[n]}"}
         if n in spans and not pending:
             started, finished, job_url = spans[n]
             timing = "job"
@@ -445,6 +454,8 @@ def _headline(summary: Summary) -> str:
     plan = summary.plan
     run = f" · {md.link('workflow run', summary.run_url)}" if summary.run_url else ""
     pending = f"**{summary.pending_count}** {PENDING_WORDS} · " if summary.pending_count else ""
+    if c.get(REJECTED):
+        pending = f"**{c[REJECTED]}** record{'' if c[REJECTED] == 1 else 's'} rejected · {pending}"
     return (
         f"{marker(plan.plan_id)}\n"
         f"## {icon} lumina-wave: {summary.done_count} of {_issues(n)} done\n\n"
@@ -518,6 +529,8 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
             blocked.append(f"{head}: blocked by {_chain(_blockers(summary, o), ', ')}")
         elif o.status in NOT_RUN:
             not_run.append(f"{head}: {_why_not_run(summary, o)}")
+        elif o.status == REJECTED:
+            failed.append(f"{head}: {md.inline(o.error, md.ERROR_LIMIT)}")
     sections = []
     for title, lines in (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run)):
         if lines:
@@ -552,6 +565,8 @@ def render_text(summary: Summary) -> str:
     c = summary.counts
     m = summary.metrics
     pending = f", {summary.pending_count} {PENDING_WORDS}" if summary.pending_count else ""
+    if c.get(REJECTED):
+        pending = f", {c[REJECTED]} record{'' if c[REJECTED] == 1 else 's'} rejected{pending}"
     lines = [
         f"lumina-wave summary, plan {summary.plan.plan_id}: {summary.done_count} of {len(summary.outcomes)} "
         f"done, {c['failed']} failed, {c['blocked']} blocked, {c['cancelled'] + c[MISSING]} did not run"
@@ -567,9 +582,11 @@ def render_text(summary: Summary) -> str:
         for n in w.issues:
             o = by_issue[n]
             pr = f"PR #{o.pr_number}" if o.pr_number else ""
-            status = {MISSING: "did not run", PENDING: PENDING_WORDS}.get(o.status, o.status)
+            status = {MISSING: "did not run", PENDING: PENDING_WORDS, REJECTED: "record rejected"}.get(
+                o.status, o.status
+            )
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
-            if o.status == "failed" and o.error:
+            if o.status in ("failed", REJECTED) and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
             elif o.status == "blocked":
                 line += f"\n           blocked by {_chain(_blockers(summary, o), ', ')}"
@@ -658,28 +675,42 @@ def summary_to_json(summary: Summary) -> dict:
     }
 
 
-def summary_for_output(data: dict, limit: int = OUTPUT_LIMIT) -> dict:
-    """``data`` (from :func:`summary_to_json`) fitted under ``limit`` bytes of compact JSON.
+def summary_for_output(data: dict, limit: int = OUTPUT_BUDGET) -> dict:
+    """``data`` (from :func:`summary_to_json`) fitted under ``limit`` UTF-16 code units as an
+    output writes it, the way GitHub sizes job outputs (:mod:`lumina_wave.limits`).
 
-    For a job output: the entries of done (and pending) issues go first, then every issue
-    entry, then the merge order; ``omitted`` counts what was left out (summary.json keeps
-    everything).
+    For a job output, in this order until it fits: the entries of done (and pending) issues
+    go, error texts are cut to :data:`~lumina_wave.markdown.ERROR_LIMIT` characters, every
+    issue entry goes, then the merge order; ``omitted`` counts the entries left out and the
+    errors cut (summary.json keeps everything).
     """
 
     def size(d: dict) -> int:
-        return len(json.dumps(d, separators=(",", ":"), ensure_ascii=False).encode())
+        return utf16_units(output_text(d))
+
+    def cut_errors(d: dict) -> dict:
+        issues = [{**i, "error": md.truncate(i["error"] or "", md.ERROR_LIMIT) or None} for i in d["issues"]]
+        cut = sum(new["error"] != old["error"] for new, old in zip(issues, d["issues"], strict=True))
+        return {**d, "issues": issues, "omitted": {**d.get("omitted", {}), "errors": cut}}
+
+    def drop(key: str, keep: Callable[[dict], bool]) -> Callable[[dict], dict]:
+        def step(d: dict) -> dict:
+            kept = [e for e in d[key] if keep(e)]
+            omitted = {**d.get("omitted", {})}
+            omitted[key] = omitted.get(key, 0) + len(d[key]) - len(kept)
+            return {**d, key: kept, "omitted": omitted}
+
+        return step
 
     out = data
     steps = (
-        ("issues", lambda d: [i for i in d["issues"] if i["status"] not in DONE_STATUSES | {PENDING}]),
-        ("issues", lambda d: []),
-        ("merge_order", lambda d: []),
+        drop("issues", lambda i: i["status"] not in DONE_STATUSES | {PENDING}),
+        cut_errors,
+        drop("issues", lambda i: False),
+        drop("merge_order", lambda m: False),
     )
-    for key, keep in steps:
+    for step in steps:
         if size(out) <= limit:
             break
-        kept = keep(out)
-        omitted = {**out.get("omitted", {})}
-        omitted[key] = omitted.get(key, 0) + len(out[key]) - len(kept)
-        out = {**out, key: kept, "omitted": omitted}
+        out = step(out)
     return out

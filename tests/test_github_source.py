@@ -11,7 +11,7 @@ from lumina_wave import cli
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.github.client import connect
 from lumina_wave.github_source import fill_titles, from_epic, from_label
-from lumina_wave.model import Edge, Item, Selection
+from lumina_wave.model import Edge, Item, References, Selection
 from lumina_wave.plan import build_plan
 
 
@@ -137,7 +137,8 @@ def test_closed_dependencies_outside_the_selection_are_done(fake, client):
     assert plan.external_done == (10, 11)
     # #12 is closed: the summary counts no open blocker, so the blocked-by list is not read
     # and there is nothing to wait for.
-    assert fake.seen == ["GET /repos/o/r/issues", "GET /repos/o/r/issues/10", "GET /repos/o/r/issues/11"]
+    # #10 and #11 are looked up together: one page of the newest issues holds both.
+    assert fake.seen == ["GET /repos/o/r/issues", "GET /repos/o/r/issues"]
 
 
 def test_an_open_dependency_outside_the_selection_is_bad_input(fake, client):
@@ -172,8 +173,8 @@ def test_include_dependencies_pulls_open_ones_in_recursively(fake, client):
     assert selection.items[1].title == "Middle"
     plan = build_plan(selection)
     assert plan.waves == ((21, 30), (20,), (1,))
-    # list, blocked-by of #1 (carries #21), GET #20, GET #30, GET #31
-    assert client.calls == 5
+    # list, blocked-by of #1 (carries #21), GET #20, then #30 and #31 in one page of recent issues
+    assert client.calls == 4
 
 
 def test_a_missing_dependency_is_bad_input(fake, client):
@@ -336,3 +337,70 @@ def test_cli_open_dependency_is_exit_2(fake, monkeypatch, capsys):
         "lumina-wave: error: issue #1 body:1: issue #1 depends on #2, which is open and not labelled "
         "'wave'; add it, close it, or turn on include-dependencies\n"
     )
+
+
+# --- bounded body references (issue 15) --------------------------------------------------
+
+
+def three_thousand_refs(fake: FakeGitHub) -> None:
+    """Issue #1 names #2 … #3001, all closed, in its body's third line."""
+    for n in range(2, 3002):
+        fake.add_issue(n, state="closed")
+    refs = ", ".join(f"#{n}" for n in range(2, 3002))
+    fake.add_issue(1, labels=["wave"], body=f"Big\n\nDepends on {refs}\n")
+
+
+def test_3000_references_in_one_body_are_refused_before_any_lookup(fake, client):
+    three_thousand_refs(fake)
+    with pytest.raises(InputError) as caught:
+        from_label(client, "wave", False)
+    assert str(caught.value) == (
+        "issue #1 body:3: issue #1's body names 3,000 issues it depends on; at most 50 are read "
+        "(input max-references-per-issue)"
+    )
+    assert client.calls == 1  # the label list only
+
+
+def test_3000_references_within_raised_caps_are_looked_up_a_page_at_a_time(fake, client):
+    three_thousand_refs(fake)
+    selection = from_label(client, "wave", False, References(per_issue=3000, per_plan=3000))
+    assert selection.done == set(range(2, 3002))
+    # the label list, then the newest issues 100 a page: 30 pages instead of 3,000 GETs
+    assert client.calls == 1 + 30
+
+
+def test_the_plan_looks_up_at_most_max_references_outside_issues(fake, client):
+    for n in range(1, 6):
+        fake.add_issue(
+            n, labels=["wave"], body="Depends on " + ", ".join(f"#{100 * n + k}" for k in range(50))
+        )
+    with pytest.raises(
+        InputError, match=r"^the issues' bodies name 250 or more issues outside the selection; "
+    ):
+        from_label(client, "wave", False)
+    assert client.calls == 1
+    selection = from_label(client, "wave", False, References(per_plan=250, ignore_missing=True))
+    assert len(selection.warnings) == 250  # none of them exists
+
+
+def test_a_missing_reference_names_the_issue_and_line_and_exits_2(fake, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    fake.add_issue(1, labels=["wave"], body="Intro\n\nDepends on #404\n")
+    assert cli.main(["plan", "--repo", "o/r", "--label", "wave"]) == 2
+    assert capsys.readouterr().err == (
+        "lumina-wave: error: issue #1 body:3: issue #1 depends on #404, which does not exist in o/r\n"
+    )
+
+
+def test_ignore_missing_references_warns_and_plans_the_rest(fake, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    fake.add_issue(2, labels=["wave"])
+    fake.add_issue(1, labels=["wave"], body="Intro\n\nDepends on #404 and #2\n")
+    argv = ["plan", "--repo", "o/r", "--label", "wave", "--format", "json", "--ignore-missing-references"]
+    assert cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "lumina-wave: warning: issue #1 body:3: issue #1 depends on #404, which does not exist in o/r; "
+        "ignored (ignore-missing-references)\n"
+    )
+    assert [[e["issue"] for e in wave] for wave in json.loads(out)["waves"]] == [[2], [1]]

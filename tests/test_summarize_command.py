@@ -119,13 +119,94 @@ def test_entrypoint_bad_input_exits_2_and_writes_nothing(wave):
     assert done.returncode == 2 and "missing.json: plan file not found" in done.stdout
 
 
-def test_an_invalid_record_is_an_error_naming_its_file(wave):
+def _record_text(workspace: Path, **fields) -> str:
+    record = new_record(plan_id(workspace), 152, "success", branch_name(152), pr_number=201)
+    return json.dumps({**record, **fields})
+
+
+# Bad records found by fuzzing and by hand (issue 15): each once crashed summarize with a
+# traceback, so no comment was written at all. name -> (file text, start of the reason).
+BAD_RECORDS = {
+    "schema": (lambda ws: json.dumps({"version": 1, "issue": 152, "status": "great"}), "invalid result: "),
+    "deep-brackets": (lambda ws: "[" * 100_000, "nested too deeply to read"),
+    "5000-digit-integer": (lambda ws: "1" * 5000, "Exceeds the limit (4300 digits)"),
+    "february-30": (
+        lambda ws: _record_text(ws, started_at="2024-02-30T00:00:00Z"),
+        "started_at: '2024-02-30T00:00:00Z' is not an ISO 8601 time",
+    ),
+    "no-time-zone": (
+        lambda ws: _record_text(ws, finished_at="2026-01-05T10:05:00"),
+        "finished_at: '2026-01-05T10:05:00' is not an ISO 8601 time",
+    ),
+    "lone-surrogate": (
+        lambda ws: _record_text(ws, status="failed", error="\ud83d agent"),
+        "text is not valid Unicode",
+    ),
+    "not-utf8": (lambda ws: "\udcff{}", "'utf-8' codec can't decode"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_RECORDS))
+def test_a_bad_record_is_rejected_and_the_others_are_summarized(name, wave):
+    """Exit 1 (an issue is not done), one warning naming the file, no traceback; the other
+    issues' records are summarized and published as usual."""
+    text, reason = BAD_RECORDS[name]
     bad = wave / ".lumina-wave" / "results" / "result-152" / "result-152.json"
     bad.parent.mkdir()
-    bad.write_text(json.dumps({"version": 1, "issue": 152, "status": "great"}))
-    done, _ = run_entrypoint(wave)
-    assert done.returncode == 2
-    assert f"{bad.relative_to(wave)}: invalid result" in done.stdout
+    bad.write_bytes(text(wave).encode("utf-8", "surrogateescape"))
+    leg(wave, 154, "success", pr_number=202)
+    leg(wave, 155, "success", pr_number=203)
+    done, outputs = run_entrypoint(wave)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("::warning")]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"::warning::{bad.relative_to(wave)}: result record rejected: {reason}"
+    ), warnings
+    data = json.loads(outputs["summary-json"])
+    assert data["counts"]["rejected"] == 1 and data["done"] == 2 and outputs["failed-count"] == "1"
+    assert {i["issue"]: i["status"] for i in data["issues"]} == {
+        152: "rejected",
+        154: "success",
+        155: "success",
+    }
+    assert "🛑 record rejected" in (wave / "step-summary.md").read_text()
+    assert "result record rejected: " in (wave / ".lumina-wave" / "summary.md").read_text()
+
+
+def test_lower_case_t_and_z_are_rfc_3339_times(wave):
+    """RFC 3339 allows ``t`` and ``z``: such a record is read, with its time."""
+    bad = wave / ".lumina-wave" / "results" / "result-152.json"
+    bad.write_text(_record_text(wave, started_at="2026-01-05t10:00:00z", finished_at="2026-01-05t10:01:00z"))
+    done, outputs = run_entrypoint(wave)
+    assert "Traceback" not in done.stdout + done.stderr and "::warning" not in done.stdout
+    issue = json.loads(outputs["summary-json"])["issues"][0]
+    assert (issue["issue"], issue["status"], issue["seconds"]) == (152, "success", 60.0)
+
+
+def test_prepare_refuses_a_bad_record_in_one_line(wave):
+    """A leg does not start from records it cannot trust: exit 2, one line, no traceback."""
+    (wave / ".lumina-wave" / "results" / "result-152.json").write_text("[" * 100_000)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lumina_wave",
+            "prepare",
+            "--plan",
+            ".lumina-wave/plan.json",
+            "--issue",
+            "154",
+        ],
+        cwd=wave,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        "lumina-wave: error: .lumina-wave/results/result-152.json: unreadable result record: nested too deeply to read\n"
+    )
 
 
 # --- CLI -----------------------------------------------------------------------------------

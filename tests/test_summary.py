@@ -6,7 +6,6 @@ and review the diff before committing.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -15,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from lumina_wave.github.jobs import Job
+from lumina_wave.limits import COMMENT_LIMIT, output_text, utf16_units
 from lumina_wave.manifest import read_manifest
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import Plan, branch_name, build_plan
 from lumina_wave.results import new_record, read_results, write_result
 from lumina_wave.schemas import validate
 from lumina_wave.summary import (
-    COMMENT_LIMIT,
     build_summary,
     duration,
     match_jobs,
@@ -438,13 +437,13 @@ def test_duration_wording(seconds, text):
 def test_summary_json_output_fits_the_job_output_limit(tmp_path):
     plan, results = wave_300(tmp_path)
     data = summary_to_json(build_summary(plan, results, run_url=RUN_URL))
-    size = len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+    size = utf16_units(output_text(data))
     assert summary_for_output(data, size) is data
     failing = summary_for_output(data, size - 1)
     assert [i["status"] for i in failing["issues"]] == ["failed"] * 7 + ["blocked"] * 35
     assert failing["omitted"] == {"issues": 258} and len(failing["merge_order"]) == 258
     tiny = summary_for_output(data, 2_000)
-    assert tiny["omitted"] == {"issues": 300, "merge_order": 258}
+    assert tiny["omitted"] == {"issues": 300, "errors": 7, "merge_order": 258}
     assert tiny["issues"] == tiny["merge_order"] == [] and tiny["done"] == 258
     for fitted in (failing, tiny):
         validate(fitted, "summary", "summary-json")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_OK, InputError, Origin
+from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
-from lumina_wave.model import Selection
+from lumina_wave.model import References, Selection
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE
 from lumina_wave.runner import Runner
@@ -34,6 +35,7 @@ class SourceOptions:
     api_url: str | None = None
     include_dependencies: bool = False
     workspace: str | None = None
+    references: References = field(default_factory=References)
 
 
 def read_selection(options: SourceOptions) -> Selection:
@@ -59,8 +61,10 @@ def read_selection(options: SourceOptions) -> Selection:
     from lumina_wave.github_source import from_epic, from_label
 
     if options.epic is not None:
-        return from_epic(client, options.epic, options.include_dependencies)
-    return from_label(client, options.label or DEFAULT_LABEL, options.include_dependencies)
+        return from_epic(client, options.epic, options.include_dependencies, options.references)
+    return from_label(
+        client, options.label or DEFAULT_LABEL, options.include_dependencies, options.references
+    )
 
 
 def _client(options: SourceOptions):
@@ -85,10 +89,14 @@ def _inside_workspace(path: str, workspace: str | None) -> Path:
     return target
 
 
-def make_plan(options: SourceOptions, max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT) -> Plan:
+def make_plan(
+    options: SourceOptions,
+    max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT,
+    warn: Callable[[str, Origin | None], None] | None = None,
+) -> Plan:
     """Read the source and plan it (a plan deeper than a run's wave slots continues in a
     follow-up run: :mod:`lumina_wave.continuation`); a wave holds at most ``max_jobs_per_wave``
-    issues, which GitHub caps at 256 jobs per matrix."""
+    issues, which GitHub caps at 256 jobs per matrix. ``warn`` gets the source's warnings."""
     from lumina_wave.plan import build_plan
 
     if max_jobs_per_wave > GITHUB_MATRIX_LIMIT:
@@ -96,7 +104,11 @@ def make_plan(options: SourceOptions, max_jobs_per_wave: int = GITHUB_MATRIX_LIM
             f"max-jobs-per-wave must be at most {GITHUB_MATRIX_LIMIT} (GitHub's jobs per matrix),"
             f" got {max_jobs_per_wave}"
         )
-    return build_plan(read_selection(options), max_jobs_per_wave)
+    selection = read_selection(options)
+    for message, origin in selection.warnings:
+        if warn is not None:
+            warn(message, origin)
+    return build_plan(selection, max_jobs_per_wave)
 
 
 def write_plan(plan: Plan, path: str) -> dict:
@@ -145,6 +157,26 @@ def _source_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="pull open dependencies outside the selection into the plan",
     )
+    defaults = References()
+    parser.add_argument(
+        "--max-references",
+        type=int,
+        default=defaults.per_plan,
+        metavar="N",
+        help=f"the most outside issues the bodies may name, each a lookup (default {defaults.per_plan})",
+    )
+    parser.add_argument(
+        "--max-references-per-issue",
+        type=int,
+        default=defaults.per_issue,
+        metavar="N",
+        help=f"the most dependencies one body may name (default {defaults.per_issue})",
+    )
+    parser.add_argument(
+        "--ignore-missing-references",
+        action="store_true",
+        help="warn about, and drop, a body reference to an issue that does not exist",
+    )
 
 
 def cli_source_options(args: argparse.Namespace) -> SourceOptions:
@@ -157,6 +189,9 @@ def cli_source_options(args: argparse.Namespace) -> SourceOptions:
         token=os.environ.get("GITHUB_TOKEN", ""),
         api_url=os.environ.get("GITHUB_API_URL") or None,
         include_dependencies=args.include_dependencies,
+        references=References(
+            args.max_references_per_issue, args.max_references, args.ignore_missing_references
+        ),
     )
 
 
@@ -164,7 +199,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     from lumina_wave.diagram import mermaid, wave_table
     from lumina_wave.plan import plan_to_json
 
-    plan = make_plan(cli_source_options(args), args.max_jobs_per_wave)
+    plan = make_plan(cli_source_options(args), args.max_jobs_per_wave, _warn)
     data = write_plan(plan, args.output) if args.output else None
     if args.format == "json":
         data = data or plan_to_json(plan)
@@ -175,6 +210,10 @@ def _run_plan(args: argparse.Namespace) -> int:
     else:
         print(wave_table(plan))
     return EXIT_OK
+
+
+def _warn(message: str, origin: Origin | None) -> None:
+    print(f"lumina-wave: warning: {one_line(f'{origin}: {message}' if origin else message)}", file=sys.stderr)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -200,6 +239,11 @@ def action_source_options(runner: Runner) -> SourceOptions:
         api_url=os.environ.get("GITHUB_API_URL") or None,
         include_dependencies=runner.bool_input("include-dependencies"),
         workspace=os.environ.get("GITHUB_WORKSPACE", "."),
+        references=References(
+            runner.int_input("max-references-per-issue", References.per_issue),
+            runner.int_input("max-references", References.per_plan),
+            runner.bool_input("ignore-missing-references"),
+        ),
     )
 
 
@@ -224,13 +268,16 @@ def run_action(runner: Runner) -> int:
     if start > 1 or runner.input("plan-id"):
         plan = _continued_plan(path, runner.input("plan-id"))
     else:
-        plan = make_plan(action_source_options(runner), max_jobs)
+        plan = make_plan(action_source_options(runner), max_jobs, runner.warning)
     data = write_plan(plan, path)
     works = window(plan.wave_count, start, max_waves)
     runner.set_output("plan", path)
     runner.set_output("plan-id", plan.plan_id)
     # The wave slots run waves first … last of the plan: slot k works wave first + k - 1.
     runner.set_output("wave-count", str(works.last - works.first + 1 if plan.wave_count else 0))
+    # Within GitHub's 1 MB of outputs per job by construction, whatever the titles: matrix entries
+    # carry issue and wave only (plan.matrix_waves), and a plan holds at most 10,000 issues of
+    # 32-bit numbers, ~450,000 UTF-16 units for both lists (tests/test_output_limits.py).
     runner.set_output("waves", data["waves"][works.first - 1 : works.last])
     if works.next_start is not None:
         print(f"waves {works.first}-{works.last} of {plan.wave_count} run now; the rest in a follow-up run")

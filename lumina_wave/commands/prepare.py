@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin, valid_unicode
 from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
@@ -33,6 +33,12 @@ def load_plan(path: str) -> Plan:
         raise InputError("plan file not found (run the plan command first)", Origin(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"cannot read the plan: {exc}", Origin(path)) from None
+    except (RecursionError, ValueError):  # nested too deeply, or an integer of 4,300+ digits
+        raise InputError(
+            "cannot read the plan: nested too deeply or a number too long", Origin(path)
+        ) from None
+    if not valid_unicode(data):
+        raise InputError("cannot read the plan: text is not valid Unicode (a lone surrogate)", Origin(path))
     return plan_from_json(data, path)
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, one_line
 from lumina_wave.plan import Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_summary_files
 from lumina_wave.runner import Runner
@@ -19,16 +19,24 @@ if TYPE_CHECKING:
 
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
+    from lumina_wave.results import Rejected
     from lumina_wave.summary import Summary
 
 
-def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict]]:
-    """The plan and this plan's result records, both validated."""
+def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict], list[Rejected]]:
+    """The plan, this plan's valid result records and the records rejected (one bad record
+    never stops the summary of the others)."""
     from lumina_wave.commands.prepare import load_plan
-    from lumina_wave.results import read_results
+    from lumina_wave.results import read_records
 
     plan = load_plan(plan_file)
-    return plan, read_results(results_dir, plan.plan_id)
+    results, rejected = read_records(results_dir, plan.plan_id)
+    return plan, results, rejected
+
+
+def rejected_line(rejected: Rejected) -> str:
+    """The warning for one rejected record, on one line."""
+    return one_line(f"{rejected.path}: result record rejected: {rejected.reason}")
 
 
 def exit_code(all_done: bool) -> int:
@@ -52,8 +60,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _run_cli(args: argparse.Namespace) -> int:
     from lumina_wave.summary import build_summary, render_markdown, render_text, summary_to_json
 
-    plan, results = load(args.plan, args.results)
-    summary = build_summary(plan, results)
+    plan, results, rejected = load(args.plan, args.results)
+    for record in rejected:
+        print(f"lumina-wave: warning: {rejected_line(record)}", file=sys.stderr)
+    summary = build_summary(plan, results, rejected=rejected)
     if args.format == "json":
         json.dump(summary_to_json(summary), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -75,8 +85,8 @@ def run_action(runner: Runner) -> int:
     :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them.
     """
     from lumina_wave.continuation import window
+    from lumina_wave.limits import OUTPUT_BUDGET, STEP_SUMMARY_LIMIT, output_units, utf8_bytes
     from lumina_wave.publish import first_targets, parse_numbers, triggering_number
-    from lumina_wave.runner import STEP_SUMMARY_LIMIT
     from lumina_wave.summary import (
         build_summary,
         render_markdown,
@@ -89,7 +99,9 @@ def run_action(runner: Runner) -> int:
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     comment_on = parse_numbers(runner.input("comment-on"))
     triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    plan, results = load(plan_file, results_dir)
+    plan, results, rejected = load(plan_file, results_dir)
+    for record in rejected:
+        runner.warning(rejected_line(record))
     works = window(
         plan.wave_count,
         runner.int_input("start-wave", 1),
@@ -106,7 +118,13 @@ def run_action(runner: Runner) -> int:
     client = _client_for(repo, token) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
     summary = build_summary(
-        plan, results, jobs, run_url, f"{server}/{repo}" if repo else None, through_wave=works.last
+        plan,
+        results,
+        jobs,
+        run_url,
+        f"{server}/{repo}" if repo else None,
+        through_wave=works.last,
+        rejected=rejected,
     )
 
     data = summary_to_json(summary)
@@ -116,14 +134,22 @@ def run_action(runner: Runner) -> int:
         render_markdown(
             summary,
             STEP_SUMMARY_LIMIT,
-            lambda text: len(text.encode()),
+            utf8_bytes,
             "`summary.md` of the run's artifacts",
             full=full,
         )
     )
-    runner.set_output("summary-json", summary_for_output(data))
-    runner.set_output("success-rate", f"{summary.success_rate:.4g}")
-    runner.set_output("failed-count", str(summary.not_done_count))
+    rate, failed = f"{summary.success_rate:.4g}", str(summary.not_done_count)
+    others = output_units({"success-rate": rate, "failed-count": failed, "summary-json": ""})
+    fitted = summary_for_output(data, OUTPUT_BUDGET - others)
+    if fitted is not data:
+        print(
+            "summary-json shortened to fit GitHub's 1 MB of job outputs: "
+            f"{Path(results_dir).parent / 'summary.json'} has everything"
+        )
+    runner.set_output("summary-json", fitted)
+    runner.set_output("success-rate", rate)
+    runner.set_output("failed-count", failed)
     print(render_text(summary))
 
     published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
@@ -193,8 +219,9 @@ def _publish(
 
     ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
     """
+    from lumina_wave.limits import COMMENT_LIMIT
     from lumina_wave.publish import Publisher, comment_targets
-    from lumina_wave.summary import COMMENT_LIMIT, render_markdown
+    from lumina_wave.summary import render_markdown
 
     prs = [o.pr_number for o in summary.outcomes if o.pr_number]
     targets = comment_targets(prs, comment_on, triggered_by)

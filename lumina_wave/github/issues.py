@@ -6,11 +6,11 @@ Lists are read with the requester directly, not through PyGithub objects: on a l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from github import GithubException
 
-from lumina_wave.github.client import GitHubClient, api_errors, pages
+from lumina_wave.github.client import PER_PAGE, GitHubClient, api_errors, pages
 
 READ_ISSUES = "issues: read"
 _GONE = (404, 410)
@@ -30,6 +30,32 @@ def recent_issue_pages(client: GitHubClient) -> Iterator[list[dict]]:
     params = {"state": "all", "sort": "created", "direction": "desc"}
     with api_errors(f"listing the issues of {client.full_name}", READ_ISSUES):
         yield from pages(client, path, params)
+
+
+def find_issues(client: GitHubClient, numbers: Iterable[int]) -> dict[int, dict]:
+    """Issues (or pull requests) ``numbers`` by number, with as few requests as possible; the
+    ones that do not exist are left out.
+
+    Two or more: read the newest issues a page (100) at a time while paging on is cheaper
+    than one GET per issue still missing (issue numbers follow creation), then GET the rest.
+    So the requests are at most one per issue, and about one per 100 recent ones.
+    """
+    wanted = set(numbers)
+    found: dict[int, dict] = {}
+    if len(wanted) > 1:
+        for page in recent_issue_pages(client):
+            found.update({raw["number"]: raw for raw in page if raw["number"] in wanted})
+            left = wanted - found.keys()
+            if not left or not page:
+                break
+            pages_to_go = -(-(page[-1]["number"] - min(left)) // PER_PAGE)
+            if not 0 < pages_to_go < len(left):
+                break
+    for number in sorted(wanted - found.keys()):
+        raw = get_issue(client, number)
+        if raw is not None:
+            found[number] = raw
+    return found
 
 
 def get_issue(client: GitHubClient, number: int) -> dict | None:

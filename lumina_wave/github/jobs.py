@@ -6,6 +6,7 @@ PyGithub is imported only when jobs are fetched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from lumina_wave.github.client import GitHubClient
 
 READ_ACTIONS = "actions: read"
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,13 @@ def run_jobs(client: GitHubClient, run_id: int) -> list[Job]:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp (``Z`` or offset) as an aware datetime; None stays None."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    """An RFC 3339 timestamp (``T`` and ``Z`` in either case, or an offset) as an aware datetime;
+    None stays None. ValueError for anything else: no time zone, or no such day (2024-02-30)."""
+    if not value:
+        return None
+    if not _RFC3339.fullmatch(value):
+        raise ValueError(f"not an RFC 3339 date-time: {value[:60]!r}")
+    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
 
 
 def _job(raw: dict) -> Job:
