@@ -124,6 +124,8 @@ def run_action(runner: Runner) -> int:
     runner.set_output("summary-json", summary_for_output(data))
     runner.set_output("success-rate", f"{summary.success_rate:.4g}")
     runner.set_output("failed-count", str(summary.not_done_count))
+    runner.set_output("cost-usd", _number(data["usage"]["total"]["cost_usd"]))
+    runner.set_output("tokens", _number(data["usage"]["total"]["tokens"]))
     print(render_text(summary))
 
     published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
@@ -132,6 +134,13 @@ def run_action(runner: Runner) -> int:
     if client is not None:
         client.log_calls()
     return exit_code(summary.all_done and published)
+
+
+def _number(value: float | None) -> str:
+    """An output number: empty when not known (never 0 for unknown)."""
+    if value is None:
+        return ""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 def _follow_up(

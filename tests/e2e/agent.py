@@ -1,9 +1,10 @@
 """The scripted agent of the end-to-end runs: a real process, run by the agent step as the user's command is.
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
-from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str}}``.
-It writes ``work/issue-<N>.txt`` (title from the environment, never from a command line),
-then sleeps and fails as told.
+from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
+"usage": object or str}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never from a
+command line) and, as a recipe does, ``usage`` to ``$WAVE_USAGE_FILE`` (a string as it is: a bad
+file), then sleeps and fails as told.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def main() -> int:
         out.parent.mkdir(exist_ok=True)
         text = script.get("text", "done")
         out.write_text(f"{os.environ['WAVE_ISSUE_TITLE']}\n{text}\n", encoding="utf-8")
+    if "usage" in script:
+        used = script["usage"]
+        Path(os.environ["WAVE_USAGE_FILE"]).write_text(used if isinstance(used, str) else json.dumps(used))
     time.sleep(float(script.get("sleep", 0)))
     return 1 if script.get("fail") else 0
 
