@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -167,8 +168,16 @@ def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
         ids = [s.get("id") for s in job["steps"]]
         assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
         agent = job["steps"][ids.index("agent")]
-        assert agent["run"] == 'bash -c "$AGENT_COMMAND"'
-        assert agent["env"]["AGENT_COMMAND"] == "${{ inputs.agent-command }}"
+        assert agent["run"].endswith('\nbash -c "$AGENT_COMMAND"\n')  # after agent-env's checks
+        assert agent["env"] == {
+            "AGENT_COMMAND": "${{ inputs.agent-command }}",
+            "AGENT_ENV": "${{ secrets.agent-env }}",
+            "ANTHROPIC_API_KEY": "${{ secrets.ANTHROPIC_API_KEY }}",
+            "OPENAI_API_KEY": "${{ secrets.OPENAI_API_KEY }}",
+        }
+        # the secret goes to the agent step alone: no other step of the leg names it
+        others = [s for s in job["steps"] if s is not agent]
+        assert "agent-env" not in json.dumps(others) and "AGENT_ENV" not in json.dumps(others)
         assert agent["if"] == "${{ steps.prepare.outputs.skip == 'false' }}"
         finish = job["steps"][ids.index("finish")]
         assert finish["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"

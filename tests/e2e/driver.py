@@ -6,8 +6,11 @@ then the wave slots in order (one leg per matrix entry, the legs of a wave concu
 fake's bare ``origin`` as GITHUB_WORKSPACE (``summarize`` has no checkout: an empty one), its own
 RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
-``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is
-:mod:`tests.e2e.agent` run through ``bash -c "$AGENT_COMMAND"``. Artifacts follow
+``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is the
+``run:`` text of wave.yml's agent step, run as the runner runs it (``bash -e {0}``) with the
+step's ``env:`` (``inputs.agent-command`` is :mod:`tests.e2e.agent`, ``secrets.X`` the run's
+``secrets``). Logs are kept as GitHub shows them: every value a step registered with
+``::add-mask::``, and every secret of the run, replaced by ``***``. Artifacts follow
 upload-artifact@v4 / download-artifact@v4: one name per upload, a second upload of a name fails
 (409) unless the workflow's step says ``overwrite: true``. Job timings go into the fake
 (``state.add_jobs``) from each leg's real start and end, as ``filter=latest`` shows them.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +54,8 @@ class WorkflowFacts:
     slots: int  # wave-1 … wave-K jobs
     max_waves: str  # what the plan step passes
     overwrite: dict[str, bool]  # upload name pattern -> the step's overwrite
+    agent_run: str  # the agent step's run: text
+    agent_env: dict[str, str]  # the agent step's env:, expressions unevaluated
 
 
 @cache
@@ -58,6 +64,7 @@ def workflow_facts() -> WorkflowFacts:
     slots = sum(1 for name in jobs if name.startswith("wave-"))
     overwrite: dict[str, bool] = {}
     max_waves = ""
+    (agent,) = (step for step in jobs["wave-1"]["steps"] if step.get("id") == "agent")
     for job in jobs.values():
         for step in job["steps"]:
             uses, given = str(step.get("uses", "")), step.get("with") or {}
@@ -66,7 +73,7 @@ def workflow_facts() -> WorkflowFacts:
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
-    return WorkflowFacts(slots, max_waves, overwrite)
+    return WorkflowFacts(slots, max_waves, overwrite, agent["run"], dict(agent["env"]))
 
 
 @cache
@@ -233,9 +240,12 @@ class Job:
         inputs = {**action_defaults(), **{input_var(name): value for name, value in given.items()}}
         return self._run_step(step_id, [sys.executable, str(ENTRYPOINT)], inputs)
 
-    def script(self, step_id: str, command: str, step_env: dict[str, str]) -> Step:
-        """A ``run: bash -c "$COMMAND"`` step with ``step_env`` from its ``env:``."""
-        return self._run_step(step_id, ["bash", "-e", "-c", command], step_env)
+    def script(self, step_id: str, text: str, step_env: dict[str, str]) -> Step:
+        """A ``run:`` step without ``shell:``: its text in a file, run as ``bash -e {0}``, with
+        ``step_env`` from its ``env:``."""
+        file = self.dir / f"{step_id}.sh"
+        file.write_text(text, encoding="utf-8")
+        return self._run_step(step_id, ["bash", "-e", str(file)], step_env)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
         """An upload-artifact step; a name conflict fails it as v4 does."""
@@ -298,8 +308,11 @@ class WaveRun:
         agents: dict[int, dict[str, Any]] | None = None,
         run_id: int = 7001,
         env: dict[str, str] | None = None,
+        secrets: dict[str, str] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
+        self.secrets = dict(secrets or {})
+        self.masks = {value for value in self.secrets.values() if value}
         self.root = root / f"run-{run_id}"
         self.root.mkdir(parents=True)
         self.artifacts = Artifacts(self.root / "artifacts")
@@ -403,16 +416,9 @@ class WaveRun:
         skip = prepare.outputs.get("skip", "")
         agent_outcome = "skipped"
         if prepare.ok and skip == "false":
-            agent = job.script(
-                "agent",
-                'bash -c "$AGENT_COMMAND"',
-                {
-                    "AGENT_COMMAND": f'"{sys.executable}" "{AGENT}"',
-                    "E2E_AGENT_SCRIPT": str(script),
-                    "ANTHROPIC_API_KEY": "",
-                    "OPENAI_API_KEY": "",
-                },
-            )
+            facts = workflow_facts()
+            step_env = {name: self._evaluate(value) for name, value in facts.agent_env.items()}
+            agent = job.script("agent", facts.agent_run, {**step_env, "E2E_AGENT_SCRIPT": str(script)})
             agent_outcome = agent.outcome
         if skip != "true":
             job.action(
@@ -452,6 +458,14 @@ class WaveRun:
         self.summarize = job
         return job
 
+    def _evaluate(self, value: str) -> str:
+        """An agent step ``env:`` value: the agent command or a secret of the run (empty when unset)."""
+        if value == "${{ inputs.agent-command }}":
+            return f'"{sys.executable}" "{AGENT}"'
+        secret = re.fullmatch(r"\$\{\{ secrets\.([A-Za-z0-9_-]+) \}\}", value)
+        assert secret, f"the driver cannot evaluate {value!r} of the agent step"
+        return self.secrets.get(secret[1], "")
+
     def _timing(self, job: Job) -> None:
         """Register the job in the fake's run; a re-run job replaces its earlier attempt."""
         job.finished = datetime.now(UTC)
@@ -466,10 +480,19 @@ class WaveRun:
     # --- what happened ---------------------------------------------------------------------
 
     def log(self, job: Job, step_id: str, done: subprocess.CompletedProcess[str]) -> None:
+        """Keep the step's output as the run's log shows it: an ``::add-mask::`` line is not shown
+        and masks the lines after it (stderr, captured apart, comes after all of stdout)."""
         with self._lock:
-            self.logs.append(
-                f"--- {job.name} / {step_id}: exit {done.returncode}\n{done.stdout}{done.stderr}"
-            )
+            shown = [f"--- {job.name} / {step_id}: exit {done.returncode}"]
+            for line in done.stdout.splitlines() + done.stderr.splitlines():
+                if line.startswith("::add-mask::"):
+                    if value := _unescape(line.removeprefix("::add-mask::")):
+                        self.masks.add(value)
+                    continue
+                for value in sorted(self.masks, key=len, reverse=True):
+                    line = line.replace(value, "***")
+                shown.append(line)
+            self.logs.append("\n".join(shown) + "\n")
 
     def records(self) -> dict[int, dict]:
         """The result records uploaded as artifacts, by issue."""
@@ -488,6 +511,11 @@ class WaveRun:
     def transcript(self) -> str:
         """Every step's exit code and output, for assertion messages."""
         return "\n".join(self.logs)
+
+
+def _unescape(data: str) -> str:
+    """A workflow command's data as the runner reads it (%25, %0D, %0A)."""
+    return data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
 
 
 def _runner_variable(name: str) -> bool:
