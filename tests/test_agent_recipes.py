@@ -101,7 +101,9 @@ class Recipes:
             f"version: 1\nissues:\n  - number: 7\n    title: {json.dumps(HOSTILE_TITLE)}\n"
         )
 
-    def run(self, recipe: str, modes: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, recipe: str, modes: dict[str, str] | None = None, *extra: str
+    ) -> subprocess.CompletedProcess:
         env = {
             **os.environ,
             "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
@@ -119,6 +121,7 @@ class Recipes:
                 str(self.manifest),
                 "--agent",
                 agent,
+                *extra,
             ],
             cwd=self.box.repo,
             env=env,
@@ -243,6 +246,13 @@ def test_output_without_json_fails_the_leg_and_reports_nothing(recipes: Recipes,
     record = recipes.record()
     assert record["status"] == "failed" and record["usage"] is None
     assert "something went wrong" in recipes.leg_log()
+
+
+def test_a_rerun_does_not_report_the_usage_of_the_run_before(recipes: Recipes):
+    assert recipes.run("claude.sh").returncode == 0
+    assert recipes.record()["usage"]["cost_usd"] == 0.34641975
+    assert recipes.run("claude.sh", {"claude": "garbage"}, "--rerun").returncode == 1
+    assert recipes.record()["usage"] is None  # prepare removed the earlier run's usage file
 
 
 def test_a_recipe_outside_lumina_wave_says_what_is_missing(tmp_path: Path):
