@@ -41,6 +41,7 @@ from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
 from lumina_wave.plan import Plan, longest_chain
 from lumina_wave.results import DONE_STATUSES
+from lumina_wave.stacking import StackReport
 
 SUMMARY_VERSION = 1
 COMMENT_LIMIT = 65_536
@@ -152,6 +153,7 @@ class Summary:
     merge_order: tuple[Outcome, ...]
     run_url: str | None = None
     extra_results: tuple[int, ...] = ()
+    stacks: StackReport | None = None  # with stack: true, what became of GitHub's native stacks
 
     @cached_property
     def status_of(self) -> dict[int, str]:
@@ -212,6 +214,7 @@ def build_summary(
     run_url: str | None = None,
     repo_url: str | None = None,
     through_wave: int | None = None,
+    stacks: StackReport | None = None,
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -260,6 +263,7 @@ def build_summary(
         merge_order=merge_order(plan, outcomes),
         run_url=run_url,
         extra_results=tuple(sorted(set(results) - set(plan.items))),
+        stacks=stacks,
     )
 
 
@@ -583,8 +587,31 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
 def _merge_section(summary: Summary, cap: int | None) -> str:
     if not summary.merge_order:
         return ""
-    lines = [f"- [ ] #{o.pr_number} (issue #{o.issue})" for o in summary.merge_order]
-    return "### Merge order\n\nDependencies first:\n\n" + "\n".join(_capped(lines, cap))
+    stacks = summary.stacks
+    lines = []
+    for o in summary.merge_order:
+        number = stacks.stack_of(o.pr_number) if stacks and o.pr_number else None
+        lines.append(f"- [ ] #{o.pr_number} (issue #{o.issue})" + (f" · stack {number}" if number else ""))
+    return (
+        "### Merge order\n\nDependencies first:\n\n" + "\n".join(_capped(lines, cap)) + _stack_notes(summary)
+    )
+
+
+def _stack_notes(summary: Summary) -> str:
+    """What became of GitHub's native stacks (``stack: true``): the stacks, the PRs left out and why."""
+    stacks = summary.stacks
+    if stacks is None:
+        return ""
+    lines = [f"- stack {n}: " + " → ".join(f"#{pr}" for pr in prs) for n, prs in stacks.stacks]
+    lines += [
+        f"- #{issue} is not in a stack: {md.inline(why, md.ERROR_LIMIT)}" for issue, why in stacks.not_stacked
+    ]
+    if stacks.unavailable:
+        lines.append(
+            "- GitHub's native stacks are not available here, so none was made; the branches stay "
+            f"stacked on each other: {md.inline(stacks.unavailable, md.ERROR_LIMIT)}"
+        )
+    return "\n\nNative stacks:\n\n" + "\n".join(lines) if lines else ""
 
 
 def _extra_note(summary: Summary) -> str:
@@ -726,6 +753,15 @@ def summary_to_json(summary: Summary) -> dict:
             {"issue": o.issue, "pr_number": o.pr_number, "pr_url": o.pr_url} for o in summary.merge_order
         ],
         "extra_results": list(summary.extra_results),
+        **({"stacks": _stacks_json(summary.stacks)} if summary.stacks else {}),
+    }
+
+
+def _stacks_json(stacks: StackReport) -> dict:
+    return {
+        "stacks": [{"number": n, "pull_requests": list(prs)} for n, prs in stacks.stacks],
+        "not_stacked": [{"issue": issue, "reason": why} for issue, why in stacks.not_stacked],
+        "unavailable": stacks.unavailable,
     }
 
 

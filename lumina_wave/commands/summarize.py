@@ -105,8 +105,15 @@ def run_action(runner: Runner) -> int:
 
     client = _client_for(repo, token) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
+    stacks = _stacks(plan, results, client) if client is not None and runner.bool_input("stack") else None
     summary = build_summary(
-        plan, results, jobs, run_url, f"{server}/{repo}" if repo else None, through_wave=works.last
+        plan,
+        results,
+        jobs,
+        run_url,
+        f"{server}/{repo}" if repo else None,
+        through_wave=works.last,
+        stacks=stacks,
     )
 
     data = summary_to_json(summary)
@@ -134,6 +141,20 @@ def run_action(runner: Runner) -> int:
     if client is not None:
         client.log_calls()
     return exit_code(summary.all_done and published)
+
+
+def _stacks(plan: Plan, results: dict[int, dict], client: GitHubClient):
+    """With ``stack: true``: register the lines of stacked PRs as GitHub native stacks."""
+    from lumina_wave.github.stacks import register_stacks
+    from lumina_wave.stacking import plan_stacks
+
+    pr_of = {n: r["pr_number"] for n, r in results.items() if r.get("pr_number")}
+    report = register_stacks(client, plan_stacks(plan, results), pr_of)
+    for number, prs in report.stacks:
+        print(f"native stack {number}: " + " → ".join(f"#{pr}" for pr in prs))
+    if report.unavailable:
+        print(f"lumina-wave: native stacks unavailable, the branches stay stacked: {report.unavailable}")
+    return report
 
 
 def _number(value: float | None) -> str:

@@ -452,7 +452,13 @@ class WaveRun:
         if start is not None:
             start.wait()
         job.action(
-            "summarize", command="summarize", **{"github-token": TOKEN, "comment-on": self.inputs.comment_on}
+            "summarize",
+            command="summarize",
+            **{
+                "github-token": TOKEN,
+                "comment-on": self.inputs.comment_on,
+                "stack": _bool(self.inputs.stack),
+            },
         )
         self._timing(job)
         self.summarize = job
