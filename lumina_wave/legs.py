@@ -257,7 +257,7 @@ def prepare_leg(
     state = {"started_at": started_at, "base": choice.base, "default_base": default_base, "start": start}
     state_file(folder, issue).write_text(json.dumps(state) + "\n", encoding="utf-8")
     usage_file = usage.usage_path(folder, issue)
-    usage.clear_usage(usage_file)
+    usage.reset_usage(usage_file, workdir)
     env = {
         "WAVE_ISSUE_NUMBER": str(issue),
         "WAVE_ISSUE_TITLE": plan.items[issue].title,

@@ -28,16 +28,29 @@ def usage_path(context_dir: str | os.PathLike[str], issue: int) -> Path:
     return Path(context_dir) / f"issue-{issue}.usage.json"
 
 
-def clear_usage(path: Path) -> None:
-    """Remove a usage file left by an earlier run of the leg (what cannot be removed is read later,
-    and refused there if it is not a usage file)."""
+def reset_usage(path: Path, like: str | os.PathLike[str]) -> None:
+    """Leave an empty usage file at ``path`` for the agent, owned as ``like`` (its work tree) is.
+
+    The agent may not be able to create files in the context folder: in the action's container
+    lumina-wave runs as root, the agent step as the runner's user, so the folder is root's. An
+    empty file of the work tree's owner is one it can write. What an earlier run of the leg left
+    there is removed first; what cannot be replaced is read later, and refused if it is invalid.
+    """
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        try:
+            owner = os.stat(like)
+            if os.geteuid() == 0 and (owner.st_uid, owner.st_gid) != (0, 0):
+                os.fchown(fd, owner.st_uid, owner.st_gid)
+        finally:
+            os.close(fd)
 
 
 def read_usage(path: str | os.PathLike[str]) -> tuple[dict | None, str | None]:
     """(usage, warning): the usage the agent reported, every field present (None when unknown);
-    (None, None) when it wrote none; (None, why) when the file is not a valid usage file."""
+    (None, None) when it wrote none (no file, or an empty one); (None, why) when the file is not
+    a valid usage file."""
     from lumina_wave.errors import InputError
     from lumina_wave.schemas import validate
 
@@ -57,6 +70,8 @@ def read_usage(path: str | os.PathLike[str]) -> tuple[dict | None, str | None]:
         os.close(fd)
     if len(raw) > SIZE_LIMIT:
         return None, _ignored(path, f"larger than {SIZE_LIMIT} bytes")
+    if not raw.strip():
+        return None, None  # the empty file prepare left: the agent reported nothing
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
         validate(data, "usage", str(path))

@@ -230,3 +230,24 @@ def test_summarize_outputs_cost_and_tokens_and_empty_when_unknown(tmp_path):
         outputs[name] = parse_file_commands(out)
     assert (outputs["some"]["cost-usd"], outputs["some"]["tokens"]) == ("0.125", "15")
     assert (outputs["none"]["cost-usd"], outputs["none"]["tokens"]) == ("", "")
+
+
+def test_an_empty_usage_file_is_no_usage_and_no_warning(tmp_path):
+    assert usage.read_usage(write(tmp_path, "")) == (None, None)
+    assert usage.read_usage(write(tmp_path, " \n")) == (None, None)
+
+
+def test_prepare_leaves_an_empty_usage_file_the_work_trees_owner_can_write(tmp_path):
+    """In the container lumina-wave is root and the agent the runner's user (uid 1001), who cannot
+    create files in the root-owned context folder: the file is there, empty, and the user's."""
+    tree = tmp_path / "workspace"
+    tree.mkdir()
+    path = tmp_path / "issue-1.usage.json"
+    path.write_text('{"cost_usd": 9.0}')  # an earlier run's
+    if os.geteuid() == 0:
+        os.chown(tree, 1001, 1001)
+    usage.reset_usage(path, tree)
+    assert path.read_text() == "" and not path.is_symlink()
+    assert (path.stat().st_uid, path.stat().st_gid) == (tree.stat().st_uid, tree.stat().st_gid)
+    if os.geteuid() == 0:
+        assert path.stat().st_uid == 1001
