@@ -24,6 +24,11 @@ Metrics are computed only when every leg that ran is timed; otherwise they are N
 ("n/a"), never estimated. A leg that did not run (see :func:`compute_metrics`) costs
 nothing and weighs 0 in the critical path. Wall time runs from the first leg start to
 the last leg finish.
+
+Cost, from what the agents reported (a record's ``usage``, see :mod:`lumina_wave.usage`):
+summed per wave and in total over the issues that reported each figure; "—" (None in JSON)
+where none did, never 0. Native stacks (``stack: true``) come in as a
+:class:`~lumina_wave.stacking.StackReport` and are named in the merge order.
 """
 
 from __future__ import annotations

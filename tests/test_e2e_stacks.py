@@ -67,6 +67,8 @@ def test_a_line_becomes_one_native_stack_and_the_rest_say_why_not(stacked, fake_
     assert f"- [ ] #{line[1]} (issue #12) · stack {stack.number}" in comment
     assert f"- stack {stack.number}: #{line[0]} → #{line[1]} → #{line[2]}" in comment
     assert "- #15 is not in a stack: depends on #12, #14: a stack is one line of PRs" in comment
+    # One look-up and one create per line of PRs: the API calls stacking adds to summarize.
+    assert [len(stacked.calls(f"pull-request-stacks/{op}")) for op in ("list", "create", "add")] == [1, 1, 0]
     # A second summarize (a re-run) finds the stack and leaves it as it is.
     creates = len(stacked.calls("pull-request-stacks/create"))
     run._summarize_job("summarize-again")
