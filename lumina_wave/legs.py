@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lumina_wave import git
+from lumina_wave import git, usage
 from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline
 from lumina_wave.plan import Plan, branch_name
@@ -255,11 +255,14 @@ def prepare_leg(
     body_file = write_text(folder / f"issue-{issue}.body.md", plan.items[issue].body)
     state = {"started_at": started_at, "base": choice.base, "default_base": default_base, "start": start}
     write_text(state_file(folder, issue), json.dumps(state) + "\n")
+    usage_file = usage.usage_path(folder, issue)
+    usage.reset_usage(usage_file, workdir)
     env = {
         "WAVE_ISSUE_NUMBER": str(issue),
         "WAVE_ISSUE_TITLE": plan.items[issue].title,
         "WAVE_ISSUE_BODY_FILE": str(body_file),
         "WAVE_CONTEXT_FILE": str(context_file),
+        "WAVE_USAGE_FILE": str(usage_file),
         "WAVE_BRANCH": branch,
         "WAVE_BASE": choice.base,
         "WAVE_DEPENDS_ON": " ".join(str(d) for d in plan.depends_on[issue]),
@@ -292,7 +295,8 @@ def _git(fn: Any, *args: Any) -> Any:
 class FinishOptions:
     """How finish commits and opens the PR. Empty templates use the defaults above;
     ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
-    that are never committed, next to :data:`OWN_PATHS`."""
+    that are never committed, next to :data:`OWN_PATHS`; ``usage`` is what the agent reported
+    (:func:`lumina_wave.usage.read_usage`), carried into the record."""
 
     draft: bool | None = None
     labels: tuple[str, ...] = ()
@@ -305,6 +309,7 @@ class FinishOptions:
     default_base: str | None = None
     job_url: str | None = None
     start_commit: str | None = None
+    usage: dict | None = None
 
 
 def finish_leg(
@@ -333,6 +338,7 @@ def finish_leg(
         "agent_outcome": agent_outcome if agent_outcome in OUTCOMES else None,
         "wave": plan.wave_of[issue],
         "job_url": options.job_url,
+        "usage": options.usage,
     }
     status = "failed"
     notes: list[str] = []

@@ -353,6 +353,12 @@ def _prepare(run: LocalRun, issue: int):
 
 
 def _finish(run: LocalRun, tree: Path, issue: int, prepared, agent_outcome: str) -> dict:
+    from lumina_wave.usage import read_usage, usage_path
+
+    usage, warning = read_usage(usage_path(run.paths.context, issue))
+    if warning:  # into the leg's log, where its agent's output is
+        with run.paths.log(issue).open("a", encoding="utf-8") as log:
+            log.write(f"lumina-wave: warning: {warning}\n")
     return finish_leg(
         tree,
         run.plan,
@@ -367,6 +373,7 @@ def _finish(run: LocalRun, tree: Path, issue: int, prepared, agent_outcome: str)
             author=run.options.author,
             default_base=run.options.default_base,
             start_commit=prepared.start_commit,
+            usage=usage,
         ),
     )
 

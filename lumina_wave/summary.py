@@ -27,6 +27,11 @@ Metrics are computed only when every leg that ran is timed; otherwise they are N
 ("n/a"), never estimated. A leg that did not run (see :func:`compute_metrics`) costs
 nothing and weighs 0 in the critical path. Wall time runs from the first leg start to
 the last leg finish.
+
+Cost, from what the agents reported (a record's ``usage``, see :mod:`lumina_wave.usage`):
+summed per wave and in total over the issues that reported each figure; "—" (None in JSON)
+where none did, never 0. Native stacks (``stack: true``) come in as a
+:class:`~lumina_wave.stacking.StackReport` and are named in the merge order.
 """
 
 from __future__ import annotations
@@ -38,11 +43,13 @@ from datetime import datetime
 from functools import cached_property
 
 from lumina_wave import markdown as md
+from lumina_wave import usage as usages
 from lumina_wave.diagram import mermaid
 from lumina_wave.github.jobs import Job, parse_time
 from lumina_wave.limits import OUTPUT_BUDGET, output_text, utf16_units
 from lumina_wave.plan import Plan, longest_chain
 from lumina_wave.results import DONE_STATUSES, Rejected
+from lumina_wave.stacking import StackReport
 
 SUMMARY_VERSION = 1
 MISSING = "missing"
@@ -86,6 +93,7 @@ class Outcome:
     error: str | None = None
     blocked_by: tuple[int, ...] = ()
     job_url: str | None = None
+    usage: dict | None = None  # what the agent reported (see lumina_wave.usage); None: nothing
 
     @property
     def seconds(self) -> float | None:
@@ -153,6 +161,7 @@ class Summary:
     merge_order: tuple[Outcome, ...]
     run_url: str | None = None
     extra_results: tuple[int, ...] = ()
+    stacks: StackReport | None = None  # with stack: true, what became of GitHub's native stacks
 
     @cached_property
     def status_of(self) -> dict[int, str]:
@@ -194,6 +203,14 @@ class Summary:
     def all_done(self) -> bool:
         return self.not_done_count == 0
 
+    @cached_property
+    def usage_total(self) -> dict:
+        """What the agents reported, summed (:func:`lumina_wave.usage.add_up`)."""
+        return usages.add_up(o.usage for o in self.outcomes)
+
+    def wave_usage(self, wave: int) -> dict:
+        return usages.add_up(o.usage for o in self.outcomes if o.wave == wave)
+
 
 # --- building ------------------------------------------------------------------------------
 
@@ -206,6 +223,7 @@ def build_summary(
     repo_url: str | None = None,
     through_wave: int | None = None,
     rejected: Sequence[Rejected] = (),
+    stacks: StackReport | None = None,
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -249,6 +267,7 @@ def build_summary(
                 error=record.get("error"),
                 blocked_by=tuple(record.get("blocked_by", ())),
                 job_url=job_url or record.get("job_url"),
+                usage=record.get("usage"),
             )
         )
     return Summary(
@@ -258,6 +277,7 @@ def build_summary(
         merge_order=merge_order(plan, outcomes),
         run_url=run_url,
         extra_results=tuple(sorted(set(results) - set(plan.items))),
+        stacks=stacks,
     )
 
 
@@ -424,6 +444,7 @@ def _full_markdown(summary: Summary) -> str:
         "### Issues\n\n" + _issue_table(summary),
         "### Dependency graph\n\n```mermaid\n" + _graph(summary) + "\n```",
         "### Metrics\n\n" + _metrics_table(summary),
+        _cost_section(summary, per_issue=True),
         *_problem_sections(summary, None),
         _merge_section(summary, None),
         _extra_note(summary),
@@ -440,6 +461,7 @@ def _short_markdown(summary: Summary, cap: int | None, full_at: str) -> str:
         _headline(summary),
         note,
         "### Metrics\n\n" + _metrics_table(summary),
+        _cost_section(summary, per_issue=False),
         *_problem_sections(summary, cap),
         _merge_section(summary, cap),
         _extra_note(summary),
@@ -453,6 +475,8 @@ def _headline(summary: Summary) -> str:
     icon = "✅" if summary.all_done else "❌"
     plan = summary.plan
     run = f" · {md.link('workflow run', summary.run_url)}" if summary.run_url else ""
+    cost = summary.usage_total["cost_usd"]
+    cost_text = f" · cost **{usages.cost_text(cost)}**" if cost is not None else ""
     pending = f"**{summary.pending_count}** {PENDING_WORDS} · " if summary.pending_count else ""
     if c.get(REJECTED):
         pending = f"**{c[REJECTED]}** record{'' if c[REJECTED] == 1 else 's'} rejected · {pending}"
@@ -462,7 +486,7 @@ def _headline(summary: Summary) -> str:
         f"**{summary.done_count}** done · **{c['failed']}** failed · **{c['blocked']}** blocked · "
         f"**{c['cancelled'] + c[MISSING]}** did not run · {pending}"
         f"success rate **{percent(summary.success_rate)}** · "
-        f"wall time **{duration(summary.metrics.wall_seconds)}**\n\n"
+        f"wall time **{duration(summary.metrics.wall_seconds)}**{cost_text}\n\n"
         f"plan {md.code(plan.plan_id)} ({md.inline(plan.source, 80)}) · {_issues(n)} in "
         f"{plan.wave_count} wave{'' if plan.wave_count == 1 else 's'}{run}"
     )
@@ -511,6 +535,46 @@ def _metrics_table(summary: Summary) -> str:
     return "\n".join(rows)
 
 
+def _usage_cells(u: dict) -> str:
+    return " | ".join(
+        [
+            usages.count_text(u.get("input_tokens")),
+            usages.count_text(u.get("cached_tokens")),
+            usages.count_text(u.get("output_tokens")),
+            usages.count_text(u.get("turns")),
+            usages.cost_text(u.get("cost_usd")),
+        ]
+    )
+
+
+def _cost_section(summary: Summary, per_issue: bool) -> str:
+    """What the agents reported they used, per issue (``per_issue``), per wave and in total;
+    empty when no agent reported anything. "—" is not known, never 0."""
+    total = summary.usage_total
+    if not total["reported"]:
+        return ""
+    ran = [o for o in summary.outcomes if o.usage or o.status in _AGENT_RAN]
+    head = "| | Model | Input tokens | Cached | Output tokens | Turns | Cost |"
+    rows = [head, "|---|---|---:|---:|---:|---:|---:|"]
+    if per_issue:
+        for o in ran:
+            model = md.inline(o.usage.get("model"), 60) if o.usage and o.usage.get("model") else "—"
+            rows.append(f"| {_issue_ref(o)} | {model} | {_usage_cells(o.usage or {})} |")
+    for w in summary.metrics.waves:
+        u = summary.wave_usage(w.wave)
+        rows.append(
+            f"| Wave {w.wave} ({u['reported']} of {_issues(len(w.issues))} reported) | | {_usage_cells(u)} |"
+        )
+    model = md.inline(total["model"], 60) if total["model"] else ""
+    rows.append(
+        f"| **Total** ({total['reported']} of {len(ran)} that ran reported) | {model} | {_usage_cells(total)} |"
+    )
+    return (
+        "### What it cost\n\nAs the agents reported it in `$WAVE_USAGE_FILE`; — is not reported.\n\n"
+        + "\n".join(rows)
+    )
+
+
 def _capped(lines: list[str], cap: int | None) -> list[str]:
     if cap is None or len(lines) <= cap:
         return lines
@@ -541,8 +605,31 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
 def _merge_section(summary: Summary, cap: int | None) -> str:
     if not summary.merge_order:
         return ""
-    lines = [f"- [ ] #{o.pr_number} (issue #{o.issue})" for o in summary.merge_order]
-    return "### Merge order\n\nDependencies first:\n\n" + "\n".join(_capped(lines, cap))
+    stacks = summary.stacks
+    lines = []
+    for o in summary.merge_order:
+        number = stacks.stack_of(o.pr_number) if stacks and o.pr_number else None
+        lines.append(f"- [ ] #{o.pr_number} (issue #{o.issue})" + (f" · stack {number}" if number else ""))
+    return (
+        "### Merge order\n\nDependencies first:\n\n" + "\n".join(_capped(lines, cap)) + _stack_notes(summary)
+    )
+
+
+def _stack_notes(summary: Summary) -> str:
+    """What became of GitHub's native stacks (``stack: true``): the stacks, the PRs left out and why."""
+    stacks = summary.stacks
+    if stacks is None:
+        return ""
+    lines = [f"- stack {n}: " + " → ".join(f"#{pr}" for pr in prs) for n, prs in stacks.stacks]
+    lines += [
+        f"- #{issue} is not in a stack: {md.inline(why, md.ERROR_LIMIT)}" for issue, why in stacks.not_stacked
+    ]
+    if stacks.unavailable:
+        lines.append(
+            "- GitHub's native stacks are not available here, so none was made; the branches stay "
+            f"stacked on each other: {md.inline(stacks.unavailable, md.ERROR_LIMIT)}"
+        )
+    return "\n\nNative stacks:\n\n" + "\n".join(lines) if lines else ""
 
 
 def _extra_note(summary: Summary) -> str:
@@ -576,6 +663,12 @@ def render_text(summary: Summary) -> str:
         f"critical path {_chain(m.critical_path, ' -> ')} ({duration(m.critical_path_seconds)}), "
         f"lost to wave barriers {duration(m.barrier_loss_seconds)}",
     ]
+    total = summary.usage_total
+    if total["reported"]:
+        lines.append(
+            f"cost {usages.cost_text(total['cost_usd'])}, tokens {usages.count_text(usages.tokens(total))} "
+            f"(as {_issues(total['reported'])} reported)"
+        )
     by_issue = {o.issue: o for o in summary.outcomes}
     for w in m.waves:
         lines.append(f"wave {w.wave} ({duration(w.seconds)}):")
@@ -586,6 +679,8 @@ def render_text(summary: Summary) -> str:
                 o.status, o.status
             )
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
+            if o.usage:
+                line += f"\n           cost {usages.cost_text(o.usage.get('cost_usd'))}, tokens {usages.count_text(usages.tokens(o.usage))}"
             if o.status in ("failed", REJECTED) and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
             elif o.status == "blocked":
@@ -665,13 +760,30 @@ def summary_to_json(summary: Summary) -> dict:
                 "error": o.error,
                 "blocked_by": list(_blockers(summary, o)) if o.status == "blocked" else list(o.blocked_by),
                 "job_url": o.job_url,
+                "usage": o.usage,
             }
             for o in summary.outcomes
         ],
+        "usage": {
+            "total": {**summary.usage_total, "tokens": usages.tokens(summary.usage_total)},
+            "waves": [
+                {"wave": w.wave, **(u := summary.wave_usage(w.wave)), "tokens": usages.tokens(u)}
+                for w in m.waves
+            ],
+        },
         "merge_order": [
             {"issue": o.issue, "pr_number": o.pr_number, "pr_url": o.pr_url} for o in summary.merge_order
         ],
         "extra_results": list(summary.extra_results),
+        **({"stacks": _stacks_json(summary.stacks)} if summary.stacks else {}),
+    }
+
+
+def _stacks_json(stacks: StackReport) -> dict:
+    return {
+        "stacks": [{"number": n, "pull_requests": list(prs)} for n, prs in stacks.stacks],
+        "not_stacked": [{"issue": issue, "reason": why} for issue, why in stacks.not_stacked],
+        "unavailable": stacks.unavailable,
     }
 
 

@@ -47,3 +47,46 @@ def test_legs_of_a_wave_run_at_once_and_dependents_wait(fake_github, fake_origin
     assert max(j.started for j in first) < min(j.finished for j in first)
     assert second.started >= max(j.finished for j in first)
     check_run(run, scenario.expected())
+
+
+def test_what_the_agents_report_they_used_reaches_the_summary_and_the_outputs(
+    fake_github, fake_origin, tmp_path
+):
+    """One agent reports cost and tokens (as the Claude recipe does), one only tokens (as the Codex
+    recipe does), one writes a broken usage file: a warning, "—", and the leg still succeeds."""
+    scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
+    agents = {
+        152: {
+            "usage": {
+                "model": "claude-sonnet-4-5",
+                "input_tokens": 21000,
+                "cached_tokens": 18000,
+                "output_tokens": 1500,
+                "cost_usd": 0.0834,
+                "turns": 6,
+            }
+        },
+        154: {
+            "usage": {
+                "model": "gpt-5-codex",
+                "input_tokens": 9000,
+                "cached_tokens": 4000,
+                "output_tokens": 700,
+            }
+        },
+        155: {"usage": '{"cost_usd": NaN}'},
+    }
+    run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, agents=agents).run()
+    check_run(run, scenario.expected())
+    records = run.records()
+    assert records[152]["usage"]["cost_usd"] == 0.0834 and records[154]["usage"]["cost_usd"] is None
+    assert records[155]["usage"] is None
+    finish_155 = run.legs[155].job.steps["finish"].stdout
+    assert "::warning::#155: usage file " in finish_155 and "NaN is not a number" in finish_155
+    outputs = run.summarize.steps["summarize"].outputs
+    assert (outputs["cost-usd"], outputs["tokens"]) == ("0.0834", str(21000 + 1500 + 9000 + 700))
+    total = json.loads(outputs["summary-json"])["usage"]["total"]
+    assert (total["reported"], total["cost_usd"], total["cached_tokens"]) == (2, 0.0834, 22000)
+    comment = next(c.body for c in fake_github.state.comments.values() if "What it cost" in c.body)
+    assert "| **Total** (2 of 3 that ran reported) |  | 30,000 | 22,000 | 2,200 | 6 | $0.08 |" in comment
+    assert "· cost **$0.08**" in comment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -167,8 +168,16 @@ def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
         ids = [s.get("id") for s in job["steps"]]
         assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
         agent = job["steps"][ids.index("agent")]
-        assert agent["run"] == 'bash -c "$AGENT_COMMAND"'
-        assert agent["env"]["AGENT_COMMAND"] == "${{ inputs.agent-command }}"
+        assert agent["run"].endswith('\nbash -c "$AGENT_COMMAND"\n')  # after agent-env's checks
+        assert agent["env"] == {
+            "AGENT_COMMAND": "${{ inputs.agent-command }}",
+            "AGENT_ENV": "${{ secrets.agent-env }}",
+            "ANTHROPIC_API_KEY": "${{ secrets.ANTHROPIC_API_KEY }}",
+            "OPENAI_API_KEY": "${{ secrets.OPENAI_API_KEY }}",
+        }
+        # the secret goes to the agent step alone: no other step of the leg names it
+        others = [s for s in job["steps"] if s is not agent]
+        assert "agent-env" not in json.dumps(others) and "AGENT_ENV" not in json.dumps(others)
         assert agent["if"] == "${{ steps.prepare.outputs.skip == 'false' }}"
         finish = job["steps"][ids.index("finish")]
         assert finish["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"
@@ -192,7 +201,13 @@ def test_no_expression_in_any_run_line_and_third_party_actions_pinned(path):
 
 
 def test_the_examples_cover_label_dispatch_uses_and_app_token():
-    assert [p.name for p in EXAMPLES] == ["app-token.yml", "dispatch.yml", "label-trigger.yml", "uses.yml"]
+    assert [p.name for p in EXAMPLES] == [
+        "app-token.yml",
+        "dispatch.yml",
+        "label-trigger.yml",
+        "own-pipeline.yml",
+        "uses.yml",
+    ]
     label = load(ROOT / "workflows" / "label-trigger.yml")
     assert label["on"]["issues"] == {"types": ["labeled"]}
     assert label["concurrency"]["group"] == "lumina-wave-${{ github.repository }}"
@@ -216,6 +231,29 @@ def test_the_examples_cover_label_dispatch_uses_and_app_token():
                 assert {k: job["with"][k] for k in follow_up} == {
                     k: f"${{{{ inputs.{k} }}}}" for k in follow_up
                 }
+
+
+def test_the_own_pipeline_runs_the_action_around_a_third_party_agent_pinned_by_sha():
+    own = load(ROOT / "workflows" / "own-pipeline.yml")
+    commands = [
+        (name, step["with"]["command"])
+        for name, job in own["jobs"].items()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("lumina-wave/lumina-wave@")
+    ]
+    assert commands == [("plan", "plan"), ("leg", "prepare"), ("leg", "finish"), ("summarize", "summarize")]
+    steps = own["jobs"]["leg"]["steps"]
+    ids = [step.get("id") for step in steps]
+    (agent,) = (step for step in steps if step.get("id") == "agent")
+    assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
+    assert SHA_PIN.match(agent["uses"]) and agent["uses"].startswith("anthropics/claude-code-action@")
+    assert (
+        own["jobs"]["leg"]["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.plan.outputs.waves)[0] }}"
+    )
+    # plan and summarize agree on one wave per run, so the follow-up run starts where this one ended
+    plan_step = next(s for s in own["jobs"]["plan"]["steps"] if s.get("id") == "plan")
+    summarize_step = own["jobs"]["summarize"]["steps"][-1]
+    assert plan_step["with"]["max-waves"] == summarize_step["with"]["max-waves"] == 1
 
 
 def test_every_job_mints_its_app_token_with_its_own_permissions(wave):

@@ -75,11 +75,15 @@ def _run_cli(args: argparse.Namespace) -> int:
     from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan, parse_author
     from lumina_wave.legs import FinishOptions, finish_leg, read_state
     from lumina_wave.results import write_result
+    from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(args.plan)
     _check_issue(plan, args.issue)
     context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
     state = read_state(context, args.issue)
+    usage, warning = read_usage(usage_path(context, args.issue))
+    if warning:
+        print(f"lumina-wave: warning: {warning}", file=sys.stderr)
     workdir = os.getcwd()
     record = finish_leg(
         workdir,
@@ -98,6 +102,7 @@ def _run_cli(args: argparse.Namespace) -> int:
             exclude=own_paths(workdir, args.plan, args.results_dir),
             default_base=state.get("default_base"),
             start_commit=state.get("start"),
+            usage=usage,
         ),
     )
     path = write_result(args.results_dir, record)
@@ -116,6 +121,7 @@ def run_action(runner: Runner) -> int:
     from lumina_wave.commands.prepare import _check_issue, context_dirs, job_url, load_plan, parse_author
     from lumina_wave.legs import FinishOptions, finish_leg, read_state
     from lumina_wave.results import write_result
+    from lumina_wave.usage import read_usage, usage_path
 
     plan_file = runner.input("plan-file", DEFAULT_PLAN_FILE)
     plan = load_plan(plan_file)
@@ -125,7 +131,11 @@ def run_action(runner: Runner) -> int:
     env = dict(os.environ)
     workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
     draft = runner.bool_input("draft") if runner.input("draft") else None
-    state = read_state(context_dirs(env)[0], issue)
+    context = context_dirs(env)[0]
+    state = read_state(context, issue)
+    usage, warning = read_usage(usage_path(context, issue))
+    if warning:
+        runner.warning(f"#{issue}: {warning}")
     options = FinishOptions(
         draft=draft,
         labels=tuple(label.strip() for label in runner.input("labels").split(",") if label.strip()),
@@ -138,6 +148,7 @@ def run_action(runner: Runner) -> int:
         job_url=job_url(env),
         default_base=state.get("default_base"),
         start_commit=state.get("start"),
+        usage=usage,
     )
     record = finish_leg(
         workdir,

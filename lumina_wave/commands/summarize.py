@@ -117,6 +117,7 @@ def run_action(runner: Runner) -> int:
 
     client = _client_for(repo, token) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
+    stacks = _stacks(plan, results, client) if client is not None and runner.bool_input("stack") else None
     summary = build_summary(
         plan,
         results,
@@ -125,6 +126,7 @@ def run_action(runner: Runner) -> int:
         f"{server}/{repo}" if repo else None,
         through_wave=works.last,
         rejected=rejected,
+        stacks=stacks,
     )
 
     data = summary_to_json(summary)
@@ -140,7 +142,9 @@ def run_action(runner: Runner) -> int:
         )
     )
     rate, failed = f"{summary.success_rate:.4g}", str(summary.not_done_count)
-    others = output_units({"success-rate": rate, "failed-count": failed, "summary-json": ""})
+    cost, tokens = _number(data["usage"]["total"]["cost_usd"]), _number(data["usage"]["total"]["tokens"])
+    small = {"success-rate": rate, "failed-count": failed, "cost-usd": cost, "tokens": tokens}
+    others = output_units({**small, "summary-json": ""})
     fitted = summary_for_output(data, OUTPUT_BUDGET - others)
     if fitted is not data:
         print(
@@ -148,8 +152,8 @@ def run_action(runner: Runner) -> int:
             f"{Path(results_dir).parent / 'summary.json'} has everything"
         )
     runner.set_output("summary-json", fitted)
-    runner.set_output("success-rate", rate)
-    runner.set_output("failed-count", failed)
+    for name, value in small.items():
+        runner.set_output(name, value)
     print(render_text(summary))
 
     published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
@@ -158,6 +162,27 @@ def run_action(runner: Runner) -> int:
     if client is not None:
         client.log_calls()
     return exit_code(summary.all_done and published)
+
+
+def _stacks(plan: Plan, results: dict[int, dict], client: GitHubClient):
+    """With ``stack: true``: register the lines of stacked PRs as GitHub native stacks."""
+    from lumina_wave.github.stacks import register_stacks
+    from lumina_wave.stacking import plan_stacks
+
+    pr_of = {n: r["pr_number"] for n, r in results.items() if r.get("pr_number")}
+    report = register_stacks(client, plan_stacks(plan, results), pr_of)
+    for number, prs in report.stacks:
+        print(f"native stack {number}: " + " → ".join(f"#{pr}" for pr in prs))
+    if report.unavailable:
+        print(f"lumina-wave: native stacks unavailable, the branches stay stacked: {report.unavailable}")
+    return report
+
+
+def _number(value: float | None) -> str:
+    """An output number: empty when not known (never 0 for unknown)."""
+    if value is None:
+        return ""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 def _follow_up(

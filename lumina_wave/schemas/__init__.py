@@ -23,13 +23,13 @@ from lumina_wave.errors import InputError, Origin
 
 HERE = Path(__file__).resolve().parent
 # The schemas validated on the way of plan, prepare, finish and summarize.
-COMPILED = ("manifest", "plan", "result")
+COMPILED = ("manifest", "plan", "result", "usage")
 # The keywords whose generated check means what JSON Schema 2020-12 means; others are refused.
 FAST_KEYWORDS = frozenset(
     {
         "$schema", "$id", "$ref", "$defs", "title", "description", "type", "properties",
         "additionalProperties", "required", "items", "minItems", "uniqueItems", "minLength",
-        "pattern", "minimum", "maximum", "const", "enum", "not", "oneOf", "format",
+        "maxLength", "pattern", "minimum", "maximum", "const", "enum", "not", "oneOf", "format",
     }
 )  # fmt: skip
 

@@ -2,14 +2,18 @@
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
 from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
-"commit": bool, "plant": {"<path>": "<target>"}}}``. It writes ``work/issue-<N>.txt`` (title from
-the environment, never from a command line), commits it itself when told (as the runner's git
-configuration names it), replaces each planted path of the work tree with a symlink to its
-target, then sleeps and fails as told.
+"commit": bool, "plant": {"<path>": "<target>"}, "usage": object or str, "env": [names], "say":
+[names]}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never from a command
+line), commits it itself when told (as the runner's git configuration names it), replaces each
+planted path of the work tree with a symlink to its target, writes the SHA-256 of each ``env``
+variable to ``work/env-<N>.json`` (never the value), prints each ``say`` variable (a chatty agent:
+its log must mask them) and, as a recipe does, ``usage`` to ``$WAVE_USAGE_FILE`` (a string as it
+is: a bad file), then sleeps and fails as told.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -41,6 +45,17 @@ def main() -> int:
         elif planted.exists() or planted.is_symlink():
             planted.unlink()
         planted.symlink_to(target)
+    if script.get("env"):
+        digest = {n: hashlib.sha256(v.encode()).hexdigest() for n, v in os.environ.items()}
+        seen = {n: digest.get(n) for n in script["env"]}
+        Path("work").mkdir(exist_ok=True)
+        Path("work", f"env-{issue}.json").write_text(json.dumps(seen, sort_keys=True))
+    for name in script.get("say", ()):
+        print(f"agent: {name} is {os.environ.get(name)}")
+    if "usage" in script:
+        used = script["usage"]
+        Path(os.environ["WAVE_USAGE_FILE"]).write_text(used if isinstance(used, str) else json.dumps(used))
+
     time.sleep(float(script.get("sleep", 0)))
     return 1 if script.get("fail") else 0
 

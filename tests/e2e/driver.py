@@ -6,8 +6,11 @@ then the wave slots in order (one leg per matrix entry, the legs of a wave concu
 fake's bare ``origin`` as GITHUB_WORKSPACE (``summarize`` has no checkout: an empty one), its own
 RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
-``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is
-:mod:`tests.e2e.agent` run through ``bash -c "$AGENT_COMMAND"``. Artifacts follow
+``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is the
+``run:`` text of wave.yml's agent step, run as the runner runs it (``bash -e {0}``) with the
+step's ``env:`` (``inputs.agent-command`` is :mod:`tests.e2e.agent`, ``secrets.X`` the run's
+``secrets``). Logs are kept as GitHub shows them: every value a step registered with
+``::add-mask::``, and every secret of the run, replaced by ``***``. Artifacts follow
 upload-artifact@v4 / download-artifact@v4: one name per upload, a second upload of a name fails
 (409) unless the workflow's step says ``overwrite: true``. Job timings go into the fake
 (``state.add_jobs``) from each leg's real start and end, as ``filter=latest`` shows them.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -118,6 +122,8 @@ class WorkflowFacts:
     slots: int  # wave-1 … wave-K jobs
     max_waves: str  # what the plan step passes
     overwrite: dict[str, bool]  # upload name pattern -> the step's overwrite
+    agent_run: str  # the agent step's run: text
+    agent_env: dict[str, str]  # the agent step's env:, expressions unevaluated
 
 
 @cache
@@ -126,6 +132,7 @@ def workflow_facts() -> WorkflowFacts:
     slots = sum(1 for name in jobs if name.startswith("wave-"))
     overwrite: dict[str, bool] = {}
     max_waves = ""
+    (agent,) = (step for step in jobs["wave-1"]["steps"] if step.get("id") == "agent")
     for job in jobs.values():
         for step in job["steps"]:
             uses, given = str(step.get("uses", "")), step.get("with") or {}
@@ -134,7 +141,7 @@ def workflow_facts() -> WorkflowFacts:
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
-    return WorkflowFacts(slots, max_waves, overwrite)
+    return WorkflowFacts(slots, max_waves, overwrite, agent["run"], dict(agent["env"]))
 
 
 @cache
@@ -360,9 +367,12 @@ class Job:
         inputs = {**action_defaults(), **{input_var(name): value for name, value in given.items()}}
         return self._run_step(step_id, self.run.entrypoint, inputs, container=True)
 
-    def script(self, step_id: str, command: str, step_env: dict[str, str]) -> Step:
-        """A ``run: bash -c "$COMMAND"`` step with ``step_env`` from its ``env:``."""
-        return self._run_step(step_id, ["bash", "-e", "-c", command], step_env, container=False)
+    def script(self, step_id: str, text: str, step_env: dict[str, str]) -> Step:
+        """A ``run:`` step without ``shell:``: its text in a file, run as ``bash -e {0}``, with
+        ``step_env`` from its ``env:``."""
+        file = self.dir / f"{step_id}.sh"
+        file.write_text(text, encoding="utf-8")
+        return self._run_step(step_id, ["bash", "-e", str(file)], step_env, container=False)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
         """An upload-artifact step; a name conflict fails it as v4 does."""
@@ -432,12 +442,15 @@ class WaveRun:
         user: RunnerUser | None = None,
         entrypoint: Path | None = None,
         after_checkout: Callable[[Job, int], None] | None = None,
+        secrets: dict[str, str] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
         self.user, self.after_checkout = user, after_checkout
         python = user.action_python() if user else [sys.executable]
         self.entrypoint = [*python, str(entrypoint or ENTRYPOINT)]
         self.audit = Audit()
+        self.secrets = dict(secrets or {})
+        self.masks = {value for value in self.secrets.values() if value}
         self.root = root / f"run-{run_id}"
         self.root.mkdir(parents=True)
         # What the Dockerfile's `git config --system` wrote, for the action of a two-user run.
@@ -555,16 +568,10 @@ class WaveRun:
         skip = prepare.outputs.get("skip", "")
         agent_outcome = "skipped"
         if prepare.ok and skip == "false":
-            agent = job.script(
-                "agent",
-                'bash -c "$AGENT_COMMAND"',
-                {
-                    "AGENT_COMMAND": f'"{self.user.python if self.user else sys.executable}" "{AGENT}"',
-                    "E2E_AGENT_SCRIPT": str(script),
-                    "ANTHROPIC_API_KEY": "",
-                    "OPENAI_API_KEY": "",
-                },
-            )
+            facts = workflow_facts()
+            step_env = {name: self._evaluate(value) for name, value in facts.agent_env.items()}
+            agent = job.script("agent", facts.agent_run, {**step_env, "E2E_AGENT_SCRIPT": str(script)})
+
             agent_outcome = agent.outcome
         if skip != "true":
             job.action(
@@ -598,11 +605,25 @@ class WaveRun:
         if start is not None:
             start.wait()
         job.action(
-            "summarize", command="summarize", **{"github-token": TOKEN, "comment-on": self.inputs.comment_on}
+            "summarize",
+            command="summarize",
+            **{
+                "github-token": TOKEN,
+                "comment-on": self.inputs.comment_on,
+                "stack": _bool(self.inputs.stack),
+            },
         )
         self._timing(job)
         self.summarize = job
         return job
+
+    def _evaluate(self, value: str) -> str:
+        """An agent step ``env:`` value: the agent command or a secret of the run (empty when unset)."""
+        if value == "${{ inputs.agent-command }}":
+            return f'"{self.user.python if self.user else sys.executable}" "{AGENT}"'
+        secret = re.fullmatch(r"\$\{\{ secrets\.([A-Za-z0-9_-]+) \}\}", value)
+        assert secret, f"the driver cannot evaluate {value!r} of the agent step"
+        return self.secrets.get(secret[1], "")
 
     def _timing(self, job: Job) -> None:
         """Register the job in the fake's run; a re-run job replaces its earlier attempt."""
@@ -618,10 +639,19 @@ class WaveRun:
     # --- what happened ---------------------------------------------------------------------
 
     def log(self, job: Job, step_id: str, done: subprocess.CompletedProcess[str]) -> None:
+        """Keep the step's output as the run's log shows it: an ``::add-mask::`` line is not shown
+        and masks the lines after it (stderr, captured apart, comes after all of stdout)."""
         with self._lock:
-            self.logs.append(
-                f"--- {job.name} / {step_id}: exit {done.returncode}\n{done.stdout}{done.stderr}"
-            )
+            shown = [f"--- {job.name} / {step_id}: exit {done.returncode}"]
+            for line in done.stdout.splitlines() + done.stderr.splitlines():
+                if line.startswith("::add-mask::"):
+                    if value := _unescape(line.removeprefix("::add-mask::")):
+                        self.masks.add(value)
+                    continue
+                for value in sorted(self.masks, key=len, reverse=True):
+                    line = line.replace(value, "***")
+                shown.append(line)
+            self.logs.append("\n".join(shown) + "\n")
 
     def records(self) -> dict[int, dict]:
         """The result records uploaded as artifacts, by issue."""
@@ -650,6 +680,12 @@ def _enterable(folder: Path) -> bool:
 def _kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
+
+
+def _unescape(data: str) -> str:
+    """A workflow command's data as the runner reads it (%25, %0D, %0A)."""
+    return data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
 
 
 def _runner_variable(name: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .state import Comment, Issue, Job, Pull, Repo, User
+    from .state import Comment, Issue, Job, Pull, Repo, Stack, User
 
 HTML = "https://github.com"
 _EPOCH = "2024-01-01T00:00:00Z"
@@ -282,6 +282,44 @@ def _ref(api: str, repo: Repo, branch: str, sha: str) -> dict[str, Any]:
         "sha": sha,
         "user": user(api, repo.owner),
         "repo": repository(api, repo),
+    }
+
+
+def stack(api: str, repo: Repo, item: Stack, full: bool) -> dict[str, Any]:
+    """``pull-request-stack-minimal`` (list), or the create/add answer when ``full``."""
+    pulls = []
+    for n in item.pulls:
+        issue, pr = repo.pull(n)
+        entry: dict[str, Any] = {
+            "number": n,
+            "state": issue.state,
+            "draft": pr.draft,
+            "merged_at": None,
+            "head": {"ref": pr.head, "sha": pr.head_sha},
+        }
+        if full:
+            short = {"id": repo.id, "url": f"{api}/repos/{repo.full_name}", "name": repo.name}
+            entry.update(
+                id=pr.id,
+                url=f"{api}/repos/{repo.full_name}/pulls/{n}",
+                node_id=node_id("PR", pr.id),
+                title=issue.title,
+                html_url=f"{HTML}/{repo.full_name}/pull/{n}",
+                user=user(api, issue.user),
+                head={"ref": pr.head, "sha": pr.head_sha, "repo": short},
+                base={"ref": pr.base, "sha": pr.base_sha, "repo": short},
+            )
+        pulls.append(entry)
+    bottom = repo.pulls[item.pulls[0]]
+    return {
+        "id": item.id,
+        "number": item.number,
+        "node_id": node_id("S", item.id),
+        "url": f"{api}/repos/{repo.full_name}/stacks/{item.number}",
+        "base": {"ref": bottom.base},
+        "open": any(repo.issues[n].state == "open" for n in item.pulls),
+        "created_at": item.created_at,
+        "pull_requests": pulls,
     }
 
 

@@ -94,6 +94,9 @@ class FakeGitHub:
             "pulls/update": self._update_pull,
             "actions/list-jobs-for-workflow-run": self._list_jobs,
             "actions/create-workflow-dispatch": self._dispatch,
+            "pull-request-stacks/list": self._list_stacks,
+            "pull-request-stacks/create": self._create_stack,
+            "pull-request-stacks/add": self._add_to_stack,
         }  # fmt: skip
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -320,6 +323,31 @@ class FakeGitHub:
         body = req.body if isinstance(req.body, dict) else {}
         self._repo_of(req).dispatch(req.params["workflow_id"], _field(req, "ref"), body.get("inputs") or {})
         return 204, None, {}
+
+    def _stacks_of(self, req: Request) -> Repo:
+        """The repository, when native stacks are enabled there (else its 404 or 403)."""
+        repo = self._repo_of(req)
+        if repo.stacks_refused is not None:
+            raise ApiError(repo.stacks_refused, "Not Found" if repo.stacks_refused == 404 else "Forbidden")
+        return repo
+
+    def _list_stacks(self, req: Request) -> Reply:
+        repo = self._stacks_of(req)
+        found = list(repo.stacks.values())
+        if "pull_request" in req.query:
+            number = _query_int(req, "pull_request", 0)
+            found = [s for s in found if number in s.pulls]
+        return self._page(req, found, lambda s: objects.stack(self.api, repo, s, full=False))
+
+    def _create_stack(self, req: Request) -> Reply:
+        repo = self._stacks_of(req)
+        made = repo.create_stack(list(_field(req, "pull_requests")))
+        return 201, objects.stack(self.api, repo, made, full=True), {}
+
+    def _add_to_stack(self, req: Request) -> Reply:
+        repo = self._stacks_of(req)
+        grown = repo.add_to_stack(_int(req, "stack_number"), list(_field(req, "pull_requests")))
+        return 200, objects.stack(self.api, repo, grown, full=True), {}
 
     def _page(self, req: Request, items: list, render: Callable[[Any], Any]) -> Reply:
         per_page = min(max(_query_int(req, "per_page", 30), 1), 100)

@@ -79,6 +79,16 @@ class Pull:
 
 
 @dataclass
+class Stack:
+    """A native stack of pull requests (public preview, 2026-07-30): PR numbers bottom to top."""
+
+    number: int
+    id: int
+    pulls: list[int]
+    created_at: str
+
+
+@dataclass
 class Comment:
     id: int
     issue_number: int
@@ -130,6 +140,9 @@ class Repo:
     # workflow file -> the inputs its workflow_dispatch trigger declares (None: no such trigger)
     workflows: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     dispatches: list[Dispatch] = field(default_factory=list)
+    stacks: dict[int, Stack] = field(default_factory=dict)
+    # None: native stacks are enabled; 404 or 403: every stacks call answers that (not enabled)
+    stacks_refused: int | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_000_001))
 
     @property
@@ -267,6 +280,41 @@ class Repo:
         self.issues[number] = Issue(number, self.next_id(), title, body, self.actor, is_pull=True)
         self.pulls[number] = Pull(number, self.next_id(), branch, base, head_sha, base_sha, draft)
         return self.issues[number]
+
+    def stack_of(self, number: int) -> Stack | None:
+        return next((s for s in self.stacks.values() if number in s.pulls), None)
+
+    def create_stack(self, numbers: list[int]) -> Stack:
+        """A new stack of ``numbers`` (bottom to top), or GitHub's 422."""
+        if not 2 <= len(numbers) <= 100:
+            raise _invalid("Stack", "pull_requests", "invalid")
+        self._check_stackable(numbers, below=None)
+        made = Stack(max(self.stacks, default=0) + 1, self.next_id(), list(numbers), now())
+        self.stacks[made.number] = made
+        return made
+
+    def add_to_stack(self, stack_number: int, numbers: list[int]) -> Stack:
+        """``numbers`` on top of stack ``stack_number``, or GitHub's 404/422."""
+        stack = self.stacks.get(stack_number)
+        if stack is None:
+            raise ApiError(404, "Not Found")
+        if not 1 <= len(numbers) <= 100:
+            raise _invalid("Stack", "pull_requests", "invalid")
+        self._check_stackable(numbers, below=stack.pulls[-1])
+        stack.pulls.extend(numbers)
+        return stack
+
+    def _check_stackable(self, numbers: list[int], below: int | None) -> None:
+        """Each PR open, in no stack yet, and based on the head of the one below it."""
+        previous = below
+        for n in numbers:
+            if n not in self.pulls or self.issues[n].state != "open":
+                raise _invalid("Stack", "pull_requests", "invalid")
+            if self.stack_of(n) is not None or numbers.count(n) > 1:
+                raise ApiError(422, "Validation Failed", [{"resource": "Stack", "code": "custom", "message": f"Pull request #{n} is already in a stack."}])  # fmt: skip
+            if previous is not None and self.pulls[n].base != self.pulls[previous].head:
+                raise ApiError(422, "Validation Failed", [{"resource": "Stack", "code": "custom", "message": f"Pull request #{n} is not based on #{previous}."}])  # fmt: skip
+            previous = n
 
     def update_pull(self, number: int, changes: dict) -> Issue:
         issue, pr = self.pull(number)
