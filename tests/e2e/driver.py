@@ -3,8 +3,8 @@
 :class:`WaveRun` runs the jobs of ``.github/workflows/wave.yml`` as GitHub would: the ``plan`` job,
 then the wave slots in order (one leg per matrix entry, the legs of a wave concurrently, at most
 ``max-parallel`` at once), then ``summarize``. Each job gets a new runner: a fresh clone of the
-fake's bare ``origin`` as GITHUB_WORKSPACE (``summarize`` has no checkout: an empty one), its own
-RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
+fake's bare ``origin`` as GITHUB_WORKSPACE, as deep as the job's checkout step says (``summarize``
+has no checkout: an empty one), its own RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
 ``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is
 :mod:`tests.e2e.agent` run through ``bash -c "$AGENT_COMMAND"``. Artifacts follow
@@ -50,6 +50,7 @@ class WorkflowFacts:
     slots: int  # wave-1 … wave-K jobs
     max_waves: str  # what the plan step passes
     overwrite: dict[str, bool]  # upload name pattern -> the step's overwrite
+    fetch_depth: dict[str, int]  # job -> its checkout's fetch-depth (0: all history); no key: no checkout
 
 
 @cache
@@ -57,16 +58,19 @@ def workflow_facts() -> WorkflowFacts:
     jobs = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
     slots = sum(1 for name in jobs if name.startswith("wave-"))
     overwrite: dict[str, bool] = {}
+    fetch_depth: dict[str, int] = {}
     max_waves = ""
-    for job in jobs.values():
+    for name, job in jobs.items():
         for step in job["steps"]:
             uses, given = str(step.get("uses", "")), step.get("with") or {}
+            if uses.startswith("actions/checkout@"):
+                fetch_depth[name] = int(given.get("fetch-depth", 1))  # checkout's default is 1
             if uses.startswith("actions/upload-artifact@"):
                 name = str(given["name"]).replace("${{ matrix.issue }}", "{issue}")
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
-    return WorkflowFacts(slots, max_waves, overwrite)
+    return WorkflowFacts(slots, max_waves, overwrite, fetch_depth)
 
 
 @cache
@@ -157,9 +161,10 @@ class Step:
 
 
 class Job:
-    """One job on a fresh runner."""
+    """One job on a fresh runner: ``job_id`` names its job in wave.yml, whose checkout step (if
+    any) it runs as actions/checkout does: a clone of ``origin`` as deep as its fetch-depth."""
 
-    def __init__(self, run: WaveRun, name: str, *, checkout: bool) -> None:
+    def __init__(self, run: WaveRun, name: str, *, job_id: str) -> None:
         self.run = run
         self.name = name
         self.dir = (
@@ -167,14 +172,14 @@ class Job:
         )
         self.dir.mkdir(parents=True)
         self.workspace = self.dir / "workspace"
-        if checkout:  # actions/checkout with fetch-depth: 0
-            subprocess.run(
-                ["git", "clone", "--quiet", str(run.bare), str(self.workspace)],
-                check=True,
-                capture_output=True,
-            )
-        else:
+        depth = workflow_facts().fetch_depth.get(job_id)
+        if depth is None:
             self.workspace.mkdir()
+        else:  # a file:// URL: git ignores --depth when cloning a plain path
+            shallow = [f"--depth={depth}", run.bare.as_uri()] if depth else [str(run.bare)]
+            subprocess.run(
+                ["git", "clone", "--quiet", *shallow, str(self.workspace)], check=True, capture_output=True
+            )
         self.temp = self.dir / "runner_temp"
         self.temp.mkdir()
         self.env: dict[str, str] = {}  # what GITHUB_ENV exported so far
@@ -360,7 +365,7 @@ class WaveRun:
         return json.loads(self.plan.steps["plan"].outputs["waves"])
 
     def _plan_job(self) -> Job:
-        job = Job(self, "plan", checkout=True)
+        job = Job(self, "plan", job_id="plan")
         step = job.action(
             "plan",
             command="plan",
@@ -389,7 +394,7 @@ class WaveRun:
             self.legs[leg.issue] = leg
 
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
-        job = Job(self, f"wave {k}: #{issue}", checkout=True)
+        job = Job(self, f"wave {k}: #{issue}", job_id=f"wave-{k}")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
         if k > 1:
@@ -439,7 +444,7 @@ class WaveRun:
         if self.plan.conclusion != "success":
             self.summarize = None
             return None
-        job = Job(self, name, checkout=False)
+        job = Job(self, name, job_id="summarize")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
         self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
