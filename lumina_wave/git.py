@@ -134,16 +134,24 @@ def fetch_branches(
     """Fetch only ``branches`` of ``remote``, ``depth`` commits of each, into ``refs/remotes/<remote>/``.
 
     For a shallow clone: a branch fetched without a depth brings all its history down to where it
-    meets the clone's. A branch ``remote`` does not have is skipped and its remote-tracking ref,
-    if any, removed (as :func:`fetch` prunes it).
+    meets the clone's. A branch whose remote-tracking ref is already at the remote's tip is not
+    fetched again; one ``remote`` does not have is skipped and its remote-tracking ref, if any,
+    removed (as :func:`fetch` prunes it).
     """
     wanted = list(dict.fromkeys(branches))
     listed = run_git(directory, "ls-remote", "--heads", remote, *(f"refs/heads/{b}" for b in wanted))
-    present = {line.split("\t", 1)[1].removeprefix("refs/heads/") for line in listed.splitlines()}
+    tips = {
+        ref.removeprefix("refs/heads/"): sha
+        for sha, _, ref in (line.partition("\t") for line in listed.splitlines())
+    }
+    specs = []
     for branch in wanted:
-        if branch not in present and rev_parse(directory, f"refs/remotes/{remote}/{branch}"):
-            run_git(directory, "update-ref", "-d", f"refs/remotes/{remote}/{branch}")
-    specs = [f"+refs/heads/{b}:refs/remotes/{remote}/{b}" for b in wanted if b in present]
+        tracking = f"refs/remotes/{remote}/{branch}"
+        have = rev_parse(directory, tracking)
+        if branch not in tips and have:
+            run_git(directory, "update-ref", "-d", tracking)
+        elif branch in tips and have != tips[branch]:  # the checkout's own branch is often current
+            specs.append(f"+refs/heads/{branch}:{tracking}")
     if specs:
         run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs)
 
