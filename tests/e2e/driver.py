@@ -171,6 +171,7 @@ class Job:
             run.root / f"attempt-{run.attempt}" / name.replace(" ", "-").replace(":", "").replace("#", "")
         )
         self.dir.mkdir(parents=True)
+        self.started = datetime.now(UTC)  # the checkout is part of the job's time, as on GitHub
         self.workspace = self.dir / "workspace"
         depth = workflow_facts().fetch_depth.get(job_id)
         if depth is None:
@@ -185,7 +186,6 @@ class Job:
         self.env: dict[str, str] = {}  # what GITHUB_ENV exported so far
         self.steps: dict[str, Step] = {}
         self.summary = ""
-        self.started = datetime.now(UTC)
         self.finished: datetime | None = None
 
     @property
