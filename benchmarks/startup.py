@@ -11,7 +11,9 @@ nothing, and a container's output ends only after podman has removed it):
 - on this machine's interpreter;
 - when podman and the image exist, from container start, as the runner starts a Docker action
   step: one ``podman run`` per run, the workspace mounted, inputs as ``INPUT_*``;
-- inside one container of the image: the interpreter's start alone, without the container's.
+- inside one container of the image: the interpreter's start alone, without the container's;
+- the image's size, and the time to move it: ``podman save`` to an archive, then ``podman load``
+  of it into an empty store (what a runner without the image's layers unpacks when it pulls).
 
     .venv/bin/python benchmarks/startup.py [-n 15] [--image lumina-wave:ci]
 
@@ -198,8 +200,37 @@ def main() -> int:
     size = subprocess.run(
         [podman, "image", "inspect", "--format", "{{.Size}}", args.image], capture_output=True, text=True
     ).stdout.strip()
-    print(f"\n  image size {int(size) / 1e6:.1f} MB")
+    saved, archive, loaded = transfer(podman, args.image)
+    print(f"\nimage {args.image}: size and transfer (one run each)")
+    print(f"  image size                   {int(size) / 1e6:8.1f} MB")
+    print(f"  saved archive                {archive / 1e6:8.1f} MB")
+    print(f"  podman save                  {saved:8.2f} s")
+    print(f"  podman load (an empty store) {loaded:8.2f} s  (a pull without the network)")
     return 0
+
+
+def transfer(podman: str, image: str) -> tuple[float, int, float]:
+    """Seconds to ``podman save`` the image, the archive's bytes, and seconds to ``podman load`` it
+    into an empty store of its own, as a runner that has none of its layers unpacks a pull. The
+    machine's store is left as it was."""
+    scratch = Path(tempfile.mkdtemp(prefix="lw-image-"))
+    try:
+        archive = scratch / "image.tar"
+        start = time.perf_counter()
+        subprocess.run([podman, "save", "--quiet", "--output", str(archive), image], check=True)
+        saved = time.perf_counter() - start
+        store = [f"--root={scratch / 'root'}", f"--runroot={scratch / 'run'}"]
+        start = time.perf_counter()
+        subprocess.run(
+            [podman, *store, "load", "--quiet", "--input", str(archive)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        loaded = time.perf_counter() - start
+        subprocess.run([podman, *store, "rmi", "--all", "--force"], capture_output=True)
+        return saved, archive.stat().st_size, loaded
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -123,6 +123,69 @@ def fetch(directory: str | os.PathLike[str], remote: str = "origin") -> None:
     )
 
 
+def is_shallow(directory: str | os.PathLike[str]) -> bool:
+    """Whether the clone has only part of the history (e.g. actions/checkout's fetch-depth: 1)."""
+    return run_git(directory, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+def fetch_branches(
+    directory: str | os.PathLike[str], branches: Iterable[str], remote: str = "origin", depth: int = 1
+) -> None:
+    """Fetch only ``branches`` of ``remote``, ``depth`` commits of each, into ``refs/remotes/<remote>/``.
+
+    For a shallow clone: a branch fetched without a depth brings all its history down to where it
+    meets the clone's. A branch whose remote-tracking ref is already at the remote's tip is not
+    fetched again; one ``remote`` does not have is skipped and its remote-tracking ref, if any,
+    removed (as :func:`fetch` prunes it).
+    """
+    wanted = list(dict.fromkeys(branches))
+    listed = run_git(directory, "ls-remote", "--heads", remote, *(f"refs/heads/{b}" for b in wanted))
+    tips = {
+        ref.removeprefix("refs/heads/"): sha
+        for sha, _, ref in (line.partition("\t") for line in listed.splitlines())
+    }
+    specs = []
+    for branch in wanted:
+        tracking = f"refs/remotes/{remote}/{branch}"
+        have = rev_parse(directory, tracking)
+        if branch not in tips and have:
+            run_git(directory, "update-ref", "-d", tracking)
+        elif branch in tips and have != tips[branch]:  # the checkout's own branch is often current
+            specs.append(f"+refs/heads/{branch}:{tracking}")
+    if specs:
+        run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs)
+
+
+DEEPEN_STEPS = (4, 16, 64, 256, 1024)  # commits added per round; then the whole history
+
+
+def deepen_until_related(
+    directory: str | os.PathLike[str], base: str, branches: Sequence[str], remote: str = "origin"
+) -> None:
+    """Fetch more history of ``base`` and ``branches`` (remote branches fetched before) until
+    ``base`` has a merge base with each, or the clone has all their history.
+
+    In a shallow clone merges and ancestry checks see only what was fetched: without their merge
+    base, ``git merge`` refuses unrelated histories and ``is_ancestor`` answers no.
+    """
+    names = [
+        n for n in dict.fromkeys([base, *branches]) if rev_parse(directory, f"refs/remotes/{remote}/{n}")
+    ]
+    refs = [f"refs/remotes/{remote}/{n}" for n in names]
+    specs = [f"+refs/heads/{n}:{ref}" for n, ref in zip(names, refs, strict=True)]
+
+    def related() -> bool:
+        return all(_run(directory, ["merge-base", refs[0], ref]).returncode == 0 for ref in refs[1:])
+
+    if not refs or base not in names:
+        return
+    for step in (*DEEPEN_STEPS, 0):
+        if related() or not is_shallow(directory):
+            return
+        depth = f"--deepen={step}" if step else "--unshallow"
+        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs)
+
+
 def remote_default_branch(directory: str | os.PathLike[str], remote: str = "origin") -> str | None:
     """The branch ``remote``'s HEAD points to (asks the remote), or None when it cannot tell."""
     out = run_git(directory, "ls-remote", "--symref", remote, "HEAD", check=False)

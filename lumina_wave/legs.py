@@ -223,7 +223,9 @@ def prepare_leg(
 
     Raises :class:`LegError` when the start cannot be made (missing base, merge conflict), and
     :class:`~lumina_wave.safe_files.UnsafePath` when a context file would be written through a link.
-    ``author`` makes the merges of stacking (default: the Actions bot).
+    ``author`` makes the merges of stacking (default: the Actions bot). A shallow clone (a
+    depth-1 checkout) fetches only the branches the leg needs, and, when it stacks, the history
+    down to their merge bases with the base.
     """
     if issue not in plan.items:
         raise LegError(f"issue #{issue} is not in plan {plan.plan_id}")
@@ -233,9 +235,15 @@ def prepare_leg(
         record = blocked_record(plan, issue, results, blockers, started_at)
         return Prepared(issue, True, record, started_at=started_at)
 
-    if fetch:
-        _git(git.fetch, workdir, remote)
     choice = choose_base(plan, issue, results, stack=stack, default_base=default_base)
+    branch = branch_name(issue)
+    shallow = fetch and _git(git.is_shallow, workdir)
+    if shallow:  # the tips this leg can start from or push over, and for stacking their merge bases
+        _git(git.fetch_branches, workdir, [default_base, branch, *choice.refs], remote)
+        if choice.stacked_on:
+            _git(git.deepen_until_related, workdir, default_base, choice.refs, remote)
+    elif fetch:
+        _git(git.fetch, workdir, remote)
     base_ref = _ref(workdir, default_base, remote, fetch)
     if choice.stacked_on:
         gone = frozenset(
@@ -246,7 +254,6 @@ def prepare_leg(
         )
         choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
     refs = [_ref(workdir, name, remote, fetch) for name in choice.refs]
-    branch = branch_name(issue)
     start = _git(git.start_branch, workdir, branch, refs, author)
     git.set_ref(workdir, START_REF.format(issue=issue), start)
 

@@ -163,3 +163,66 @@ def test_is_ancestor_and_same_tree(clone, sh):
     assert git.same_tree(clone, base, head)
     changed = commit_file(sh, clone, "c.txt", "c\n", "change")
     assert not git.same_tree(clone, head, changed)
+
+
+def shallow_clone(sh, origin: Path, path: Path) -> Path:
+    """A depth-1 clone, as actions/checkout makes it (file://: git ignores --depth for a path)."""
+    sh(path.parent, "clone", "--quiet", "--depth=1", origin.as_uri(), str(path))
+    return path
+
+
+def test_fetch_branches_fetches_the_tips_it_is_given_and_drops_a_deleted_one(clone, origin, sh, tmp_path):
+    for i in range(5):
+        commit_file(sh, clone, "main.txt", f"{i}\n", f"main {i}")
+    sh(clone, "push", "-q", "origin", "main")
+    sh(clone, "checkout", "-qb", "topic", "HEAD~4")
+    topic = commit_file(sh, clone, "topic.txt", "t\n", "topic")
+    sh(clone, "push", "-q", "origin", "topic", "main:gone")
+    leg = shallow_clone(sh, origin, tmp_path / "leg")
+    git.fetch_branches(leg, ["main", "gone"])
+    sh(clone, "push", "-q", "origin", ":gone")
+
+    git.fetch_branches(leg, ["main", "topic", "gone", "feature/issue-9"])
+    assert git.is_shallow(leg)
+    assert git.rev_parse(leg, "refs/remotes/origin/topic") == topic
+    assert git.rev_parse(leg, "refs/remotes/origin/gone") is None
+    assert sh(leg, "rev-list", "--count", "--all").strip() == "2"  # the two tips, no history
+    assert not git.is_shallow(clone)
+
+
+def test_deepen_until_related_fetches_down_to_the_merge_base(clone, origin, sh, tmp_path):
+    for i in range(120):  # history below the fork, which the leg needs not fetch
+        sh(clone, "commit", "-q", "--allow-empty", "-m", f"old {i}")
+    fork = sh(clone, "rev-parse", "HEAD").strip()
+    sh(clone, "checkout", "-qb", "topic")
+    commit_file(sh, clone, "topic.txt", "t\n", "topic")
+    sh(clone, "checkout", "-q", "main")
+    for i in range(30):
+        commit_file(sh, clone, "main.txt", f"{i}\n", f"main {i}")
+    sh(clone, "push", "-q", "origin", "main", "topic")
+    leg = shallow_clone(sh, origin, tmp_path / "leg")
+    git.fetch_branches(leg, ["main", "topic"])
+    assert not git.is_ancestor(leg, fork, "refs/remotes/origin/main")  # not even there
+
+    git.deepen_until_related(leg, "main", ["topic", "missing"])
+    base = sh(leg, "merge-base", "refs/remotes/origin/main", "refs/remotes/origin/topic").strip()
+    assert base == fork
+    # 1 + 4 + 16 commits of main were not enough, 64 more reached the fork 31 below its tip; topic
+    # got as deep, 83 below the fork: not all of the 121 commits there.
+    assert git.is_shallow(leg)
+    assert int(sh(leg, "rev-list", "--count", "--all")) == 31 + 1 + 83
+
+
+def test_deepen_until_related_gives_up_on_unrelated_histories_with_the_whole_history(
+    clone, origin, sh, tmp_path
+):
+    sh(clone, "checkout", "-q", "--orphan", "alien")
+    commit_file(sh, clone, "alien.txt", "a\n", "alien")
+    sh(clone, "push", "-q", "origin", "alien")
+    leg = shallow_clone(sh, origin, tmp_path / "leg")
+    git.fetch_branches(leg, ["main", "alien"])
+
+    git.deepen_until_related(leg, "main", ["alien"])
+    assert not git.is_shallow(leg)
+    with pytest.raises(git.GitError, match="unrelated histories"):
+        git.start_branch(leg, "feature/issue-1", ["refs/remotes/origin/main", "refs/remotes/origin/alien"])

@@ -185,7 +185,7 @@ def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
         assert lumina_step(job, "prepare")["with"]["issue"] == "${{ matrix.issue }}"
         (checkout,) = steps_using(job, "actions/checkout@")
         assert checkout["with"]["persist-credentials"] is True  # finish pushes
-        assert checkout["with"]["fetch-depth"] == 0  # stacked branches need history to merge
+        assert checkout["with"]["fetch-depth"] == 1  # prepare fetches what stacking needs
 
 
 @pytest.mark.parametrize("path", [WAVE, *EXAMPLES], ids=lambda p: p.name)

@@ -3,8 +3,8 @@
 :class:`WaveRun` runs the jobs of ``.github/workflows/wave.yml`` as GitHub would: the ``plan`` job,
 then the wave slots in order (one leg per matrix entry, the legs of a wave concurrently, at most
 ``max-parallel`` at once), then ``summarize``. Each job gets a new runner: a fresh clone of the
-fake's bare ``origin`` as GITHUB_WORKSPACE (``summarize`` has no checkout: an empty one), its own
-RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
+fake's bare ``origin`` as GITHUB_WORKSPACE, as deep as the job's checkout step says (``summarize``
+has no checkout: an empty one), its own RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
 ``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is the
 ``run:`` text of wave.yml's agent step, run as the runner runs it (``bash -e {0}``) with the
@@ -124,6 +124,7 @@ class WorkflowFacts:
     overwrite: dict[str, bool]  # upload name pattern -> the step's overwrite
     agent_run: str  # the agent step's run: text
     agent_env: dict[str, str]  # the agent step's env:, expressions unevaluated
+    fetch_depth: dict[str, int]  # job -> its checkout's fetch-depth (0: all history); no key: no checkout
 
 
 @cache
@@ -131,17 +132,20 @@ def workflow_facts() -> WorkflowFacts:
     jobs = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
     slots = sum(1 for name in jobs if name.startswith("wave-"))
     overwrite: dict[str, bool] = {}
+    fetch_depth: dict[str, int] = {}
     max_waves = ""
     (agent,) = (step for step in jobs["wave-1"]["steps"] if step.get("id") == "agent")
-    for job in jobs.values():
+    for name, job in jobs.items():
         for step in job["steps"]:
             uses, given = str(step.get("uses", "")), step.get("with") or {}
+            if uses.startswith("actions/checkout@"):
+                fetch_depth[name] = int(given.get("fetch-depth", 1))  # checkout's default is 1
             if uses.startswith("actions/upload-artifact@"):
                 name = str(given["name"]).replace("${{ matrix.issue }}", "{issue}")
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
-    return WorkflowFacts(slots, max_waves, overwrite, agent["run"], dict(agent["env"]))
+    return WorkflowFacts(slots, max_waves, overwrite, agent["run"], dict(agent["env"]), fetch_depth)
 
 
 @cache
@@ -251,9 +255,10 @@ class Step:
 
 
 class Job:
-    """One job on a fresh runner."""
+    """One job on a fresh runner: ``job_id`` names its job in wave.yml, whose checkout step (if
+    any) it runs as actions/checkout does: a clone of ``origin`` as deep as its fetch-depth."""
 
-    def __init__(self, run: WaveRun, name: str, *, checkout: bool) -> None:
+    def __init__(self, run: WaveRun, name: str, *, job_id: str) -> None:
         self.run = run
         self.name = name
         user = run.user
@@ -261,17 +266,20 @@ class Job:
         attempt.mkdir(exist_ok=True)
         self.dir = attempt / name.replace(" ", "-").replace(":", "").replace("#", "")
         self.dir.mkdir()
+        self.started = datetime.now(UTC)  # the checkout is part of the job's time, as on GitHub
         self.workspace = self.dir / "workspace"
         self.temp = self.dir / "runner_temp"
         self.home = self.temp / "_github_home"  # the action's HOME, mounted as /github/home
         if user:
             user.own(attempt, self.dir)
-        if checkout:  # actions/checkout with fetch-depth: 0
-            clone = ["git", "clone", "--quiet", str(run.bare), str(self.workspace)]
+        depth = workflow_facts().fetch_depth.get(job_id)
+        if depth is None:
+            self.workspace.mkdir()
+        else:  # a file:// URL: git ignores --depth when cloning a plain path
+            shallow = [f"--depth={depth}", run.bare.as_uri()] if depth else [str(run.bare)]
+            clone = ["git", "clone", "--quiet", *shallow, str(self.workspace)]
             env = {**run.base_env, **run.host_env}
             subprocess.run(user.argv(clone) if user else clone, check=True, capture_output=True, env=env)
-        else:
-            self.workspace.mkdir()
         self.temp.mkdir()
         self.home.mkdir()
         if user:
@@ -279,7 +287,6 @@ class Job:
         self.env: dict[str, str] = {}  # what GITHUB_ENV exported so far
         self.steps: dict[str, Step] = {}
         self.summary = ""
-        self.started = datetime.now(UTC)
         self.finished: datetime | None = None
 
     @property
@@ -523,7 +530,7 @@ class WaveRun:
         return json.loads(self.plan.steps["plan"].outputs["waves"])
 
     def _plan_job(self) -> Job:
-        job = Job(self, "plan", checkout=True)
+        job = Job(self, "plan", job_id="plan")
         step = job.action(
             "plan",
             command="plan",
@@ -552,7 +559,7 @@ class WaveRun:
             self.legs[leg.issue] = leg
 
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
-        job = Job(self, f"wave {k}: #{issue}", checkout=True)
+        job = Job(self, f"wave {k}: #{issue}", job_id=f"wave-{k}")
         if self.after_checkout:
             self.after_checkout(job, issue)
         lw = job.workspace / ".lumina-wave"
@@ -598,7 +605,7 @@ class WaveRun:
         if self.plan.conclusion != "success":
             self.summarize = None
             return None
-        job = Job(self, name, checkout=False)
+        job = Job(self, name, job_id="summarize")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
         self.artifacts.download_pattern("lumina-wave-result-", lw / "results")

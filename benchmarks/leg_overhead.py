@@ -1,0 +1,161 @@
+"""What a leg's git work costs on a big repository, beside a bare depth-1 clone of the same repository.
+
+Builds once, cached, a bare repository of 50,000 commits whose pack is over 300 MB (``git
+fast-import`` of generated files: random bytes in base64, so neither zlib nor deltas shrink them;
+4,000 files of about 9 kB at the tip, so a checkout of the tip is about 35 MB, as a mid-sized
+project's). Each run then works on a copy of it (``git clone --bare --shared``, a bare ``origin``)
+with a fake GitHub, and times, in the same run:
+
+- a bare ``git clone --depth 1`` over file://, the floor of any checkout;
+- a leg as ``wave.yml`` runs it, through the end-to-end driver (tests/e2e/driver.py): the
+  checkout as the workflow configures it, ``prepare``, a one-file agent change, ``finish``
+  (commit, push, PR), each step a real ``entrypoint.py`` process; for a plain leg (wave 1) and
+  a leg stacked on it (wave 2, ``stack: true``).
+
+    .venv/bin/python benchmarks/leg_overhead.py [--runs 3] [--cache DIR]
+
+The first run builds the repository (a few minutes, about 1 GB of disk while it builds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from e2e.driver import Inputs, WaveRun, workflow_facts
+from fakegithub import FakeGitHub, Repo
+
+COMMITS = 50_000
+FILES = 4_000  # the first FILES commits add one file each, the others rewrite one at random
+BLOB = 6_600  # random bytes per file version: 8,900 characters of base64
+MANIFEST = b"version: 1\nissues:\n  - {number: 1, title: One}\n  - {number: 2, title: Two, depends_on: [1]}\n"
+VERSION = 1  # of the generator: a change makes a new cache entry
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lumina-wave-bench"
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def build(target: Path) -> None:
+    """The big repository at ``target`` (bare): written under a temporary name, then renamed."""
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    git(partial.parent, "init", "--quiet", "--bare", "--initial-branch=main", str(partial))
+    importer = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done"], cwd=partial, stdin=subprocess.PIPE
+    )
+    assert importer.stdin is not None
+    rng = random.Random(18)
+    out = importer.stdin
+    for i in range(COMMITS + 1):
+        message = b"Add the wave manifest\n" if i == COMMITS else b"change %d\n" % i
+        out.write(
+            b"commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\n" % (1_600_000_000 + i)
+        )
+        out.write(b"data %d\n%s" % (len(message), message))
+        if i == COMMITS:
+            out.write(b"M 100644 inline .github/waves.yml\ndata %d\n%s\n" % (len(MANIFEST), MANIFEST))
+            continue
+        n = i if i < FILES else rng.randrange(FILES)
+        data = base64.encodebytes(rng.randbytes(BLOB))
+        out.write(b"M 100644 inline src/d%02d/f%04d.txt\ndata %d\n%s\n" % (n % 50, n, len(data), data))
+    out.write(b"done\n")
+    out.close()
+    if importer.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    partial.rename(target)
+
+
+def repository(cache: Path) -> Path:
+    target = cache / f"big-{COMMITS}-{FILES}-{BLOB}-v{VERSION}.git"
+    if not target.is_dir():
+        print(f"building {target} (once) ...", flush=True)
+        start = time.perf_counter()
+        build(target)
+        print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    return target
+
+
+def pack_bytes(repo: Path) -> int:
+    return sum(p.stat().st_size for p in (repo / "objects" / "pack").glob("*.pack"))
+
+
+def bare_clone(origin: Path, dest: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(["git", "clone", "--quiet", "--depth=1", origin.as_uri(), str(dest)], check=True)
+    return time.perf_counter() - start
+
+
+def wave(big: Path, root: Path, stack: bool, run_id: int) -> tuple[float, float, float]:
+    """One run of the two-issue wave on a fresh copy of ``big``: (bare depth-1 clone, leg 1, leg 2)
+    in seconds, the clone timed just before the wave."""
+    origin = root / f"origin-{run_id}.git"
+    git(root, "clone", "--quiet", "--bare", "--shared", str(big), str(origin))
+    floor = bare_clone(origin, root / f"bare-{run_id}")
+    shutil.rmtree(root / f"bare-{run_id}")
+    with FakeGitHub(Repo(git_dir=origin)) as fake:
+        for n, title in ((1, "One"), (2, "Two")):
+            fake.state.add_issue(n, title=title)
+        run = WaveRun(fake, origin, root, inputs=Inputs(stack=stack), run_id=run_id).run(summarize=False)
+        records = run.records()
+        if {n: r["status"] for n, r in records.items()} != {1: "success", 2: "success"}:
+            raise SystemExit(f"the wave failed:\n{run.transcript()}")
+        if stack and records[2]["base"] != "feature/issue-1":
+            raise SystemExit(f"leg 2 did not stack on leg 1:\n{run.transcript()}")
+        legs = [run.legs[n].job for n in (1, 2)]
+        times = [(j.finished - j.started).total_seconds() for j in legs if j.finished]
+    shutil.rmtree(root / f"run-{run_id}")
+    shutil.rmtree(origin)
+    return floor, times[0], times[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each wave (median; default 3)")
+    parser.add_argument(
+        "--cache", type=Path, default=default_cache(), help="where the big repository is kept"
+    )
+    args = parser.parse_args()
+    big = repository(args.cache)
+    commits = git(big, "rev-list", "--count", "main")
+    print(f"repository: {big}\n  {int(commits):,} commits, pack {pack_bytes(big) / 1e6:.0f} MB")
+    print(f"  leg checkout fetch-depth (wave.yml): {workflow_facts().fetch_depth['wave-1']}")
+    figures: dict[str, list[tuple[float, float]]] = {"plain leg": [], "stacked leg": []}
+    with tempfile.TemporaryDirectory(prefix="lw-leg-") as tmp:
+        for i in range(args.runs):
+            floor, first, _ = wave(big, Path(tmp), stack=False, run_id=8000 + i)
+            figures["plain leg"].append((floor, first))
+            floor, _, second = wave(big, Path(tmp), stack=True, run_id=9000 + i)
+            figures["stacked leg"].append((floor, second))
+    print(f"\nmedian of {args.runs} runs; each leg beside a bare depth-1 clone timed in the same run")
+    print("  (ratio: the median of the runs' ratios)")
+    print(f"  {'':<12} {'git clone --depth 1':>20} {'leg':>8} {'ratio':>7}")
+    for name, pairs in figures.items():
+        floor = statistics.median(p[0] for p in pairs)
+        leg = statistics.median(p[1] for p in pairs)
+        ratio = statistics.median(p[1] / p[0] for p in pairs)
+        print(f"  {name:<12} {floor:18.2f} s {leg:6.2f} s {ratio:6.2f}x")
+        runs = ", ".join(f"{leg:.2f}/{floor:.2f}" for floor, leg in pairs)
+        print(f"  {'':<12} each run (leg/clone, s): {runs}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
