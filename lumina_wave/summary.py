@@ -122,11 +122,14 @@ class Metrics:
     critical_path_seconds: float | None
     waves: tuple[WaveTiming, ...]
     planned_critical_path: tuple[int, ...]
+    active_seconds: float | None = None  # the wall time inside the runs' spans (resumed local runs)
 
     @property
     def wall_seconds(self) -> float | None:
         if self.started_at is None or self.finished_at is None:
             return None
+        if self.active_seconds is not None:
+            return self.active_seconds
         return (self.finished_at - self.started_at).total_seconds()
 
     @property
@@ -202,6 +205,7 @@ def build_summary(
     run_url: str | None = None,
     repo_url: str | None = None,
     through_wave: int | None = None,
+    active: Sequence[tuple[datetime, datetime]] = (),
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -209,6 +213,8 @@ def build_summary(
     Records of issues outside the plan are reported in ``extra_results``, not counted.
     ``through_wave`` is the last wave this run works (None: the whole plan); the issues of
     later waves are ``pending`` (see the module docstring), whatever records there are.
+    ``active`` are the spans in which runs were going (a resumed ``local`` run has several):
+    given, the wall time counts only the time inside them, not the pauses between.
     """
     spans = match_jobs(jobs or (), plan.items)
     outcomes = []
@@ -245,7 +251,7 @@ def build_summary(
     return Summary(
         plan=plan,
         outcomes=tuple(outcomes),
-        metrics=compute_metrics(plan, outcomes),
+        metrics=compute_metrics(plan, outcomes, active),
         merge_order=merge_order(plan, outcomes),
         run_url=run_url,
         extra_results=tuple(sorted(set(results) - set(plan.items))),
@@ -273,7 +279,20 @@ def match_jobs(
     return spans
 
 
-def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
+def active_time(spans: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> float:
+    """Seconds between ``start`` and ``end`` covered by at least one of ``spans``."""
+    total, reached = 0.0, start
+    for a, b in sorted(spans):
+        a, b = max(a, reached), min(b, end)
+        if b > a:
+            total += (b - a).total_seconds()
+            reached = b
+    return total
+
+
+def compute_metrics(
+    plan: Plan, outcomes: Sequence[Outcome], active: Sequence[tuple[datetime, datetime]] = ()
+) -> Metrics:
     """Wall time, sum of legs, the duration-weighted critical path and per-wave spans.
 
     A leg *ran* when it reached the agent (success, no-changes, failed) or has timestamps;
@@ -304,9 +323,11 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
                 max(o.finished_at for o in known) if span else None,  # type: ignore[type-var]
             )
         )
+    started = min(o.started_at for o in timed) if complete else None  # type: ignore[type-var]
+    finished = max(o.finished_at for o in timed) if complete else None  # type: ignore[type-var]
     return Metrics(
-        started_at=min(o.started_at for o in timed) if complete else None,  # type: ignore[type-var]
-        finished_at=max(o.finished_at for o in timed) if complete else None,  # type: ignore[type-var]
+        started_at=started,
+        finished_at=finished,
         leg_seconds=sum(o.seconds or 0.0 for o in timed) if complete else None,
         timed_legs=len(timed),
         ran_legs=len(ran),
@@ -314,6 +335,7 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
         critical_path_seconds=critical_seconds,
         waves=tuple(waves),
         planned_critical_path=plan.critical_path,
+        active_seconds=active_time(active, started, finished) if active and started and finished else None,
     )
 
 

@@ -40,7 +40,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--remote", default="origin", help="remote to fetch from and push to (default: origin)"
     )
     local.add_argument("--github-repo", metavar="OWNER/NAME", help="for PRs (default: from the remote's URL)")
-    local.add_argument("--rerun", action="store_true", help="run issues again that already succeeded")
+    local.add_argument(
+        "--rerun",
+        action="store_true",
+        help="run issues again that already succeeded (their branches' old tips are kept under a backup ref)",
+    )
+    local.add_argument(
+        "--agent-timeout",
+        metavar="SECONDS",
+        type=float,
+        help="stop an agent that runs longer (record: cancelled)",
+    )
+    local.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        help="stop the whole run after this long (records: cancelled)",
+    )
     local.add_argument("--clean", action="store_true", help="remove the worktrees and stop")
     local.set_defaults(run=_run)
 
@@ -63,6 +79,12 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("local needs --manifest PATH and --agent COMMAND (or --clean)")
     if args.max_parallel < 1:
         raise InputError(f"--max-parallel must be at least 1, got {args.max_parallel}")
+    for name in ("agent_timeout", "timeout"):
+        value = getattr(args, name)
+        if value is not None and not value > 0:
+            raise InputError(
+                f"--{name.replace('_', '-')} must be a positive number of seconds, got {value:g}"
+            )
 
     from lumina_wave.git import Author
     from lumina_wave.local import LocalOptions, run_and_summarize
@@ -82,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
         rerun=args.rerun,
         remote=args.remote,
         author=user_author(repo) or Author(),
+        agent_timeout=args.agent_timeout,
+        timeout=args.timeout,
     )
     outcome, text = run_and_summarize(plan, options)
     print(text)
