@@ -27,7 +27,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from lumina_wave import git
 from lumina_wave.git import Author
@@ -105,9 +105,32 @@ def moved_refs(
     return {ref: before.get(ref) for ref in sorted(changed - set(allowed))}
 
 
-def to_run(plan: Plan, previous: Mapping[int, dict], rerun: bool) -> list[int]:
-    """The issues a run works: all with ``rerun``, else those without a done record."""
+def to_run(
+    plan: Plan, previous: Mapping[int, dict], rerun: bool, retry: Collection[int] | None = None
+) -> list[int]:
+    """The issues a run works: all with ``rerun``; with ``retry``, those issues, every issue that
+    depends on them (directly or not) and the ones that never ran; else those without a done record."""
+    if retry is not None:
+        dependents = plan.dependents()
+        chosen, todo = set(), list(retry)
+        while todo:
+            n = todo.pop()
+            if n not in chosen:
+                chosen.add(n)
+                todo.extend(dependents[n])
+        return [n for n in plan.items if n in chosen or n not in previous]
     return [n for n in plan.items if rerun or previous.get(n, {}).get("status") not in DONE_STATUSES]
+
+
+def not_done(plan: Plan, previous: Mapping[int, dict]) -> frozenset[int]:
+    """``--retry failed``: the issues whose record did not end done (failed, blocked, cancelled)."""
+    return frozenset(n for n, r in previous.items() if n in plan.items and r["status"] not in DONE_STATUSES)
+
+
+def retry_delay(attempts: int, retries: int, backoff: float) -> float | None:
+    """The wait before the next attempt after ``attempts`` failed ones (``backoff``, doubling each
+    time), or None when the ``retries`` are used up."""
+    return backoff * 2 ** (attempts - 1) if attempts <= retries else None
 
 
 def stamp() -> str:
@@ -135,6 +158,9 @@ class LocalOptions:
     by_wave: bool = False
     agent_timeout: float | None = None
     timeout: float | None = None
+    agent_retries: int = 0
+    retry_backoff: float = 1.0
+    retry: frozenset[int] | None = None  # --retry: these issues and their dependents, others kept
 
 
 @dataclass(frozen=True)
@@ -254,22 +280,25 @@ class LocalRun:
     # -- bookkeeping
 
     def _resume(self) -> tuple[int, ...]:
-        """Keep the records of issues already done (unless rerun); returns those issues."""
+        """Keep the records of the issues this run does not work again (see :func:`to_run`);
+        returns those issues."""
         if self.options.rerun:
             return ()
         previous = read_results(self.paths.results, self.plan.plan_id)
-        again = to_run(self.plan, previous, rerun=False)
-        done = {n: r for n, r in previous.items() if n in self.plan.items and n not in again}
-        for n, record in done.items():
+        again = to_run(self.plan, previous, rerun=False, retry=self.options.retry)
+        kept = {n: r for n, r in previous.items() if n in self.plan.items and n not in again}
+        for n, record in kept.items():
             self.results[n] = record
             self.progress.update(n, "skipped", record["status"])
-        return tuple(sorted(done))
+        return tuple(sorted(kept))
 
     def _publish_earlier(self, done: tuple[int, ...]) -> None:
         """Push (and open PRs for) the branches of issues done by earlier runs that are not yet."""
         from lumina_wave.worktree import check_out, ensure_worktree, worktree_path
 
-        waiting = [n for n in done if self.results[n]["commit"]]
+        waiting = [
+            n for n in done if self.results[n]["status"] in DONE_STATUSES and self.results[n]["commit"]
+        ]
         if not waiting:
             return
         with self._git:
@@ -396,9 +425,23 @@ class LocalRun:
         self.paths.logs.mkdir(parents=True, exist_ok=True)
         with self._git:
             self._agents.add(issue)
-        code, timed_out = self._run_agent(issue, tree, prepared.env, lock)
-        with self._procs_lock:
-            killed = issue in self._killed
+        attempts = 0
+        with self.paths.log(issue).open("wb") as log:
+            while True:
+                attempts += 1
+                code, timed_out = self._run_agent(issue, tree, prepared.env, lock, log)
+                with self._procs_lock:
+                    killed = issue in self._killed
+                delay = retry_delay(attempts, self.options.agent_retries, self.options.retry_backoff)
+                if code == 0 or timed_out or killed or delay is None:
+                    break
+                log.write(
+                    f"\n--- lumina-wave: the agent exited {code}; attempt {attempts + 1} in {delay:g}s ---\n".encode()
+                )
+                log.flush()
+                if self._cancel.wait(delay):
+                    killed = True
+                    break
         with self._git:
             moved, keep = self._put_back_refs()
             self._agents.discard(issue)
@@ -417,37 +460,38 @@ class LocalRun:
         if moved:
             note = f"the agent moved {', '.join(moved)}, not its own branch: put back (its values kept under {keep})"
             record = {**record, "status": "failed", "error": "; ".join(filter(None, [note, record["error"]]))}
-        return record
+        return {**record, "attempts": attempts}
 
-    def _run_agent(self, issue: int, tree: Path, env: Mapping[str, str], lock: Any) -> tuple[int, bool]:
+    def _run_agent(
+        self, issue: int, tree: Path, env: Mapping[str, str], lock: Any, log: BinaryIO
+    ) -> tuple[int, bool]:
         """Run the agent under its supervisor; returns its exit code and whether it timed out."""
-        with self.paths.log(issue).open("wb") as log:
-            proc = subprocess.Popen(
-                # the user's own command line (run by the supervisor's shell); issue text reaches it
-                # only through env and files
-                [sys.executable, "-m", "lumina_wave.supervise", self.options.agent],
-                cwd=tree,
-                env={**os.environ, **env},
-                stdin=subprocess.PIPE,  # only we hold its write end: it closes when we die
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
-            )
-            lock.set_group(proc.pid)
+        proc = subprocess.Popen(
+            # the user's own command line (run by the supervisor's shell); issue text reaches it
+            # only through env and files
+            [sys.executable, "-m", "lumina_wave.supervise", self.options.agent],
+            cwd=tree,
+            env={**os.environ, **env},
+            stdin=subprocess.PIPE,  # only we hold its write end: it closes when we die
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
+        )
+        lock.set_group(proc.pid)
+        with self._procs_lock:
+            self._procs[issue] = proc
+        try:
+            return proc.wait(timeout=self.options.agent_timeout), False
+        except subprocess.TimeoutExpired:
             with self._procs_lock:
-                self._procs[issue] = proc
-            try:
-                return proc.wait(timeout=self.options.agent_timeout), False
-            except subprocess.TimeoutExpired:
-                with self._procs_lock:
-                    self._killed.add(issue)
-                _stop([proc])
-                return proc.wait(), True
-            finally:
-                with self._procs_lock:
-                    del self._procs[issue]
-                _signal_group(proc, signal.SIGKILL)  # what the agent left running in its group
-                proc.stdin.close()
+                self._killed.add(issue)
+            _stop([proc])
+            return proc.wait(), True
+        finally:
+            with self._procs_lock:
+                del self._procs[issue]
+            _signal_group(proc, signal.SIGKILL)  # what the agent left running in its group
+            proc.stdin.close()
 
     def _put_back_refs(self) -> tuple[list[str], str]:
         """Put back every ref that moved while agents ran, except the running agents' own branches.
@@ -556,7 +600,7 @@ def back_up_branches(plan: Plan, options: LocalOptions) -> list[Backup]:
     base = git.branch_ref(repo, options.default_base, options.remote, prefer_remote=False)
     when = stamp()
     backups = []
-    for n in to_run(plan, previous, options.rerun):
+    for n in to_run(plan, previous, options.rerun, options.retry):
         branch = branch_name(n)
         tip = git.rev_parse(repo, f"refs/heads/{branch}")
         if tip is None or (base is not None and git.is_ancestor(repo, tip, base)):
@@ -604,7 +648,7 @@ def where_text(plan: Plan, outcome: Outcome) -> str:
     for n in sorted(plan.items, key=lambda i: (plan.wave_of[i], i)):
         record = outcome.results.get(n)
         status = record["status"] if record else "did not run"
-        skipped = " (done before)" if n in outcome.skipped else ""
+        skipped = " (earlier run)" if n in outcome.skipped else ""
         where = (
             f"{worktree_path(Path(), n).as_posix():<24} {STATE_DIR}/logs/issue-{n}.log"
             if record and record["started_at"]

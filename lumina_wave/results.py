@@ -42,6 +42,7 @@ def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any
         "blocked_by": [],
         "wave": None,
         "job_url": None,
+        "attempts": None,
     }
     unknown = set(fields) - set(record)
     if unknown:

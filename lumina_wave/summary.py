@@ -83,6 +83,7 @@ class Outcome:
     error: str | None = None
     blocked_by: tuple[int, ...] = ()
     job_url: str | None = None
+    attempts: int | None = None
 
     @property
     def seconds(self) -> float | None:
@@ -246,6 +247,7 @@ def build_summary(
                 error=record.get("error"),
                 blocked_by=tuple(record.get("blocked_by", ())),
                 job_url=job_url or record.get("job_url"),
+                attempts=record.get("attempts"),
             )
         )
     return Summary(
@@ -492,9 +494,13 @@ def _issue_table(summary: Summary) -> str:
     for o in summary.outcomes:
         rows.append(
             f"| {_issue_ref(o)} | {md.inline(o.title, md.TITLE_LIMIT)} | {md.inline(o.kind, 40)} | {o.wave} "
-            f"| {STATUS_LABELS[o.status]} | {_pr_ref(o)} | {duration(o.seconds)} |"
+            f"| {STATUS_LABELS[o.status]}{_attempts(o)} | {_pr_ref(o)} | {duration(o.seconds)} |"
         )
     return "\n".join(rows)
+
+
+def _attempts(o: Outcome) -> str:
+    return f" ({o.attempts} attempts)" if o.attempts and o.attempts > 1 else ""
 
 
 def _graph(summary: Summary) -> str:
@@ -591,6 +597,8 @@ def render_text(summary: Summary) -> str:
             pr = f"PR #{o.pr_number}" if o.pr_number else ""
             status = {MISSING: "did not run", PENDING: PENDING_WORDS}.get(o.status, o.status)
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
+            if o.attempts and o.attempts > 1:
+                line += f" ({o.attempts} attempts)"
             if o.status == "failed" and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
             elif o.status == "blocked":
@@ -670,6 +678,7 @@ def summary_to_json(summary: Summary) -> dict:
                 "error": o.error,
                 "blocked_by": list(_blockers(summary, o)) if o.status == "blocked" else list(o.blocked_by),
                 "job_url": o.job_url,
+                "attempts": o.attempts,
             }
             for o in summary.outcomes
         ],

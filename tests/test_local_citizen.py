@@ -18,7 +18,7 @@ from test_local import Sandbox, git, make_sandbox
 from test_local_signals import alive, wait_for
 
 from lumina_wave import cli
-from lumina_wave.local import moved_refs
+from lumina_wave.local import moved_refs, retry_delay
 from lumina_wave.summary import active_time
 from lumina_wave.worktree import WorktreeBusy, WorktreeLock
 
@@ -318,3 +318,104 @@ def test_resumed_run_wall_time_leaves_out_the_pause_between_the_runs(sandbox: Sa
     assert pause.total_seconds() > 0
     assert metrics["wall_seconds"] <= (first_to_last - pause).total_seconds() + 0.001
     assert metrics["wall_seconds"] >= metrics["leg_seconds"] - 0.001  # one leg at a time: no overlap
+
+
+# --- retries: --agent-retries with backoff, --retry failed|N ------------------------------------------
+
+# Fails the first $FAILS_<issue> times it runs for an issue (counted in $AGENT_TIMES), then works.
+FLAKY_AGENT = r"""
+import os, sys
+from pathlib import Path
+issue = os.environ["WAVE_ISSUE_NUMBER"]
+count = Path(os.environ["AGENT_TIMES"]) / f"{issue}.flaky"
+count.parent.mkdir(exist_ok=True)
+runs = int(count.read_text()) + 1 if count.exists() else 1
+count.write_text(str(runs))
+print(f"run {runs} for #{issue}", flush=True)
+if runs <= int(os.environ.get(f"FAILS_{issue}", "0")):
+    sys.exit(7)
+Path(f"work-{issue}.txt").write_text(f"work for #{issue}\n")
+"""
+
+
+def flaky(sandbox: Sandbox, manifest: Path, *extra: str, **fails: int) -> subprocess.CompletedProcess:
+    (sandbox.root / "flaky.py").write_text(FLAKY_AGENT)
+    agent = f"{sys.executable} {sandbox.root / 'flaky.py'}"
+    env = {**sandbox.env(), **{f"FAILS_{k.lstrip('_')}": str(v) for k, v in fails.items()}}
+    return subprocess.run(
+        with_agent(sandbox, manifest, agent, *extra),
+        cwd=sandbox.repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_retry_delay_doubles_and_ends_with_the_retries():
+    assert [retry_delay(n, 3, 0.5) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, None]
+    assert retry_delay(1, 0, 1.0) is None
+
+
+def test_agent_retries_run_a_failed_agent_again_and_record_the_attempts(sandbox: Sandbox):
+    manifest = sandbox.manifest({1: [], 2: [], 3: []})
+    result = flaky(sandbox, manifest, "--agent-retries", "2", "--retry-backoff", "0.01", _1=1, _2=5)
+    assert result.returncode == 1
+    records = sandbox.records()
+    assert [(records[n]["status"], records[n]["attempts"]) for n in (1, 2, 3)] == [
+        ("success", 2),
+        ("failed", 3),
+        ("success", 1),
+    ]
+    log = (sandbox.repo / ".lumina-wave" / "logs" / "issue-1.log").read_text()
+    assert "run 1 for #1" in log and "the agent exited 7; attempt 2 in 0.01s" in log and "run 2 for #1" in log
+    issues = json.loads((sandbox.repo / ".lumina-wave" / "summary.json").read_text())["issues"]
+    assert {i["issue"]: i["attempts"] for i in issues} == {1: 2, 2: 3, 3: 1}
+    assert "(2 attempts)" in result.stdout and "(3 attempts)" in result.stdout
+    assert "(2 attempts)" in (sandbox.repo / ".lumina-wave" / "summary.md").read_text()
+
+
+def test_without_agent_retries_a_failed_agent_runs_once(sandbox: Sandbox):
+    result = flaky(sandbox, sandbox.manifest({1: []}), _1=1)
+    assert result.returncode == 1
+    assert (sandbox.records()[1]["status"], sandbox.records()[1]["attempts"]) == ("failed", 1)
+
+
+def test_retry_reruns_the_chosen_issues_and_their_dependents_and_keeps_the_others(sandbox: Sandbox):
+    manifest = sandbox.manifest({1: [], 2: [1], 3: [], 4: [3], 5: []})
+    assert flaky(sandbox, manifest, _1=1, _3=1).returncode == 1
+    first = sandbox.records()
+    assert [first[n]["status"] for n in range(1, 6)] == ["failed", "blocked", "failed", "blocked", "success"]
+
+    again = flaky(sandbox, manifest, "--retry", "1", _1=1, _3=1)
+    assert again.returncode == 1  # 3 is still failed: kept as it was
+    records = sandbox.records()
+    assert [records[n]["status"] for n in range(1, 6)] == [
+        "success",
+        "success",
+        "failed",
+        "blocked",
+        "success",
+    ]
+    assert [records[n] for n in (3, 4, 5)] == [first[n] for n in (3, 4, 5)]
+    summary = json.loads((sandbox.repo / ".lumina-wave" / "summary.json").read_text())
+    assert summary["total"] == 5 and summary["done"] == 3  # the summary covers the whole plan
+
+    last = flaky(sandbox, manifest, "--retry", "failed", _1=1, _3=1)
+    assert last.returncode == 0, last.stderr
+    assert {r["status"] for r in sandbox.records().values()} == {"success"}
+    assert sandbox.records()[5] == first[5]  # never run again
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--retry", "9"), "--retry names #9, not in the plan"),
+        (("--retry", "1;2"), "--retry takes 'failed' or issue numbers like 154,155; got '1;2'"),
+        (("--retry", "1", "--rerun"), "--retry and --rerun exclude each other"),
+        (("--agent-retries", "-1"), "--agent-retries must be 0 or more, got -1"),
+    ],
+)
+def test_retry_options_are_checked(sandbox: Sandbox, extra: tuple[str, ...], message: str):
+    result = sandbox.run(sandbox.manifest({1: []}), *extra)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
