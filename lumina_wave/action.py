@@ -21,6 +21,8 @@ def main() -> int:
     try:
         if command not in ACTION_COMMANDS:
             raise InputError(f"input 'command' must be one of {', '.join(ACTION_COMMANDS)}, got {command!r}")
+        # every GitHub connection of the command caps its retry waits at this (github/client.py)
+        os.environ["LUMINA_WAVE_MAX_WAIT"] = str(runner.int_input("max-wait", 600, minimum=0))
         module = importlib.import_module(f"lumina_wave.commands.{command}")
         return int(module.run_action(runner))
     except InputError as exc:

@@ -7,16 +7,28 @@ with the inputs of :func:`follow_up_inputs`: the plan id (the follow-up reads pl
 previous run and checks it), the first wave to work, the previous run's id (whose artifacts hold
 the plan and every earlier result record) and the comment targets, so the sticky summary comment
 of the plan is edited, never duplicated.
+
+Exactly once. The summary comment of the plan records each follow-up dispatched, in a hidden
+line under its marker (:func:`follow_ups_line`); summarize reads it back from the comment
+before it dispatches, so a re-run of summarize, or of the whole run, does not start a second
+follow-up for the same start wave. A dispatch whose answer was lost is recorded too (run
+``?``) and never repeated blindly.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lumina_wave.errors import InputError
 
 # The workflow_dispatch inputs the calling workflow declares and hands on to wave.yml.
 FOLLOW_UP_INPUTS = ("plan-id", "start-wave", "previous-run-id", "comment-on")
+UNKNOWN_RUN = "?"
+_FOLLOW_UPS = re.compile(
+    r"^<!-- lumina-wave:follow-ups ((?:[1-9][0-9]*=(?:[0-9]+|\?),?)*) -->$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,21 @@ def follow_up_inputs(plan_id: str, start: int, run_id: str, comment_on: list[int
         "previous-run-id": run_id,
         "comment-on": ",".join(str(n) for n in comment_on),
     }
+
+
+def follow_ups_line(dispatched: Mapping[int, str]) -> str:
+    """The hidden line recording the follow-ups dispatched: start wave -> run id (``?``: unknown)."""
+    entries = ",".join(f"{start}={run}" for start, run in sorted(dispatched.items()))
+    return f"<!-- lumina-wave:follow-ups {entries} -->"
+
+
+def parse_follow_ups(body: str) -> dict[int, str]:
+    """The follow-ups recorded in a summary comment's ``body`` (empty when none)."""
+    match = _FOLLOW_UPS.search(body)
+    if not match:
+        return {}
+    pairs = (entry.partition("=") for entry in match[1].split(",") if entry)
+    return {int(start): run for start, _, run in pairs}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 BOT_NAME = "github-actions[bot]"
@@ -280,3 +280,25 @@ def push_branch(directory: str | os.PathLike[str], branch: str, remote: str = "o
         f"HEAD:refs/heads/{branch}",
     )
     run_git(directory, "update-ref", f"refs/remotes/{remote}/{branch}", "HEAD")
+
+
+def list_refs(directory: str | os.PathLike[str]) -> dict[str, str]:
+    """Every ref of the repository (shared by its worktrees) and the object it points to."""
+    out = run_git(directory, "for-each-ref", "--format=%(objectname) %(refname)")
+    return {ref: sha for sha, _, ref in (line.partition(" ") for line in out.splitlines()) if ref}
+
+
+def put_back_refs(
+    directory: str | os.PathLike[str], wanted: Mapping[str, str | None], keep_under: str
+) -> None:
+    """Set each ref to its ``wanted`` value (None: delete it), in one transaction.
+
+    The value each ref had is kept under ``keep_under`` + the ref's name, so nothing is lost.
+    """
+    now = list_refs(directory)
+    lines = []
+    for ref, sha in sorted(wanted.items()):
+        if now.get(ref):
+            lines.append(f"update {keep_under}/{ref.removeprefix('refs/')} {now[ref]}")
+        lines.append(f"update {ref} {sha}" if sha else f"delete {ref}")
+    run_git(directory, "update-ref", "--no-deref", "--stdin", stdin="".join(f"{line}\n" for line in lines))

@@ -4,23 +4,32 @@ Scheduling is as soon as possible: an issue starts the moment its dependencies a
 slot is free. The decision of what may start (:func:`next_step`) is pure; :class:`LocalRun` does
 the processes, worktrees and files around it and reuses the leg code of the action
 (:mod:`lumina_wave.legs`) for everything a leg does on GitHub.
+
+A good citizen: each agent runs under a supervisor (:mod:`lumina_wave.supervise`) that kills it
+when ``local`` dies; a lock per worktree keeps a second agent out while one lives; agents and
+runs can time out; refs an agent moves other than its own branch are put back (their moved
+values kept under ``refs/lumina-wave/moved/``); a branch the run resets keeps its old tip under
+``refs/lumina-wave/backup/``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from lumina_wave import safe_files
+from lumina_wave import git, safe_files
 from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
@@ -30,6 +39,8 @@ from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
 POLL = 0.1
+BACKUP_REF = "refs/lumina-wave/backup/issue-{issue}/{stamp}"
+MOVED_REFS = "refs/lumina-wave/moved/{stamp}"
 
 # --- scheduling: pure -------------------------------------------------------------------------
 
@@ -85,6 +96,48 @@ def next_step(
     return Step(start=tuple(ready[:free]), block=tuple(block))
 
 
+def moved_refs(
+    before: Mapping[str, str], after: Mapping[str, str], allowed: Collection[str]
+) -> dict[str, str | None]:
+    """The refs that changed from ``before`` to ``after``, except ``allowed``, with the value to put
+    back (None: the ref is new, delete it)."""
+    changed = {ref for ref in before.keys() | after.keys() if before.get(ref) != after.get(ref)}
+    return {ref: before.get(ref) for ref in sorted(changed - set(allowed))}
+
+
+def to_run(
+    plan: Plan, previous: Mapping[int, dict], rerun: bool, retry: Collection[int] | None = None
+) -> list[int]:
+    """The issues a run works: all with ``rerun``; with ``retry``, those issues, every issue that
+    depends on them (directly or not) and the ones that never ran; else those without a done record."""
+    if retry is not None:
+        dependents = plan.dependents()
+        chosen, todo = set(), list(retry)
+        while todo:
+            n = todo.pop()
+            if n not in chosen:
+                chosen.add(n)
+                todo.extend(dependents[n])
+        return [n for n in plan.items if n in chosen or n not in previous]
+    return [n for n in plan.items if rerun or previous.get(n, {}).get("status") not in DONE_STATUSES]
+
+
+def not_done(plan: Plan, previous: Mapping[int, dict]) -> frozenset[int]:
+    """``--retry failed``: the issues whose record did not end done (failed, blocked, cancelled)."""
+    return frozenset(n for n, r in previous.items() if n in plan.items and r["status"] not in DONE_STATUSES)
+
+
+def retry_delay(attempts: int, retries: int, backoff: float) -> float | None:
+    """The wait before the next attempt after ``attempts`` failed ones (``backoff``, doubling each
+    time), or None when the ``retries`` are used up."""
+    return backoff * 2 ** (attempts - 1) if attempts <= retries else None
+
+
+def stamp() -> str:
+    """A timestamp usable in a ref name: ``20261201T203000.123Z``."""
+    return utc_now().replace("-", "").replace(":", "")
+
+
 # --- the run: processes, worktrees, files -------------------------------------------------------
 
 
@@ -103,6 +156,11 @@ class LocalOptions:
     remote: str = "origin"
     author: Author = Author()  # noqa: RUF009 (frozen, so sharing the default is safe)
     by_wave: bool = False
+    agent_timeout: float | None = None
+    timeout: float | None = None
+    agent_retries: int = 0
+    retry_backoff: float = 1.0
+    retry: frozenset[int] | None = None  # --retry: these issues and their dependents, others kept
 
 
 @dataclass(frozen=True)
@@ -129,6 +187,11 @@ class Paths:
 
     def log(self, issue: int) -> Path:
         return self.logs / f"issue-{issue}.log"
+
+    @property
+    def runs(self) -> Path:
+        """The time span of each run (``local`` invocation), for the metrics of resumed runs."""
+        return self.state / "runs.json"
 
 
 @dataclass(frozen=True)
@@ -159,6 +222,10 @@ class LocalRun:
         self._procs: dict[int, subprocess.Popen] = {}
         self._killed: set[int] = set()
         self._procs_lock = threading.Lock()
+        self._why = "the run was interrupted"
+        self._refs: dict[str, str] = {}  # the refs as lumina-wave itself last left them
+        self._agents: set[int] = set()  # issues whose agent runs: their own branch may move
+        self._segment: dict[str, str] = {}
 
     def run(self) -> Outcome:
         """Run every issue that is not done yet; Ctrl-C (SIGINT) or SIGTERM cancels the running ones."""
@@ -166,12 +233,20 @@ class LocalRun:
 
         safe_files.allow(self.options.repo)
         exclude_paths(self.options.repo, [f"/{STATE_DIR}/", f"/{WORKTREES_DIR}/"])
+        self._refs = git.list_refs(self.options.repo)
+        self._segment = {"plan_id": self.plan.plan_id, "started_at": utc_now(), "finished_at": utc_now()}
         skipped = self._resume()
+        if self.options.push:
+            self._publish_earlier(skipped)
         ended = {n: r["status"] for n, r in self.results.items()}
         running: set[int] = set()
         restore = self._trap_signals()
+        deadline = time.monotonic() + self.options.timeout if self.options.timeout else None
         try:
             while True:
+                if deadline is not None and time.monotonic() > deadline and not self._cancel.is_set():
+                    self._why = f"the run timed out (--timeout {self.options.timeout:g}s)"
+                    self._cancel.set()
                 if self._cancel.is_set():
                     self._terminate_agents()
                 else:
@@ -197,26 +272,70 @@ class LocalRun:
             if self._cancel.is_set():
                 for n in self.plan.items:
                     if n not in ended:
-                        self._record(self._cancelled_record(n, None, "not started: the run was interrupted"))
+                        self._record(self._cancelled_record(n, None, f"not started: {self._why}"))
         finally:
             restore()
+            self._end_segment()
         return Outcome(dict(sorted(self.results.items())), skipped, self._cancel.is_set())
 
     # -- bookkeeping
 
     def _resume(self) -> tuple[int, ...]:
-        """Keep the records of issues already done (unless rerun); returns those issues."""
+        """Keep the records of the issues this run does not work again (see :func:`to_run`);
+        returns those issues."""
         if self.options.rerun:
             return ()
         previous = read_results(self.paths.results, self.plan.plan_id)
-        done = {n: r for n, r in previous.items() if n in self.plan.items and r["status"] in DONE_STATUSES}
-        for n, record in done.items():
+        again = to_run(self.plan, previous, rerun=False, retry=self.options.retry)
+        kept = {n: r for n, r in previous.items() if n in self.plan.items and n not in again}
+        for n, record in kept.items():
             self.results[n] = record
             self.progress.update(n, "skipped", record["status"])
-        return tuple(sorted(done))
+        return tuple(sorted(kept))
+
+    def _publish_earlier(self, done: tuple[int, ...]) -> None:
+        """Push (and open PRs for) the branches of issues done by earlier runs that are not yet."""
+        from lumina_wave.worktree import check_out, ensure_worktree, worktree_path
+
+        waiting = [
+            n for n in done if self.results[n]["status"] in DONE_STATUSES and self.results[n]["commit"]
+        ]
+        if not waiting:
+            return
+        with self._git:
+            git.fetch(self.options.repo, self.options.remote)
+            for n in sorted(waiting, key=lambda i: (self.plan.wave_of[i], i)):
+                old = self.results[n]
+                remote_ref = f"refs/remotes/{self.options.remote}/{old['branch']}"
+                pushed = git.rev_parse(self.options.repo, remote_ref) == old["commit"]
+                if pushed and (self.options.pulls is None or old["pr_number"]):
+                    continue
+                tree = ensure_worktree(self.options.repo, worktree_path(self.options.repo, n))
+                check_out(tree, old["branch"])
+                new = _finish(self, tree, n, None, "success", started_at=old["started_at"], base=old["base"])
+                keep = ("status", "commit", "pr_number", "pr_url", "error")
+                self._record({**old, **{k: new[k] for k in keep}})
+            self._refs = git.list_refs(self.options.repo)
+
+    def _end_segment(self) -> None:
+        """Record this run's time span in ``runs.json`` (updated with every record, so a killed run counts)."""
+        import tempfile
+
+        self._segment["finished_at"] = utc_now()
+        try:
+            runs = json.loads(self.paths.runs.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            runs = []
+        runs = [r for r in runs if isinstance(r, dict) and r.get("started_at") != self._segment["started_at"]]
+        self.paths.state.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.paths.state, prefix=".runs.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump([*runs, self._segment], f, indent=2)
+        os.replace(tmp, self.paths.runs)
 
     def _record(self, record: dict) -> dict:
         write_result(self.paths.results, record)
+        self._end_segment()
         self.results[record["issue"]] = record
         note = "" if record["status"] in DONE_STATUSES else record.get("error") or ""
         if record["status"] == "blocked":
@@ -261,18 +380,11 @@ class LocalRun:
         return restore
 
     def _terminate_agents(self) -> None:
-        """SIGTERM every running agent's process group; SIGKILL what is left after a grace period."""
+        """Stop every running agent (see :func:`_stop`)."""
         with self._procs_lock:
             procs = {n: p for n, p in self._procs.items() if n not in self._killed}
             self._killed.update(procs)
-        for proc in procs.values():
-            _signal_group(proc, signal.SIGTERM)
-        deadline = time.monotonic() + TERMINATE_GRACE
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=max(deadline - time.monotonic(), 0))
-            except subprocess.TimeoutExpired:
-                _signal_group(proc, signal.SIGKILL)
+        _stop(list(procs.values()))
 
     # -- one leg (worker thread)
 
@@ -294,40 +406,122 @@ class LocalRun:
         self._events.put((issue, record))
 
     def _work(self, issue: int) -> dict:
+        from lumina_wave.worktree import WorktreeLock, lock_path
+
+        lock = WorktreeLock(lock_path(self.options.repo, issue))
+        lock.acquire()  # WorktreeBusy: another live run or agent works in this worktree
+        try:
+            return self._locked_work(issue, lock)
+        finally:
+            lock.release()
+
+    def _locked_work(self, issue: int, lock: Any) -> dict:
         with self._git:
             tree, prepared = _prepare(self, issue)
+            self._refs = git.list_refs(self.options.repo)
         if prepared.skip:
             return prepared.record
         if self._cancel.is_set():
             return self._cancelled_record(issue, prepared.started_at, "cancelled before the agent started")
+        with self._git:
+            self._agents.add(issue)
+        attempts = 0
         with safe_files.open_binary(self.paths.log(issue)) as log:
-            proc = subprocess.Popen(
-                self.options.agent,
-                shell=True,  # the user's own command line; issue text reaches it only through env and files
-                cwd=tree,
-                env={**os.environ, **prepared.env},
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
-            )
+            while True:
+                attempts += 1
+                code, timed_out = self._run_agent(issue, tree, prepared.env, lock, log)
+                with self._procs_lock:
+                    killed = issue in self._killed
+                delay = retry_delay(attempts, self.options.agent_retries, self.options.retry_backoff)
+                if code == 0 or timed_out or killed or delay is None:
+                    break
+                log.write(
+                    f"\n--- lumina-wave: the agent exited {code}; attempt {attempts + 1} in {delay:g}s ---\n".encode()
+                )
+                log.flush()
+                if self._cancel.wait(delay):
+                    killed = True
+                    break
+        with self._git:
+            moved, keep = self._put_back_refs()
+            self._agents.discard(issue)
+            if timed_out or killed:
+                why = (
+                    f"the agent ran longer than --agent-timeout {self.options.agent_timeout:g}s"
+                    if timed_out
+                    else self._why
+                )
+                record = self._cancelled_record(issue, prepared.started_at, why, prepared.base)
+            else:
+                record = _finish(
+                    self, tree, issue, prepared, "success" if code == 0 and not moved else "failure"
+                )
+            self._refs = git.list_refs(self.options.repo)
+        if moved:
+            note = f"the agent moved {', '.join(moved)}, not its own branch: put back (its values kept under {keep})"
+            record = {**record, "status": "failed", "error": "; ".join(filter(None, [note, record["error"]]))}
+        return {**record, "attempts": attempts}
+
+    def _run_agent(
+        self, issue: int, tree: Path, env: Mapping[str, str], lock: Any, log: BinaryIO
+    ) -> tuple[int, bool]:
+        """Run the agent under its supervisor; returns its exit code and whether it timed out."""
+        proc = subprocess.Popen(
+            # the user's own command line (run by the supervisor's shell); issue text reaches it
+            # only through env and files
+            [sys.executable, "-m", "lumina_wave.supervise", self.options.agent],
+            cwd=tree,
+            env={**os.environ, **env},
+            stdin=subprocess.PIPE,  # only we hold its write end: it closes when we die
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
+        )
+        lock.set_group(proc.pid)
+        with self._procs_lock:
+            self._procs[issue] = proc
+        try:
+            return proc.wait(timeout=self.options.agent_timeout), False
+        except subprocess.TimeoutExpired:
             with self._procs_lock:
-                self._procs[issue] = proc
-            code = proc.wait()
+                self._killed.add(issue)
+            _stop([proc])
+            return proc.wait(), True
+        finally:
             with self._procs_lock:
                 del self._procs[issue]
-                killed = issue in self._killed
-        if killed:
-            return self._cancelled_record(
-                issue, prepared.started_at, "the run was interrupted", prepared.base
-            )
-        with self._git:
-            return _finish(self, tree, issue, prepared, "success" if code == 0 else "failure")
+            _signal_group(proc, signal.SIGKILL)  # what the agent left running in its group
+            proc.stdin.close()
+
+    def _put_back_refs(self) -> tuple[list[str], str]:
+        """Put back every ref that moved while agents ran, except the running agents' own branches.
+
+        Call with the git lock held. Returns the refs put back and where their moved values are kept.
+        """
+        now = git.list_refs(self.options.repo)
+        own = {f"refs/heads/{branch_name(n)}" for n in self._agents}
+        moved = moved_refs(self._refs, now, own)
+        keep = MOVED_REFS.format(stamp=stamp())
+        if moved:
+            git.put_back_refs(self.options.repo, moved, keep)
+        return list(moved), keep
 
 
 def _signal_group(proc: subprocess.Popen, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signum)
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """SIGTERM each agent's process group; SIGKILL what is left after a grace period."""
+    for proc in procs:
+        _signal_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + TERMINATE_GRACE
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            _signal_group(proc, signal.SIGKILL)
 
 
 # --- the leg code of the action: each leg's prepare and finish ---------------------------------
@@ -352,30 +546,76 @@ def _prepare(run: LocalRun, issue: int):
     return tree, prepared
 
 
-def _finish(run: LocalRun, tree: Path, issue: int, prepared, agent_outcome: str) -> dict:
+def _finish(
+    run: LocalRun,
+    tree: Path,
+    issue: int,
+    prepared,
+    agent_outcome: str,
+    *,
+    started_at: str = "",
+    base: str = "",
+) -> dict:
+    """``finish`` of the leg ``prepared`` (None: of an earlier run, from its start ref)."""
     from lumina_wave.usage import read_usage, usage_path
 
     usage, warning = read_usage(usage_path(run.paths.context, issue))
     if warning:  # into the leg's log, where its agent's output is
-        with run.paths.log(issue).open("a", encoding="utf-8") as log:
-            log.write(f"lumina-wave: warning: {warning}\n")
+        with safe_files.open_binary(run.paths.log(issue), "ab") as log:
+            log.write(f"lumina-wave: warning: {warning}\n".encode())
     return finish_leg(
         tree,
         run.plan,
         issue,
         agent_outcome=agent_outcome,
-        started_at=prepared.started_at,
-        base=prepared.base,
+        started_at=prepared.started_at if prepared else started_at,
+        base=prepared.base if prepared else base,
         pulls=run.options.pulls,
         push=run.options.push,
         remote=run.options.remote,
         options=FinishOptions(
             author=run.options.author,
             default_base=run.options.default_base,
-            start_commit=prepared.start_commit,
+            start_commit=prepared.start_commit if prepared else None,
             usage=usage,
         ),
     )
+
+
+# --- before the run: keep the branches it resets ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A branch the run is about to reset, and the ref that keeps its old tip."""
+
+    branch: str
+    commit: str
+    ref: str
+
+    def text(self) -> str:
+        return (
+            f"resetting {self.branch} (was {self.commit[:12]}); its commits are kept at {self.ref} "
+            f"(to get them back: git branch --force {self.branch} {self.ref})"
+        )
+
+
+def back_up_branches(plan: Plan, options: LocalOptions) -> list[Backup]:
+    """Keep the tip of every branch the run restarts that has commits not on the base."""
+    repo = options.repo
+    previous = read_results(Paths(repo).results, plan.plan_id)
+    base = git.branch_ref(repo, options.default_base, options.remote, prefer_remote=False)
+    when = stamp()
+    backups = []
+    for n in to_run(plan, previous, options.rerun, options.retry):
+        branch = branch_name(n)
+        tip = git.rev_parse(repo, f"refs/heads/{branch}")
+        if tip is None or (base is not None and git.is_ancestor(repo, tip, base)):
+            continue
+        ref = BACKUP_REF.format(issue=n, stamp=when)
+        git.set_ref(repo, ref, tip)
+        backups.append(Backup(branch, tip, ref))
+    return backups
 
 
 # --- the end: summary ---------------------------------------------------------------------------
@@ -386,9 +626,25 @@ def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
     from lumina_wave import summary as summaries
     from lumina_wave.results import write_summary_files
 
-    summary = summaries.build_summary(plan, outcome.results)
+    summary = summaries.build_summary(plan, outcome.results, active=run_spans(state_dir, plan.plan_id))
     write_summary_files(state_dir, summaries.summary_to_json(summary), summaries.render_markdown(summary))
     return summaries.render_text(summary)
+
+
+def run_spans(state_dir: Path, plan_id: str) -> list[tuple[datetime, datetime]]:
+    """The time spans of the runs of ``plan_id`` recorded in ``runs.json`` (unreadable: none)."""
+    from lumina_wave.github.jobs import parse_time
+
+    try:
+        runs = json.loads((state_dir / "runs.json").read_text(encoding="utf-8"))
+        spans = [
+            (parse_time(r["started_at"]), parse_time(r["finished_at"]))
+            for r in runs
+            if r["plan_id"] == plan_id
+        ]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+    return [(a, b) for a, b in spans if a and b]
 
 
 def where_text(plan: Plan, outcome: Outcome) -> str:
@@ -399,7 +655,7 @@ def where_text(plan: Plan, outcome: Outcome) -> str:
     for n in sorted(plan.items, key=lambda i: (plan.wave_of[i], i)):
         record = outcome.results.get(n)
         status = record["status"] if record else "did not run"
-        skipped = " (done before)" if n in outcome.skipped else ""
+        skipped = " (earlier run)" if n in outcome.skipped else ""
         where = (
             f"{worktree_path(Path(), n).as_posix():<24} {STATE_DIR}/logs/issue-{n}.log"
             if record and record["started_at"]
@@ -413,10 +669,13 @@ def where_text(plan: Plan, outcome: Outcome) -> str:
 
 def run_and_summarize(plan: Plan, options: LocalOptions, stream: TextIO | None = None) -> tuple[Outcome, str]:
     """Run ``plan`` with progress on ``stream`` (default stderr); returns the outcome and the summary text."""
+    backups = [b.text() for b in back_up_branches(plan, options)]
+    for line in backups:
+        print(line, file=stream or sys.stderr)
     progress = make_progress(list(plan.items), stream)
     try:
         outcome = LocalRun(plan, options, progress).run()
     finally:
         progress.close()
     text = write_summary(plan, outcome, Paths(options.repo).state)
-    return outcome, text + "\n" + where_text(plan, outcome)
+    return outcome, "\n".join([text, where_text(plan, outcome), *backups])

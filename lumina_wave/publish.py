@@ -116,6 +116,15 @@ class Publisher:
             comments.delete_comment(self.client, extra.id)
         return Published(target, action, decision.keep.id, len(decision.delete))
 
+    def ours(self, target: int) -> Comment | None:
+        """Our summary comment of the plan on ``target``, None when there is none."""
+        from lumina_wave.github import comments
+
+        found = comments.list_comments(self.client, target)
+        if any(is_summary_of(c, self.plan_id) for c in found):
+            self._learn_login()
+        return decide(found, self.plan_id, self._login).keep
+
     def _find_ours(self, target: int) -> Comment | None:
         """Our summary comment on ``target``, if a create that lost its answer made it."""
         from lumina_wave.github import comments

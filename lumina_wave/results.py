@@ -45,6 +45,7 @@ def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any
         "wave": None,
         "job_url": None,
         "usage": None,
+        "attempts": None,
     }
     unknown = set(fields) - set(record)
     if unknown:

@@ -94,6 +94,7 @@ class Outcome:
     blocked_by: tuple[int, ...] = ()
     job_url: str | None = None
     usage: dict | None = None  # what the agent reported (see lumina_wave.usage); None: nothing
+    attempts: int | None = None
 
     @property
     def seconds(self) -> float | None:
@@ -133,11 +134,14 @@ class Metrics:
     critical_path_seconds: float | None
     waves: tuple[WaveTiming, ...]
     planned_critical_path: tuple[int, ...]
+    active_seconds: float | None = None  # the wall time inside the runs' spans (resumed local runs)
 
     @property
     def wall_seconds(self) -> float | None:
         if self.started_at is None or self.finished_at is None:
             return None
+        if self.active_seconds is not None:
+            return self.active_seconds
         return (self.finished_at - self.started_at).total_seconds()
 
     @property
@@ -224,6 +228,7 @@ def build_summary(
     through_wave: int | None = None,
     rejected: Sequence[Rejected] = (),
     stacks: StackReport | None = None,
+    active: Sequence[tuple[datetime, datetime]] = (),
 ) -> Summary:
     """The summary of ``plan`` from its result records (``read_results``) and the run's jobs.
 
@@ -233,6 +238,9 @@ def build_summary(
     later waves are ``pending`` (see the module docstring), whatever records there are.
     ``rejected`` are the records :func:`~lumina_wave.results.read_records` refused: an issue
     with one and no valid record is ``rejected``.
+    ``active`` are the spans in which runs were going (a resumed ``local`` run has several):
+    given, the wall time counts only the time inside them, not the pauses between.
+
     """
     spans = match_jobs(jobs or (), plan.items)
     refused = {r.issue: r.reason for r in rejected}
@@ -268,12 +276,13 @@ def build_summary(
                 blocked_by=tuple(record.get("blocked_by", ())),
                 job_url=job_url or record.get("job_url"),
                 usage=record.get("usage"),
+                attempts=record.get("attempts"),
             )
         )
     return Summary(
         plan=plan,
         outcomes=tuple(outcomes),
-        metrics=compute_metrics(plan, outcomes),
+        metrics=compute_metrics(plan, outcomes, active),
         merge_order=merge_order(plan, outcomes),
         run_url=run_url,
         extra_results=tuple(sorted(set(results) - set(plan.items))),
@@ -302,7 +311,20 @@ def match_jobs(
     return spans
 
 
-def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
+def active_time(spans: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> float:
+    """Seconds between ``start`` and ``end`` covered by at least one of ``spans``."""
+    total, reached = 0.0, start
+    for a, b in sorted(spans):
+        a, b = max(a, reached), min(b, end)
+        if b > a:
+            total += (b - a).total_seconds()
+            reached = b
+    return total
+
+
+def compute_metrics(
+    plan: Plan, outcomes: Sequence[Outcome], active: Sequence[tuple[datetime, datetime]] = ()
+) -> Metrics:
     """Wall time, sum of legs, the duration-weighted critical path and per-wave spans.
 
     A leg *ran* when it reached the agent (success, no-changes, failed) or has timestamps;
@@ -333,9 +355,11 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
                 max(o.finished_at for o in known) if span else None,  # type: ignore[type-var]
             )
         )
+    started = min(o.started_at for o in timed) if complete else None  # type: ignore[type-var]
+    finished = max(o.finished_at for o in timed) if complete else None  # type: ignore[type-var]
     return Metrics(
-        started_at=min(o.started_at for o in timed) if complete else None,  # type: ignore[type-var]
-        finished_at=max(o.finished_at for o in timed) if complete else None,  # type: ignore[type-var]
+        started_at=started,
+        finished_at=finished,
         leg_seconds=sum(o.seconds or 0.0 for o in timed) if complete else None,
         timed_legs=len(timed),
         ran_legs=len(ran),
@@ -343,6 +367,7 @@ def compute_metrics(plan: Plan, outcomes: Sequence[Outcome]) -> Metrics:
         critical_path_seconds=critical_seconds,
         waves=tuple(waves),
         planned_critical_path=plan.critical_path,
+        active_seconds=active_time(active, started, finished) if active and started and finished else None,
     )
 
 
@@ -505,9 +530,13 @@ def _issue_table(summary: Summary) -> str:
     for o in summary.outcomes:
         rows.append(
             f"| {_issue_ref(o)} | {md.inline(o.title, md.TITLE_LIMIT)} | {md.inline(o.kind, 40)} | {o.wave} "
-            f"| {STATUS_LABELS[o.status]} | {_pr_ref(o)} | {duration(o.seconds)} |"
+            f"| {STATUS_LABELS[o.status]}{_attempts(o)} | {_pr_ref(o)} | {duration(o.seconds)} |"
         )
     return "\n".join(rows)
+
+
+def _attempts(o: Outcome) -> str:
+    return f" ({o.attempts} attempts)" if o.attempts and o.attempts > 1 else ""
 
 
 def _graph(summary: Summary) -> str:
@@ -679,6 +708,8 @@ def render_text(summary: Summary) -> str:
                 o.status, o.status
             )
             line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
+            if o.attempts and o.attempts > 1:
+                line += f" ({o.attempts} attempts)"
             if o.usage:
                 line += f"\n           cost {usages.cost_text(o.usage.get('cost_usd'))}, tokens {usages.count_text(usages.tokens(o.usage))}"
             if o.status in ("failed", REJECTED) and o.error:
@@ -761,6 +792,7 @@ def summary_to_json(summary: Summary) -> dict:
                 "blocked_by": list(_blockers(summary, o)) if o.status == "blocked" else list(o.blocked_by),
                 "job_url": o.job_url,
                 "usage": o.usage,
+                "attempts": o.attempts,
             }
             for o in summary.outcomes
         ],

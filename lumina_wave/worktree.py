@@ -5,7 +5,9 @@ With ``git.py``, the only module that runs git.
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +106,98 @@ def exclude_paths(repo: Path, patterns: list[str]) -> None:
         lines = ("\n" if text and not text.endswith("\n") else "") + "".join(f"{p}\n" for p in missing)
         with open_binary(exclude, "ab") as f:
             f.write(lines.encode("utf-8"))
+
+
+class WorktreeBusy(Exception):
+    """Another live process (a ``local`` run or its agent) holds the worktree's lock: one line."""
+
+
+def lock_path(repo: Path, issue: int) -> Path:
+    """The lock file next to the worktree of ``issue``."""
+    tree = worktree_path(repo, issue)
+    return tree.with_name(tree.name + ".lock")
+
+
+def _alive(pid: int, group: bool = False) -> bool:
+    """Whether process ``pid`` (or a process of group ``pid``) lives; zombies do not count."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # no procfs: ask the kernel, zombies included
+        try:
+            (os.killpg if group else os.kill)(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    stats = proc.glob("[0-9]*/stat") if group else [proc / str(pid) / "stat"]
+    for stat in stats:
+        try:
+            state, _ppid, pgrp = stat.read_text(encoding="utf-8").rsplit(") ", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if state != "Z" and (not group or int(pgrp) == pid):
+            return True
+    return False
+
+
+class WorktreeLock:
+    """One agent per worktree at a time: a lock file naming its owner ``pid`` and the agent's group.
+
+    The lock is held while either lives; a lock whose owner and group are both gone (``local``
+    killed, its agents dead) is stale and taken over.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def acquire(self) -> None:
+        """Take the lock, recovering a stale one; raise :class:`WorktreeBusy` when it is held."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._write_tmp(None)
+        try:
+            for _ in range(2):
+                try:
+                    os.link(tmp, self.path)  # atomic, and never a half-written lock
+                    return
+                except FileExistsError:
+                    holder = self._holder()
+                    if holder is not None:
+                        raise WorktreeBusy(
+                            f"worktree {self.path.with_suffix('').name} is in use by process {holder} "
+                            f"(another lumina-wave local or its agent; lock {self.path})"
+                        ) from None
+                    self.path.unlink(missing_ok=True)  # stale: its owner and agent are gone
+            raise WorktreeBusy(f"could not take the lock {self.path}")
+        finally:
+            tmp.unlink()
+
+    def set_group(self, group: int) -> None:
+        """Record the agent's process group, so the lock stays held while the agent lives."""
+        os.replace(self._write_tmp(group), self.path)
+
+    def _write_tmp(self, group: int | None) -> Path:
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({"pid": os.getpid(), "group": group}), encoding="utf-8")
+        return tmp
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _holder(self) -> int | None:
+        """The live pid or process group named in the lock file, None when both are gone."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            pid, group = data.get("pid"), data.get("group")
+        except (OSError, ValueError, AttributeError):
+            return None  # unreadable or half written by a process killed mid-write: stale
+        if isinstance(group, int) and group > 0 and _alive(group, group=True):
+            return group
+        if isinstance(pid, int) and pid > 0 and pid != os.getpid() and _alive(pid):
+            return pid
+        return None
+
+
+def check_out(tree: Path, branch: str) -> None:
+    """Check ``branch`` out in ``tree`` unless it is already (e.g. in a worktree added detached)."""
+    if run_git(tree, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() != branch:
+        run_git(tree, "checkout", "--quiet", branch)

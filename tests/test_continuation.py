@@ -11,12 +11,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from e2e.faults import SeededFaults
 from file_commands import parse_file_commands
 
-from lumina_wave.continuation import FOLLOW_UP_INPUTS, follow_up_inputs, parse_workflow_ref, window
+from lumina_wave.continuation import (
+    FOLLOW_UP_INPUTS,
+    follow_up_inputs,
+    follow_ups_line,
+    parse_follow_ups,
+    parse_workflow_ref,
+    window,
+)
 from lumina_wave.errors import GitHubError, InputError
 from lumina_wave.github.client import connect
-from lumina_wave.github.dispatch import dispatch_workflow
+from lumina_wave.github.dispatch import Dispatched, dispatch_workflow
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
@@ -75,10 +83,11 @@ def test_parse_workflow_ref():
 def test_dispatch_posts_ref_and_inputs(fake_github):
     fake_github.state.workflows[CALLER] = FOLLOW_UP_INPUTS
     client = connect(fake_github.state.full_name, "t", fake_github.api, seconds_between_writes=0)
-    dispatch_workflow(client, CALLER, "main", follow_up_inputs("0123456789ab", 11, "9", []))
+    dispatched = dispatch_workflow(client, CALLER, "main", follow_up_inputs("0123456789ab", 11, "9", []))
     (made,) = fake_github.state.dispatches
     assert (made.workflow, made.ref, made.inputs["start-wave"]) == (CALLER, "main", "11")
-    assert [c.status for c in fake_github.calls("actions/create-workflow-dispatch")] == [204]
+    assert [c.status for c in fake_github.calls("actions/create-workflow-dispatch")] == [200]
+    assert dispatched == Dispatched(made.run_id)  # asked with return_run_details: the run is named
 
 
 def test_a_caller_without_the_inputs_is_told_what_to_declare(fake_github):
@@ -165,8 +174,12 @@ class Workflow:
         for entries in json.loads(plan["waves"]):
             for entry in entries:
                 self.leg(run_id, entry["issue"], store)
+        return self.summarize(run_id, start_wave, comment_on)
+
+    def summarize(self, run_id: int, start_wave: str = "", comment_on: str = "") -> dict:
+        """The summarize job of run ``run_id`` (again, for "Re-run jobs"); returns its outputs."""
         ws = self.job(run_id, clone=False)
-        shutil.copytree(store, ws / ".lumina-wave")
+        shutil.copytree(self.root / f"artifacts-{run_id}", ws / ".lumina-wave")
         done, outputs = self.action(
             run_id,
             ws,
@@ -188,7 +201,9 @@ class Workflow:
         shutil.copy(ws / ".lumina-wave" / "results" / f"result-{issue}.json", store / "results")
 
 
-def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github, fake_origin, tmp_path):
+def twelve_waves(fake_github, fake_origin, tmp_path) -> tuple[Workflow, str, Path]:
+    """A chain of twelve issues (twelve waves), the caller workflow, and its runner environment;
+    returns the workflow, the manifest and the event file (labelling issue 5)."""
     state = fake_github.state
     state.workflows[CALLER] = FOLLOW_UP_INPUTS
     for n in range(1, 13):
@@ -199,7 +214,6 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
             [f"    depends_on: [{n - 1}]"] if n > 1 else []
         )
     event = tmp_path / "event.json"
-    # The first run was triggered by labelling issue 5 and names issue 12 to comment on.
     event.write_text(json.dumps({"action": "labeled", "issue": {"number": 5}, "ref": "refs/heads/main"}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
     env |= {
@@ -212,9 +226,14 @@ def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github,
         "INPUT_GITHUB-TOKEN": "ghs_fake",
         "LUMINA_WAVE_WRITE_GAP": "0",
     }
-    flow = Workflow(fake_github, fake_origin[0], tmp_path / "runs", env)
+    return Workflow(fake_github, fake_origin[0], tmp_path / "runs", env), "\n".join(lines) + "\n", event
 
-    first = flow.run(101, manifest="\n".join(lines) + "\n", comment_on="12")
+
+def test_twelve_waves_run_as_ten_then_a_dispatched_follow_up_of_two(fake_github, fake_origin, tmp_path):
+    state = fake_github.state
+    flow, manifest, event = twelve_waves(fake_github, fake_origin, tmp_path)
+    # The first run was triggered by labelling issue 5 and names issue 12 to comment on.
+    first = flow.run(101, manifest=manifest, comment_on="12")
     assert first["exit"] == 0, first["log"]  # waves 1-10 done; 11-12 are not failures but to come
     # Waves 11-12 wait for the follow-up run: not failures, not in the success rate.
     assert (first["failed-count"], first["success-rate"]) == ("0", "1"), first["log"]
@@ -286,3 +305,56 @@ def test_a_follow_up_refuses_another_plan(fake_github, tmp_path):
         f"input 'plan-id' is 'ffffffffffff' but .lumina-wave/plan.json holds plan {plan.plan_id}"
         in bad.stdout
     )
+
+
+# --- exactly once: re-runs of summarize do not dispatch a second follow-up ------------------------
+
+
+def test_follow_ups_line_round_trips_and_ignores_other_text():
+    line = follow_ups_line({21: "?", 11: "1000123"})
+    assert line == "<!-- lumina-wave:follow-ups 11=1000123,21=? -->"
+    assert parse_follow_ups(f"<!-- lumina-wave:summary plan=x -->\n{line}\n## done") == {
+        11: "1000123",
+        21: "?",
+    }
+    assert parse_follow_ups("## done\n&lt;!-- lumina-wave:follow-ups 11=5 --&gt;") == {}
+    assert parse_follow_ups("<!-- lumina-wave:follow-ups 11=5; rm -rf / -->") == {}
+
+
+def test_summarize_run_twice_dispatches_one_follow_up_before_it_comments(fake_github, fake_origin, tmp_path):
+    state = fake_github.state
+    flow, manifest, _ = twelve_waves(fake_github, fake_origin, tmp_path)
+    first = flow.run(101, manifest=manifest, comment_on="12")
+    assert first["exit"] == 0, first["log"]
+    (dispatch,) = state.dispatches
+    # the dispatch came before the first summary comment was written
+    order = [r.operation for r in fake_github.requests]
+    assert order.index("actions/create-workflow-dispatch") < order.index("issues/create-comment")
+    (comment,) = [c for c in state.comments.values() if c.issue_number == 12]
+    assert f"<!-- lumina-wave:follow-ups 11={dispatch.run_id} -->" in comment.body.splitlines()[1]
+
+    again = flow.summarize(101, comment_on="12")  # "Re-run jobs" of summarize
+    assert again["exit"] == 0, again["log"]
+    assert state.dispatches == [dispatch]
+    assert f"was dispatched before (run {dispatch.run_id}): not again" in again["log"]
+    (after,) = [c for c in state.comments.values() if c.issue_number == 12]
+    assert after.id == comment.id and f"11={dispatch.run_id}" in after.body  # the record stays
+
+
+def test_a_dispatch_whose_answer_was_lost_is_not_repeated(fake_github, fake_origin, tmp_path):
+    state = fake_github.state
+    fake_github.faults = SeededFaults().on("actions/create-workflow-dispatch", 1, "502", after=True)
+    flow, manifest, _ = twelve_waves(fake_github, fake_origin, tmp_path)
+    first = flow.run(101, manifest=manifest, comment_on="12")
+    assert first["exit"] == 0, first["log"]
+    assert len(state.dispatches) == 1  # GitHub started it; the answer was lost
+    assert (
+        "::warning::the answer to starting the follow-up run of wave-caller.yml (start-wave 11) was lost"
+        in (first["log"])
+    )
+    (comment,) = [c for c in state.comments.values() if c.issue_number == 12]
+    assert "<!-- lumina-wave:follow-ups 11=? -->" in comment.body
+    again = flow.summarize(101, comment_on="12")
+    assert again["exit"] == 0, again["log"]
+    assert len(state.dispatches) == 1
+    assert len(fake_github.calls("actions/create-workflow-dispatch")) == 1

@@ -55,3 +55,20 @@ def test_a_pr_whose_creation_never_happened_is_created_on_the_next_attempt(
     creates = [r.status for r in fake_github.calls("pulls/create")]
     assert creates[:2] == [502, None] and creates.count(201) == 3
     FIGURES.record("lost creates", fake_github, [run], duplicates(fake_github, run.plan_id))
+
+
+def test_a_rate_limit_asking_for_an_hour_fails_the_leg_with_one_line_and_records_every_issue(
+    fake_github, fake_origin, tmp_path
+):
+    """Past the cap on retry waits (input max-wait, 600 s) nobody sleeps until the job's timeout."""
+    scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
+    fake_github.faults = SeededFaults(retry_after=3600).on("pulls/create", 1, "429")
+    run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs).run()
+
+    records = run.records()
+    assert set(records) == set(scenario.expected())
+    failed = [r for r in records.values() if r["status"] == "failed"]
+    assert len(failed) == 1
+    assert "GitHub asks to wait 3600 s more after a 429 answer" in failed[0]["error"]
+    assert "at most 600 s per request (input max-wait)" in failed[0]["error"]
+    assert fake_github.calls("pulls/create")[0].status == 429

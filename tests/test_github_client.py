@@ -227,3 +227,62 @@ def test_create_once_looks_before_repeating_a_create_whose_answer_was_lost():
         with pytest.raises(GithubException):
             create_once(client, refused, pytest.fail)  # not a lost answer: never looked for
         assert tries[-1] == "refused"
+
+
+# --- capped waits: past the cap, one line at once instead of a sleep until the job's timeout --------
+
+SECONDARY = {"message": "You have exceeded a secondary rate limit."}
+
+
+@pytest.mark.parametrize(
+    ("script", "expected_waits", "expected"),
+    [
+        # one answer asking for an hour: no sleep at all
+        (
+            [(429, {"Retry-After": "3600"}, SECONDARY)],
+            [],
+            "GitHub asks to wait 3600 s more after a 429 answer",
+        ),
+        # the waits add up: 250 + 250, and a third would pass 600
+        (
+            [(403, {"Retry-After": "250"}, SECONDARY)] * 3,
+            [250, 250],
+            "GitHub asks to wait 250 s more after a 403 answer, after 500 s of retry waits",
+        ),
+    ],
+)
+def test_retry_waits_of_one_request_are_capped(http_server, monkeypatch, script, expected_waits, expected):
+    monkeypatch.delenv("LUMINA_WAVE_MAX_WAIT", raising=False)
+    http_server.script = list(script)
+    waits: list[float] = []
+    client = connect("o/r", "t", f"http://127.0.0.1:{http_server.server_port}", wait=waits.append)
+    with pytest.raises(GitHubError) as caught:
+        issues.get_issue(client, 1)
+    message = str(caught.value)
+    assert message.startswith(f"reading issue #1 of o/r: {expected}")
+    assert message.endswith("lumina-wave waits at most 600 s per request (input max-wait); re-run later")
+    assert "\n" not in message
+    assert waits == expected_waits
+    assert http_server.hits == len(expected_waits) + 1
+
+
+def test_the_cap_is_per_request_and_can_be_set(http_server, monkeypatch):
+    monkeypatch.setenv("LUMINA_WAVE_MAX_WAIT", "10")
+    http_server.script = [(403, {"Retry-After": "7"}, SECONDARY)] * 2
+    waits: list[float] = []
+    client = connect("o/r", "t", f"http://127.0.0.1:{http_server.server_port}", wait=waits.append)
+    with pytest.raises(GitHubError, match=r"at most 10 s per request"):
+        issues.get_issue(client, 1)
+    assert waits == [7]
+    http_server.script = [(403, {"Retry-After": "7"}, SECONDARY)]
+    assert issues.get_issue(client, 1)["number"] == 1  # a new request starts with a new allowance
+    assert waits == [7, 7]
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "inf", "nan"])
+def test_max_wait_must_be_seconds(monkeypatch, value):
+    monkeypatch.setenv("LUMINA_WAVE_MAX_WAIT", value)
+    with pytest.raises(
+        InputError, match=r"LUMINA_WAVE_MAX_WAIT \(input max-wait\) must be a number of seconds >= 0"
+    ):
+        connect("o/r", "t")

@@ -210,7 +210,6 @@ def test_the_examples_cover_label_dispatch_uses_and_app_token():
     ]
     label = load(ROOT / "workflows" / "label-trigger.yml")
     assert label["on"]["issues"] == {"types": ["labeled"]}
-    assert label["concurrency"]["group"] == "lumina-wave-${{ github.repository }}"
     assert (
         label["jobs"]["wave"]["if"]
         == "github.event_name == 'workflow_dispatch' || github.event.label.name == 'wave'"
@@ -264,3 +263,37 @@ def test_every_job_mints_its_app_token_with_its_own_permissions(wave):
             k.removeprefix("permission-"): v for k, v in mint["with"].items() if k.startswith("permission-")
         }
         assert granted and granted.items() <= job["permissions"].items(), name
+
+
+# --- concurrency: on the wave job, after its `if:`, so unrelated events cancel nothing ------------
+
+_COMPARISON = re.compile(r"^\s*([\w.]+)\s*==\s*'([^']*)'\s*$")
+
+
+def evaluate_if(expression: str, context: dict[str, str]) -> bool:
+    """The job ``if:`` of the callers: ``a == 'x'`` terms joined by ``||`` (anything else fails the test)."""
+    terms = expression.removeprefix("${{").removesuffix("}}").split("||")
+    matches = [_COMPARISON.match(term) for term in terms]
+    assert all(matches), f"the caller test cannot read this if: {expression!r}"
+    return any(context.get(m[1], "") == m[2] for m in matches if m)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_caller_sets_concurrency_on_the_wave_job_keyed_so_unrelated_events_cancel_nothing(path):
+    caller = load(path)
+    # A workflow-level group is joined by every run, even one whose jobs are all skipped: a `bug`
+    # label would then make a pending run that cancels the pending wave (or follow-up) run.
+    assert "concurrency" not in caller, f"{path.name}: concurrency must sit on the wave job"
+    (wave_job,) = [job for job in caller["jobs"].values() if "uses" in job]
+    assert wave_job["concurrency"] == {
+        "group": "lumina-wave-${{ github.repository }}",
+        "cancel-in-progress": False,
+    }
+    for job in caller["jobs"].values():
+        assert "uses" in job or "concurrency" not in job, f"{path.name}: only the wave job waits its turn"
+    if "issues" in caller["on"]:
+        # the job-level if filters the label first: a skipped job joins no concurrency group
+        condition = wave_job["if"]
+        assert not evaluate_if(condition, {"github.event_name": "issues", "github.event.label.name": "bug"})
+        assert evaluate_if(condition, {"github.event_name": "issues", "github.event.label.name": "wave"})
+        assert evaluate_if(condition, {"github.event_name": "workflow_dispatch"})

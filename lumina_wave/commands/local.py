@@ -12,6 +12,8 @@ from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 if TYPE_CHECKING:
     import argparse
 
+    from lumina_wave.plan import Plan
+
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 
 
@@ -40,7 +42,38 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--remote", default="origin", help="remote to fetch from and push to (default: origin)"
     )
     local.add_argument("--github-repo", metavar="OWNER/NAME", help="for PRs (default: from the remote's URL)")
-    local.add_argument("--rerun", action="store_true", help="run issues again that already succeeded")
+    local.add_argument(
+        "--rerun",
+        action="store_true",
+        help="run issues again that already succeeded (their branches' old tips are kept under a backup ref)",
+    )
+    local.add_argument(
+        "--agent-timeout",
+        metavar="SECONDS",
+        type=float,
+        help="stop an agent that runs longer (record: cancelled)",
+    )
+    local.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        help="stop the whole run after this long (records: cancelled)",
+    )
+    local.add_argument(
+        "--agent-retries",
+        metavar="N",
+        type=int,
+        default=0,
+        help="run a failed agent again up to N times, waiting --retry-backoff, then twice as long each time",
+    )
+    local.add_argument(
+        "--retry-backoff", metavar="SECONDS", type=float, default=1.0, help="the first wait (default 1)"
+    )
+    local.add_argument(
+        "--retry",
+        metavar="failed|N,M",
+        help="run again only these issues (failed: every one not done) and their dependents; keep the others' records",
+    )
     local.add_argument("--clean", action="store_true", help="remove the worktrees and stop")
     local.set_defaults(run=_run)
 
@@ -63,6 +96,16 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("local needs --manifest PATH and --agent COMMAND (or --clean)")
     if args.max_parallel < 1:
         raise InputError(f"--max-parallel must be at least 1, got {args.max_parallel}")
+    if args.agent_retries < 0:
+        raise InputError(f"--agent-retries must be 0 or more, got {args.agent_retries}")
+    if args.retry and args.rerun:
+        raise InputError("--retry and --rerun exclude each other: --rerun runs every issue again")
+    for name in ("agent_timeout", "timeout", "retry_backoff"):
+        value = getattr(args, name)
+        if value is not None and not value > 0:
+            raise InputError(
+                f"--{name.replace('_', '-')} must be a positive number of seconds, got {value:g}"
+            )
 
     from lumina_wave.git import Author
     from lumina_wave.local import LocalOptions, run_and_summarize
@@ -71,6 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     from lumina_wave.worktree import user_author
 
     plan = build_plan(read_manifest(args.manifest))
+    retry = _retry(args.retry, plan, repo) if args.retry else None
     options = LocalOptions(
         agent=args.agent,
         repo=repo,
@@ -82,10 +126,33 @@ def _run(args: argparse.Namespace) -> int:
         rerun=args.rerun,
         remote=args.remote,
         author=user_author(repo) or Author(),
+        agent_timeout=args.agent_timeout,
+        timeout=args.timeout,
+        agent_retries=args.agent_retries,
+        retry_backoff=args.retry_backoff,
+        retry=retry,
     )
     outcome, text = run_and_summarize(plan, options)
     print(text)
     return EXIT_OK if outcome.ok else EXIT_FAILURES
+
+
+def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
+    """``--retry``: ``failed`` (every issue of the plan whose record is not done) or issue numbers."""
+    from lumina_wave.local import Paths, not_done
+    from lumina_wave.results import read_results
+
+    if text.strip() == "failed":
+        return not_done(plan, read_results(Paths(repo).results, plan.plan_id))
+    numbers = set()
+    for part in re.split(r"[\s,]+", text.strip()):
+        if not re.fullmatch(r"#?[1-9][0-9]*", part):
+            raise InputError(f"--retry takes 'failed' or issue numbers like 154,155; got {part!r}")
+        numbers.add(int(part.lstrip("#")))
+    outside = sorted(numbers - set(plan.items))
+    if outside:
+        raise InputError(f"--retry names {', '.join(f'#{n}' for n in outside)}, not in the plan")
+    return frozenset(numbers)
 
 
 def _repository(directory: str) -> Path:

@@ -82,11 +82,12 @@ def run_action(runner: Runner) -> int:
 
     Exit 1 when any issue due in this run is not done or a comment could not be written, after
     everything else was published. Issues of waves after this run's window (a deeper plan, see
-    :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them.
+    :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them,
+    once per start wave (recorded in the summary comment), before any comment is written.
     """
     from lumina_wave.continuation import window
     from lumina_wave.limits import OUTPUT_BUDGET, STEP_SUMMARY_LIMIT, output_units, utf8_bytes
-    from lumina_wave.publish import first_targets, parse_numbers, triggering_number
+    from lumina_wave.publish import comment_targets, first_targets, parse_numbers, triggering_number
     from lumina_wave.summary import (
         build_summary,
         render_markdown,
@@ -156,9 +157,22 @@ def run_action(runner: Runner) -> int:
         runner.set_output(name, value)
     print(render_text(summary))
 
-    published = _publish(runner, client, summary, full, comment_on, triggered_by) if client else True
+    targets = comment_targets(
+        [o.pr_number for o in summary.outcomes if o.pr_number], comment_on, triggered_by
+    )
+    follow_ups: dict[int, str] = {}
+    if client is not None and targets and (works.first > 1 or works.next_start is not None):
+        follow_ups = _recorded_follow_ups(client, plan.plan_id, targets[0])
     if works.next_start is not None:
-        _follow_up(runner, plan, works, first_targets(comment_on, triggered_by), token, client)
+        if works.next_start in follow_ups:
+            print(
+                f"lumina-wave: the follow-up run for waves {works.next_start}-{plan.wave_count} was dispatched "
+                f"before (run {follow_ups[works.next_start]}): not again"
+            )
+        else:
+            carry = first_targets(comment_on, triggered_by)
+            follow_ups[works.next_start] = _follow_up(runner, plan, works, carry, token, client)
+    published = _publish(runner, client, summary, full, targets, follow_ups) if client else True
     if client is not None:
         client.log_calls()
     return exit_code(summary.all_done and published)
@@ -185,16 +199,26 @@ def _number(value: float | None) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
+def _recorded_follow_ups(client: GitHubClient, plan_id: str, target: int) -> dict[int, str]:
+    """The follow-ups recorded in the plan's summary comment on ``target`` (none when it has none)."""
+    from lumina_wave.continuation import parse_follow_ups
+    from lumina_wave.publish import Publisher
+
+    ours = Publisher(client, plan_id).ours(target)
+    return parse_follow_ups(ours.body) if ours is not None else {}
+
+
 def _follow_up(
     runner: Runner, plan: Plan, works: Window, carry: list[int], token: str, client: GitHubClient | None
-) -> None:
-    """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF).
+) -> str:
+    """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF);
+    returns the new run's id, or ``?`` when GitHub did not name it.
 
     ``carry`` are the comment targets the follow-up run gets as its ``comment-on``: the ones
     this run named first (:func:`~lumina_wave.publish.first_targets`), so it comments where
-    this run did.
+    this run did. A lost answer is reported, not repeated (see :mod:`lumina_wave.continuation`).
     """
-    from lumina_wave.continuation import follow_up_inputs, parse_workflow_ref
+    from lumina_wave.continuation import UNKNOWN_RUN, follow_up_inputs, parse_workflow_ref
     from lumina_wave.github.dispatch import dispatch_workflow
 
     run_id = os.environ.get("GITHUB_RUN_ID", "")
@@ -204,13 +228,22 @@ def _follow_up(
         )
     caller = parse_workflow_ref(os.environ.get("GITHUB_WORKFLOW_REF", ""))
     inputs = follow_up_inputs(plan.plan_id, works.next_start, run_id, carry)
-    dispatch_workflow(_client_for(caller.repo, token, client), caller.workflow, caller.ref, inputs)
+    dispatched = dispatch_workflow(
+        _client_for(caller.repo, token, client), caller.workflow, caller.ref, inputs
+    )
+    if dispatched.lost:
+        runner.warning(
+            f"the answer to starting the follow-up run of {caller.workflow} (start-wave {works.next_start}) was "
+            "lost; it is not repeated, so no second run works the same waves. If no such run started, "
+            f"start {caller.workflow} by hand with inputs {', '.join(f'{k}={v}' for k, v in inputs.items())}"
+        )
     line = (
         f"waves {works.first}-{works.last} of {plan.wave_count} done here; waves {works.next_start}-"
         f"{plan.wave_count} continue in a follow-up run of {caller.workflow} (start-wave {works.next_start})"
     )
     print(f"lumina-wave: {line}")
     runner.add_summary(f"\n_{line}_\n")
+    return str(dispatched.run_id) if dispatched.run_id is not None else UNKNOWN_RUN
 
 
 def _client_for(repo: str, token: str, client: GitHubClient | None = None) -> GitHubClient:
@@ -237,23 +270,25 @@ def _publish(
     client: GitHubClient,
     summary: Summary,
     full: str,
-    comment_on: list[int],
-    triggered_by: int | None,
+    targets: list[int],
+    follow_ups: dict[int, str],
 ) -> bool:
     """Write the sticky comments; False when any target failed (each failure is annotated).
 
     ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
+    ``follow_ups`` (start wave -> run id) are recorded in a hidden line under the marker.
     """
+    from lumina_wave.continuation import follow_ups_line
     from lumina_wave.limits import COMMENT_LIMIT
-    from lumina_wave.publish import Publisher, comment_targets
+    from lumina_wave.publish import Publisher
     from lumina_wave.summary import render_markdown
 
-    prs = [o.pr_number for o in summary.outcomes if o.pr_number]
-    targets = comment_targets(prs, comment_on, triggered_by)
     if not targets:
         print("no issue or PR to comment on (no PRs, no comment-on, no triggering issue)")
         return True
-    body = render_markdown(summary, COMMENT_LIMIT, full=full)
+    record = follow_ups_line(follow_ups) + "\n" if follow_ups else ""
+    marker_line, _, rest = render_markdown(summary, COMMENT_LIMIT - len(record), full=full).partition("\n")
+    body = f"{marker_line}\n{record}{rest}"
     ok = True
     for outcome in Publisher(client, summary.plan.plan_id).publish(targets, body):
         if outcome.action == "failed":

@@ -9,6 +9,10 @@ read is retried after ``retry-after`` anyway. Measured with ``benchmarks/plan_ap
 (1,000 labelled issues, 131 requests): planning takes 0.12 s without the read gap and
 32.8 s with it, all of the difference being sleep.
 
+Waits. Every retry wait of one request (backoff, ``retry-after``, a primary limit's reset) is
+capped in total: past the cap (input ``max-wait``, default 600 s) the request fails at once with
+one line (:class:`WaitCapReached`) instead of sleeping until the job's timeout.
+
 Creates. urllib3 does not repeat a POST whose answer was lost (a 5xx, a dropped connection):
 it may have created the object. :func:`create_once` looks for it before creating again.
 """
@@ -33,6 +37,9 @@ from lumina_wave.errors import GitHubError, InputError
 DEFAULT_API_URL = "https://api.github.com"
 REQUEST_TIMEOUT = 30
 MAX_RATE_LIMIT_WAIT = 600
+# The cap on one request's retry waits, in seconds: the action sets it from its input max-wait
+# (lumina_wave/action.py); unset (the CLI), 600 s.
+MAX_WAIT_ENV = "LUMINA_WAVE_MAX_WAIT"
 _REPO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 # Methods whose repetition cannot create a second object. POST is retried only when the
 # server refused it (rate limit) or it never left (connection error).
@@ -52,6 +59,15 @@ class _Counter:
         self.requests = 0
 
 
+class WaitCapReached(RateLimitExceededExceedsMaxWait):
+    """GitHub asked for a wait that would take one request's waits past the cap."""
+
+    def __init__(self, status: int, wait: float, waited: float, cap: float) -> None:
+        super().__init__(status, None, None, wait=wait)
+        self.waited = waited
+        self.cap = cap
+
+
 class _Retry(GithubRetry):
     """GitHub's retry policy plus a request count, injectable waits and safe POSTs.
 
@@ -61,14 +77,22 @@ class _Retry(GithubRetry):
     """
 
     def __init__(
-        self, *, counter: _Counter, wait: Callable[[float], None] = time.sleep, **kwargs: Any
+        self,
+        *,
+        counter: _Counter,
+        wait: Callable[[float], None] = time.sleep,
+        cap: float = MAX_RATE_LIMIT_WAIT,
+        waited: float = 0.0,
+        **kwargs: Any,
     ) -> None:
         self.counter = counter
         self.wait = wait
+        self.cap = cap
+        self.waited = waited  # by this request so far: urllib3 makes a new policy per retry
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> _Retry:
-        kw.update(counter=self.counter, wait=self.wait)
+        kw.update(counter=self.counter, wait=self.wait, cap=self.cap, waited=self.waited)
         return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -86,27 +110,35 @@ class _Retry(GithubRetry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def sleep(self, response: Any = None) -> None:
-        """Wait ``retry-after`` when the server names it, else the computed backoff."""
+        """Wait ``retry-after`` when the server names it, else the computed backoff; raise
+        :class:`WaitCapReached` instead when the request's waits would pass the cap."""
         seconds = self.get_retry_after(response) if response is not None else None
         if not seconds:
             seconds = self.get_backoff_time()
-        if seconds > 0:
-            self.wait(seconds)
+        if seconds <= 0:
+            return
+        if self.waited + seconds > self.cap:
+            raise WaitCapReached(getattr(response, "status", 0) or 0, seconds, self.waited, self.cap)
+        self.wait(seconds)
+        self.waited += seconds
 
 
-def make_retry(counter: _Counter, wait: Callable[[float], None] = time.sleep) -> _Retry:
+def make_retry(
+    counter: _Counter, wait: Callable[[float], None] = time.sleep, cap: float = MAX_RATE_LIMIT_WAIT
+) -> _Retry:
     """Five retries: 5xx and connection errors back off 0, 2, 4, 8, 16 s (+ up to 1 s jitter);
-    secondary rate limits wait ``retry-after`` (or 60 s); a primary limit waits for its reset,
-    but never more than ten minutes."""
+    secondary rate limits wait ``retry-after`` (or 60 s); a primary limit waits for its reset;
+    all the waits of one request together at most ``cap`` seconds."""
     return _Retry(
         counter=counter,
         wait=wait,
+        cap=cap,
         total=5,
         backoff_factor=1,
         backoff_jitter=1.0,
         status_forcelist=[429, 500, 502, 503, 504],
         allowed_methods=_IDEMPOTENT | {"POST"},
-        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT,
+        max_rate_limit_wait=cap,
         raise_on_status=False,  # the last answer reaches PyGithub, which reports its status
     )
 
@@ -191,6 +223,7 @@ def connect(
     wait: Callable[[float], None] = time.sleep,
     seconds_between_requests: float | None = None,
     seconds_between_writes: float | None = DEFAULT_WRITE_GAP,
+    max_wait: float | None = None,
 ) -> GitHubClient:
     """A client for ``OWNER/NAME``; makes no request.
 
@@ -198,7 +231,9 @@ def connect(
     (see the module docstring; tests may pass ``seconds_between_writes=0``). The environment
     variable ``LUMINA_WAVE_WRITE_GAP`` (seconds) overrides the write gap: it exists for the
     end-to-end tests, which run whole waves against a local fake, and for self-hosted GHES
-    whose administrators set other limits. Unset, the gap stays 1 s.
+    whose administrators set other limits. Unset, the gap stays 1 s. ``max_wait`` caps the
+    retry waits of each request (None: ``LUMINA_WAVE_MAX_WAIT``, which the action sets from its
+    input ``max-wait``, else 600 s).
     """
     if not _REPO_NAME.fullmatch(repo):
         raise InputError(f"repository must be OWNER/NAME, got {repo!r}")
@@ -210,7 +245,7 @@ def connect(
         base_url=base,
         timeout=REQUEST_TIMEOUT,
         per_page=100,
-        retry=make_retry(counter, wait),
+        retry=make_retry(counter, wait, max_wait_from_env() if max_wait is None else max_wait),
         seconds_between_requests=seconds_between_requests,
         seconds_between_writes=seconds_between_writes,
         lazy=True,
@@ -229,6 +264,20 @@ def write_gap(given: float | None) -> float | None:
         seconds = -1.0
     if not seconds >= 0:
         raise InputError(f"{WRITE_GAP_ENV} must be a number of seconds >= 0, got {text!r}")
+    return seconds
+
+
+def max_wait_from_env() -> float:
+    """``LUMINA_WAVE_MAX_WAIT`` (seconds), 600 when unset; bad input if not a number >= 0."""
+    text = os.environ.get(MAX_WAIT_ENV, "").strip()
+    if not text:
+        return MAX_RATE_LIMIT_WAIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise InputError(f"{MAX_WAIT_ENV} (input max-wait) must be a number of seconds >= 0, got {text!r}")
     return seconds
 
 
@@ -266,10 +315,17 @@ def create_once(
 
 def describe(exc: Exception, doing: str, permission: str = "") -> GitHubError:
     """A one-line :class:`GitHubError` for a failed request made while ``doing`` something."""
+    if isinstance(exc, WaitCapReached):
+        answer = f" after a {exc.status} answer" if exc.status else ""
+        return GitHubError(
+            f"{doing}: GitHub asks to wait {exc.wait:.0f} s more{answer}, after {exc.waited:.0f} s of retry "
+            f"waits; lumina-wave waits at most {exc.cap:g} s per request (input max-wait); re-run later",
+            exc.status or None,
+        )
     if isinstance(exc, RateLimitExceededExceedsMaxWait):
         return GitHubError(
             f"{doing}: GitHub's rate limit asks to wait {exc.wait:.0f} s, more than lumina-wave waits "
-            f"({MAX_RATE_LIMIT_WAIT} s); re-run later",
+            f"(input max-wait); re-run later",
             exc.status,
         )
     if isinstance(exc, GithubException):

@@ -694,7 +694,6 @@ def _unescape(data: str) -> str:
     return data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
 
 
-
 def _runner_variable(name: str) -> bool:
     return name.startswith(("GITHUB_", "INPUT_", "RUNNER_", "WAVE_")) or name in (
         "ACTIONS_RUNTIME_TOKEN",

@@ -18,7 +18,7 @@ from fakegithub import FakeGitHub
 from .driver import WaveRun
 
 DOC = "docs/reliability.md"
-TEST_FILES = ("test_e2e_waves.py", "test_e2e_faults.py", "test_e2e_reruns.py")
+TEST_FILES = ("test_e2e_waves.py", "test_e2e_faults.py", "test_e2e_reruns.py", "test_local_faults.py")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,52 @@ class Figure:
     faults: Counter[str]
     violations: int
     duplicates: int
+
+
+@dataclass(frozen=True)
+class LocalFigure:
+    """One step of ``lumina-wave local`` killed with ``kill -9``, then a resumed run."""
+
+    step: str
+    killed: int
+    agents_left: int
+    lost_commits: int
+    unrecorded: int  # issues without a recorded status after the resumed run
+    wrong_pushes: int  # pushed branches that are not the recorded commit
+
+
+@dataclass
+class LocalFigures:
+    rows: dict[str, LocalFigure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, figure: LocalFigure) -> None:
+        with self._lock:
+            if figure.step in self.rows:
+                raise ValueError(f"step {figure.step!r} recorded twice")
+            self.rows[figure.step] = figure
+
+    def markdown(self) -> list[str]:
+        if not self.rows:
+            return []
+        rows = list(self.rows.values())
+        return [
+            "## `lumina-wave local`: kill -9 at each step",
+            "",
+            "tests/test_local_faults.py kills `local` (SIGKILL) at one step of a two-issue chain run with",
+            "`--push`, from a git `reference-transaction` hook or from the agent, then resumes the run.",
+            "",
+            "| step killed | kills | agents left | lost commits | issues unrecorded | wrong pushes |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {f.step} | {f.killed} | {f.agents_left} | {f.lost_commits} | {f.unrecorded} | {f.wrong_pushes} |"
+                for f in rows
+            ),
+            f"| **all {len(rows)} steps** | {sum(f.killed for f in rows)} | {sum(f.agents_left for f in rows)} "
+            f"| {sum(f.lost_commits for f in rows)} | {sum(f.unrecorded for f in rows)} "
+            f"| {sum(f.wrong_pushes for f in rows)} |",
+            "",
+        ]
 
 
 @dataclass
@@ -101,8 +147,10 @@ class Figures:
                 for f in rows
             ),
             "",
+            *LOCAL_FIGURES.markdown(),
         ]
         return "\n".join(lines)
 
 
+LOCAL_FIGURES = LocalFigures()
 FIGURES = Figures()

@@ -321,8 +321,13 @@ class FakeGitHub:
 
     def _dispatch(self, req: Request) -> Reply:
         body = req.body if isinstance(req.body, dict) else {}
-        self._repo_of(req).dispatch(req.params["workflow_id"], _field(req, "ref"), body.get("inputs") or {})
-        return 204, None, {}
+        repo = self._repo_of(req)
+        made = repo.dispatch(req.params["workflow_id"], _field(req, "ref"), body.get("inputs") or {})
+        if body.get("return_run_details") is not True:
+            return 204, None, {}
+        run_url = f"{self.api}/repos/{repo.full_name}/actions/runs/{made.run_id}"
+        html_url = f"https://github.com/{repo.full_name}/actions/runs/{made.run_id}"
+        return 200, {"workflow_run_id": made.run_id, "run_url": run_url, "html_url": html_url}, {}
 
     def _stacks_of(self, req: Request) -> Repo:
         """The repository, when native stacks are enabled there (else its 404 or 403)."""

@@ -116,6 +116,7 @@ class Dispatch:
     workflow: str
     ref: str
     inputs: dict[str, str]
+    run_id: int = 0
 
 
 @dataclass
@@ -199,7 +200,7 @@ class Repo:
         unexpected = sorted(set(inputs) - set(declared))
         if unexpected:
             raise ApiError(422, f"Unexpected inputs provided: {unexpected}")
-        made = Dispatch(workflow, ref, dict(inputs))
+        made = Dispatch(workflow, ref, dict(inputs), self.next_id())
         self.dispatches.append(made)
         return made
 
