@@ -33,6 +33,7 @@ def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any
         "branch": branch,
         "base": None,
         "commit": None,
+        "start": None,
         "pr_number": None,
         "pr_url": None,
         "started_at": None,

@@ -1,9 +1,10 @@
 """The scripted agent of the end-to-end runs: a real process, run by the agent step as the user's command is.
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
-from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str}}``.
-It writes ``work/issue-<N>.txt`` (title from the environment, never from a command line),
-then sleeps and fails as told.
+from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
+"plant": marker}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never from a
+command line), plants hooks and configuration in its tree when told (:mod:`plant`), then sleeps
+and fails as told.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def main() -> int:
         out.parent.mkdir(exist_ok=True)
         text = script.get("text", "done")
         out.write_text(f"{os.environ['WAVE_ISSUE_TITLE']}\n{text}\n", encoding="utf-8")
+    if script.get("plant"):
+        from plant import plant  # this script's folder is on sys.path
+
+        plant(Path.cwd(), Path(script["plant"]), Path(os.environ["GITHUB_ENV"]))
     time.sleep(float(script.get("sleep", 0)))
     return 1 if script.get("fail") else 0
 

@@ -2,7 +2,8 @@
 
 :class:`WaveRun` runs the jobs of ``.github/workflows/wave.yml`` as GitHub would: the ``plan`` job,
 then the wave slots in order (one leg per matrix entry, the legs of a wave concurrently, at most
-``max-parallel`` at once), then ``summarize``. Each job gets a new runner: a fresh clone of the
+``max-parallel`` at once: prepare, the agent, collect), each followed by its publisher job (publish),
+then ``summarize``. Each job gets a new runner: a fresh clone of the
 fake's bare ``origin`` as GITHUB_WORKSPACE (``summarize`` has no checkout: an empty one), its own
 RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
@@ -39,7 +40,8 @@ ACTION = ROOT / "action.yml"
 AGENT = Path(__file__).with_name("agent.py")
 TOKEN = "ghs_e2eFakeInstallationToken0123456789AB"
 PLAN_ARTIFACT = "lumina-wave-plan"
-RESULT_ARTIFACT = "lumina-wave-result-{issue}"
+LEG_ARTIFACT = "lumina-wave-leg-{issue}"
+RESULT_ARTIFACT = "lumina-wave-result-wave-{slot}"
 STEP_TIMEOUT = 120
 
 
@@ -63,6 +65,7 @@ def workflow_facts() -> WorkflowFacts:
             uses, given = str(step.get("uses", "")), step.get("with") or {}
             if uses.startswith("actions/upload-artifact@"):
                 name = str(given["name"]).replace("${{ matrix.issue }}", "{issue}")
+                name = name.replace("${{ matrix.slot }}", "{slot}")
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
@@ -100,9 +103,11 @@ class Artifacts:
         self.root = root
         self._lock = threading.Lock()
 
-    def upload(self, name: str, file: Path, overwrite: bool) -> bool:
-        """Upload one file; False (a warning) when it does not exist."""
-        if not file.is_file():
+    def upload(self, name: str, path: Path, overwrite: bool) -> bool:
+        """Upload one file, or the files of a folder; False (a warning) when there are none."""
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        files = [f for f in files if f.is_file()]
+        if not files:
             return False
         with self._lock:
             target = self.root / name
@@ -112,7 +117,8 @@ class Artifacts:
                 )
             shutil.rmtree(target, ignore_errors=True)
             target.mkdir(parents=True)
-            shutil.copy2(file, target / file.name)
+            for file in files:
+                shutil.copy2(file, target / file.name)
         return True
 
     def download(self, name: str, dest: Path) -> None:
@@ -238,6 +244,7 @@ class Job:
         return self._run_step(step_id, ["bash", "-e", "-c", command], step_env)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
+        """An upload-artifact step of ``file`` (a file or a folder's files)."""
         """An upload-artifact step; a name conflict fails it as v4 does."""
         try:
             self.run.artifacts.upload(name, file, workflow_facts().overwrite[pattern])
@@ -312,6 +319,7 @@ class WaveRun:
         self.attempt = 0
         self.plan: Job | None = None
         self.legs: dict[int, Leg] = {}
+        self.publishers: dict[int, Job] = {}
         self.summarize: Job | None = None
         self.legs_run = 0
         self.logs: list[str] = []
@@ -324,9 +332,11 @@ class WaveRun:
         self.attempt += 1
         self.plan = self._plan_job()
         self.legs = {}
+        self.publishers = {}
         if self.plan.conclusion == "success":
             for k, entries in enumerate(self.waves, start=1):
                 self._wave(k, [e["issue"] for e in entries])
+                self._publish(k)
         if summarize:
             self._summarize_job()
         return self
@@ -339,18 +349,21 @@ class WaveRun:
         return jobs
 
     def rerun_failed(self) -> WaveRun:
-        """ "Re-run failed jobs": the failed legs and every job that needs them (later waves, summarize)."""
+        """ "Re-run failed jobs": the failed legs and publishers and every job that needs them (their
+        wave's publisher, the later waves, summarize)."""
         assert self.plan is not None and self.plan.conclusion == "success", "re-run the plan with run()"
-        failed = [leg for leg in self.legs.values() if leg.conclusion == "failure"]
+        failed = [leg.wave for leg in self.legs.values() if leg.conclusion == "failure"]
+        failed += [k for k, job in self.publishers.items() if job.conclusion == "failure"]
         if not failed:
             return self
         self.attempt += 1
-        first = min(leg.wave for leg in failed)
+        first = min(failed)
         for k, entries in enumerate(self.waves, start=1):
             if k < first:
                 continue
             issues = [e["issue"] for e in entries]
             self._wave(k, [n for n in issues if k > first or self.legs[n].conclusion == "failure"])
+            self._publish(k)
         self._summarize_job()
         return self
 
@@ -389,6 +402,7 @@ class WaveRun:
             self.legs[leg.issue] = leg
 
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
+        """A leg job: read-only, its token is GitHub's read-only job token (here: the same string)."""
         job = Job(self, f"wave {k}: #{issue}", checkout=True)
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
@@ -416,23 +430,43 @@ class WaveRun:
             agent_outcome = agent.outcome
         if skip != "true":
             job.action(
-                "finish",
-                command="finish",
+                "collect",
+                command="collect",
                 issue=str(issue),
-                **{
-                    "github-token": TOKEN,
-                    "agent-outcome": agent_outcome,
-                    "draft": _bool(self.inputs.draft),
-                    "labels": self.inputs.pr_labels,
-                    "pr-on-failure": _bool(self.inputs.pr_on_failure),
-                },
+                **{"github-token": TOKEN, "agent-outcome": agent_outcome},
             )
-        pattern = RESULT_ARTIFACT
-        job.upload("upload", pattern.format(issue=issue), lw / "results" / f"result-{issue}.json", pattern)
+        job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
         self._timing(job)
         with self._lock:
             self.legs_run += 1
         return Leg(issue, k, job)
+
+    def _publish(self, k: int) -> None:
+        """The publisher job of slot ``k``: a fresh runner, the write token, the wave's artifacts."""
+        if k > workflow_facts().slots or not self.waves[k - 1]:
+            return
+        job = Job(self, f"publish wave {k}", checkout=True)
+        lw = job.workspace / ".lumina-wave"
+        self.artifacts.download(PLAN_ARTIFACT, lw)
+        if k > 1:
+            self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
+        self.artifacts.download_pattern("lumina-wave-leg-", lw / "legs")
+        job.action(
+            "publish",
+            command="publish",
+            wave=str(k),
+            **{
+                "github-token": TOKEN,
+                "stack": _bool(self.inputs.stack),
+                "base": self.inputs.base,
+                "draft": _bool(self.inputs.draft),
+                "labels": self.inputs.pr_labels,
+                "pr-on-failure": _bool(self.inputs.pr_on_failure),
+            },
+        )
+        job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
+        self._timing(job)
+        self.publishers[k] = job
 
     def _summarize_job(self, name: str = "summarize", start: threading.Barrier | None = None) -> Job | None:
         assert self.plan is not None
@@ -472,12 +506,12 @@ class WaveRun:
             )
 
     def records(self) -> dict[int, dict]:
-        """The result records uploaded as artifacts, by issue."""
+        """The result records the publishers uploaded as artifacts, by issue."""
         out = {}
         for name in self.artifacts.names("lumina-wave-result-"):
-            (file,) = (self.artifacts.root / name).iterdir()
-            record = json.loads(file.read_text())
-            out[record["issue"]] = record
+            for file in sorted((self.artifacts.root / name).glob("result-*.json")):
+                record = json.loads(file.read_text())
+                out[record["issue"]] = record
         return out
 
     @property
