@@ -9,10 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from e2e import scenarios
 from e2e.checks import check_run
 from e2e.driver import WaveRun
 from e2e.plant import plant, ran
+
+from lumina_wave.git import GitError
+from lumina_wave.legs import Refused, receive_change
 
 PLANT = Path(__file__).parent / "e2e" / "plant.py"
 
@@ -78,3 +82,83 @@ def test_nothing_planted_runs_in_local_with_push(origin, make_clone, tmp_path, s
     for n in (1, 2):
         assert sh(origin, "show", f"feature/issue-{n}:work-{n}.txt").strip() == str(n)
         assert sh(repo, "rev-parse", f"feature/issue-{n}") == sh(origin, "rev-parse", f"feature/issue-{n}")
+
+
+# --- the bundle a leg hands its publisher is hostile too ------------------------------------------
+
+
+def _leg_bundle(tree: Path, sh, ref: str, exclude: list[str], out: Path) -> Path:
+    sh(tree, "bundle", "create", "--quiet", str(out), ref, *(f"^{c}" for c in exclude))
+    return out
+
+
+@pytest.fixture
+def publisher(origin, make_clone, sh):
+    """(the leg's clone on feature/issue-1 with one commit, its start, the publisher's fresh clone)"""
+    leg = make_clone("leg")
+    start = sh(leg, "rev-parse", "HEAD").strip()
+    sh(leg, "checkout", "-q", "-b", "feature/issue-1")
+    (leg / "work.txt").write_text("work\n")
+    sh(leg, "add", "work.txt")
+    sh(leg, "commit", "-qm", "work")
+    return leg, start, make_clone("publisher")
+
+
+def test_a_leg_bundle_on_its_base_is_received(publisher, sh, tmp_path):
+    leg, start, pub = publisher
+    bundle = _leg_bundle(leg, sh, "refs/heads/feature/issue-1", [start], tmp_path / "b.bundle")
+    assert (
+        receive_change(pub, bundle, 1, start, ["refs/remotes/origin/main"])
+        == sh(leg, "rev-parse", "HEAD").strip()
+    )
+
+
+def test_a_bundle_for_another_branch_is_refused(publisher, sh, tmp_path):
+    leg, start, pub = publisher
+    sh(leg, "branch", "feature/issue-2")
+    bundle = _leg_bundle(leg, sh, "refs/heads/feature/issue-2", [start], tmp_path / "b.bundle")
+    with pytest.raises(Refused, match="must hold only refs/heads/feature/issue-1"):
+        receive_change(pub, bundle, 1, start, ["refs/remotes/origin/main"])
+
+
+def test_a_bundle_with_a_history_of_its_own_is_refused(publisher, sh, tmp_path):
+    leg, start, pub = publisher
+    sh(leg, "checkout", "-q", "--orphan", "feature/issue-3")
+    sh(leg, "commit", "-qm", "a history of its own")
+    sh(leg, "branch", "-f", "feature/issue-1", "feature/issue-3")
+    bundle = _leg_bundle(leg, sh, "refs/heads/feature/issue-1", [], tmp_path / "b.bundle")
+    with pytest.raises(Refused, match="history of its own"):
+        receive_change(pub, bundle, 1, start, ["refs/remotes/origin/main"])
+
+
+def test_a_bundle_built_on_a_branch_that_is_no_dependency_is_refused(
+    publisher, origin, make_clone, sh, tmp_path
+):
+    leg, _, pub = publisher
+    other = make_clone("other")
+    sh(other, "checkout", "-q", "-b", "feature/issue-9")
+    sh(other, "commit", "-q", "--allow-empty", "-m", "someone else's work")
+    sh(other, "push", "-q", "origin", "feature/issue-9")
+    sh(pub, "fetch", "-q", "origin")
+    sh(leg, "fetch", "-q", "origin")
+    sh(leg, "checkout", "-q", "-B", "feature/issue-1", "origin/feature/issue-9")
+    sh(leg, "commit", "-q", "--allow-empty", "-m", "on top of #9")
+    nine = sh(leg, "rev-parse", "origin/feature/issue-9").strip()
+    bundle = _leg_bundle(leg, sh, "refs/heads/feature/issue-1", [nine], tmp_path / "b.bundle")
+    with pytest.raises(Refused, match="neither the base nor a dependency"):
+        receive_change(pub, bundle, 1, nine, ["refs/remotes/origin/main"])
+
+
+def test_a_bundle_whose_start_is_not_its_legs_is_refused(publisher, sh, tmp_path):
+    leg, start, pub = publisher
+    bundle = _leg_bundle(leg, sh, "refs/heads/feature/issue-1", [start], tmp_path / "b.bundle")
+    with pytest.raises(Refused, match="does not start from"):
+        receive_change(pub, bundle, 1, "f" * 40, ["refs/remotes/origin/main"])
+
+
+def test_a_file_that_is_no_bundle_is_refused(publisher, tmp_path):
+    _, start, pub = publisher
+    fake = tmp_path / "b.bundle"
+    fake.write_text("#!/bin/sh\necho pwned\n")
+    with pytest.raises(GitError, match="not a git bundle"):
+        receive_change(pub, fake, 1, start, ["refs/remotes/origin/main"])
