@@ -34,13 +34,15 @@ def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
     return written.replace(draft_file(out_dir, record["issue"]))
 
 
-def collect(workdir: str, plan_file: str, issue: int | None, agent_outcome: str, out_dir: str, **kw) -> dict:
+def collect(
+    workdir: str, plan_file: str, issue: int | None, agent_outcome: str, out_dir: str, digest: str = "", **kw
+) -> dict:
     """Collect one leg (shared by the CLI and the action); returns the draft record."""
     from lumina_wave.commands.finish import own_paths
     from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan
     from lumina_wave.legs import FinishOptions, collect_leg, read_state
 
-    plan = load_plan(plan_file)
+    plan = load_plan(plan_file, digest)
     issue = _check_issue(plan, issue)
     context = kw.pop("context_dir", None) or context_dirs(dict(os.environ))[0]
     state = read_state(context, issue)
@@ -103,6 +105,7 @@ def run_action(runner: Runner) -> int:
         runner.int_input("issue"),
         runner.input("agent-outcome"),
         out_dir,
+        runner.input("plan-digest"),
         results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
         commit_message=runner.input("commit-message"),
         author=parse_author(runner.input("author")),

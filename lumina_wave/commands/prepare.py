@@ -23,12 +23,19 @@ CONTAINER_HOME = "/github/home"
 CONTEXT_FOLDER = "lumina-wave"
 
 
-def load_plan(path: str) -> Plan:
-    """plan.json, validated; a missing or unreadable file is bad input."""
-    from lumina_wave.plan import plan_from_json
+def load_plan(path: str, digest: str = "") -> Plan:
+    """plan.json, validated; a missing or unreadable file is bad input. ``digest`` (the plan job's
+    ``plan-digest`` output, passed through ``needs``, where no leg can change it) must match the
+    file: a plan artifact replaced after the plan job is refused."""
+    from lumina_wave.plan import plan_digest, plan_from_json
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
+        if digest and plan_digest(raw) != digest:
+            raise InputError(
+                "plan.json is not the plan job's (its digest differs from plan-digest): refused", Origin(path)
+            )
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise InputError("plan file not found (run the plan command first)", Origin(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -163,7 +170,7 @@ def run_action(runner: Runner) -> int:
     from lumina_wave.legs import LegError, prepare_leg
     from lumina_wave.results import read_results
 
-    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE))
+    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE), runner.input("plan-digest"))
     issue = _check_issue(plan, runner.int_input("issue"))
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     author = parse_author(runner.input("author"))

@@ -66,6 +66,7 @@ def publish_wave(
     repo: str,
     token: str,
     options: FinishOptions,
+    digest: str = "",
 ) -> list[dict]:
     """Publish every leg of ``wave``; returns their records (also written to ``out_dir``)."""
     from lumina_wave import git
@@ -74,7 +75,7 @@ def publish_wave(
     from lumina_wave.legs import publish_leg
     from lumina_wave.results import read_results, write_result
 
-    plan = load_plan(plan_file)
+    plan = load_plan(plan_file, digest)
     if not 1 <= wave <= plan.wave_count:
         raise InputError(f"wave {wave} is not in plan {plan.plan_id} ({plan.wave_count} waves)")
     results = read_results(results_dir, plan.plan_id)
@@ -190,5 +191,6 @@ def run_action(runner: Runner) -> int:
         repo=runner.input("repository", env.get("GITHUB_REPOSITORY", "")),
         token=runner.input("github-token"),
         options=options,
+        digest=runner.input("plan-digest"),
     )
     return exit_code(records)

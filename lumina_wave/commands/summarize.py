@@ -22,13 +22,23 @@ if TYPE_CHECKING:
     from lumina_wave.summary import Summary
 
 
-def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict]]:
-    """The plan and this plan's result records, both validated."""
+def load(
+    plan_file: str,
+    results_dir: str,
+    digest: str = "",
+    repo_url: str | None = None,
+    warnings: list[str] | None = None,
+) -> tuple[Plan, dict[int, dict]]:
+    """The plan and this plan's result records, both validated; with ``warnings``, records are
+    also checked against the plan and ``repo_url`` (see :func:`lumina_wave.results.record_problem`)."""
     from lumina_wave.commands.prepare import load_plan
     from lumina_wave.results import read_results
 
-    plan = load_plan(plan_file)
-    return plan, read_results(results_dir, plan.plan_id)
+    plan = load_plan(plan_file, digest)
+    checks = (
+        {"issues": plan.items, "repo_url": repo_url, "warnings": warnings} if warnings is not None else {}
+    )
+    return plan, read_results(results_dir, plan.plan_id, **checks)
 
 
 def exit_code(all_done: bool) -> int:
@@ -89,17 +99,22 @@ def run_action(runner: Runner) -> int:
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     comment_on = parse_numbers(runner.input("comment-on"))
     triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    plan, results = load(plan_file, results_dir)
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
+    rejected: list[str] = []
+    plan, results = load(
+        plan_file, results_dir, runner.input("plan-digest"), f"{server}/{repo}" if repo else None, rejected
+    )
+    for line in rejected:
+        runner.warning(line)
     works = window(
         plan.wave_count,
         runner.int_input("start-wave", 1),
         runner.int_input("max-waves", 0, minimum=0) or None,
     )
 
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_repo = os.environ.get("GITHUB_REPOSITORY", "")
     run_id = os.environ.get("GITHUB_RUN_ID", "")
-    repo = runner.input("repository", run_repo)
     token = runner.input("github-token")
     run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
 

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -322,6 +323,8 @@ class WaveRun:
         self.publishers: dict[int, Job] = {}
         self.summarize: Job | None = None
         self.legs_run = 0
+        # Runs between the plan job and the legs: what a hostile leg could do to the artifacts.
+        self.after_plan: Callable[[WaveRun], None] | None = None
         self.logs: list[str] = []
         self._lock = threading.Lock()
 
@@ -333,6 +336,8 @@ class WaveRun:
         self.plan = self._plan_job()
         self.legs = {}
         self.publishers = {}
+        if self.after_plan is not None and self.plan.conclusion == "success":
+            self.after_plan(self)
         if self.plan.conclusion == "success":
             for k, entries in enumerate(self.waves, start=1):
                 self._wave(k, [e["issue"] for e in entries])
@@ -412,7 +417,12 @@ class WaveRun:
             "prepare",
             command="prepare",
             issue=str(issue),
-            **{"github-token": TOKEN, "stack": _bool(self.inputs.stack), "base": self.inputs.base},
+            **{
+                "github-token": TOKEN,
+                "stack": _bool(self.inputs.stack),
+                "base": self.inputs.base,
+                "plan-digest": self.plan_digest,
+            },
         )
         skip = prepare.outputs.get("skip", "")
         agent_outcome = "skipped"
@@ -433,7 +443,7 @@ class WaveRun:
                 "collect",
                 command="collect",
                 issue=str(issue),
-                **{"github-token": TOKEN, "agent-outcome": agent_outcome},
+                **{"github-token": TOKEN, "agent-outcome": agent_outcome, "plan-digest": self.plan_digest},
             )
         job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
         self._timing(job)
@@ -462,6 +472,7 @@ class WaveRun:
                 "draft": _bool(self.inputs.draft),
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
+                "plan-digest": self.plan_digest,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
@@ -480,7 +491,9 @@ class WaveRun:
         if start is not None:
             start.wait()
         job.action(
-            "summarize", command="summarize", **{"github-token": TOKEN, "comment-on": self.inputs.comment_on}
+            "summarize",
+            command="summarize",
+            **{"github-token": TOKEN, "comment-on": self.inputs.comment_on, "plan-digest": self.plan_digest},
         )
         self._timing(job)
         self.summarize = job
@@ -513,6 +526,12 @@ class WaveRun:
                 record = json.loads(file.read_text())
                 out[record["issue"]] = record
         return out
+
+    @property
+    def plan_digest(self) -> str:
+        """The plan job's ``plan-digest`` output, as ``needs.plan.outputs`` hands it on."""
+        assert self.plan is not None
+        return self.plan.steps["plan"].outputs["plan-digest"]
 
     @property
     def plan_id(self) -> str:
