@@ -78,7 +78,17 @@ def publish_wave(
     plan = load_plan(plan_file, digest)
     if not 1 <= wave <= plan.wave_count:
         raise InputError(f"wave {wave} is not in plan {plan.plan_id} ({plan.wave_count} waves)")
-    results = read_results(results_dir, plan.plan_id)
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    rejected: list[str] = []
+    results = read_results(
+        results_dir,
+        plan.plan_id,
+        issues=plan.items,
+        repo_url=f"{server}/{repo}" if repo else None,
+        warnings=rejected,
+    )
+    for line in rejected:
+        _warn(runner, line)
     git.fetch(workdir, token=token or None)
     target = default_base(workdir, plan, base, token=token or None)
     pulls = _pulls(repo, token)
