@@ -144,8 +144,8 @@ def measure(
             (ws / "work.txt").write_text(str(time.time()))
 
         out["prepare"] = medians_ms(run, prepare, ws, runs, launch)
-        finish = {**leg, "INPUT_COMMAND": "finish", "INPUT_AGENT-OUTCOME": "success"}
-        out["finish (commit, push)"] = medians_ms(run, finish, ws, runs, launch, reset=fresh_leg)
+        collect = {**leg, "INPUT_COMMAND": "collect", "INPUT_AGENT-OUTCOME": "success"}
+        out["collect (commit, bundle)"] = medians_ms(run, collect, ws, runs, launch, reset=fresh_leg)
         out["summarize"] = medians_ms(run, {**base, "INPUT_COMMAND": "summarize"}, ws, runs, launch)
         return out
     finally:

@@ -1,23 +1,37 @@
 """Every git command lumina-wave runs. Each takes the work tree directory explicitly.
 
 Git runs with ``safe.directory=*`` (the container's workspace belongs to the runner's user,
-actions/runner#2033), no terminal prompt, and the C locale. Credentials come from the work
-tree's own configuration (actions/checkout persists them); messages of failed commands have
-any ``user:password@`` part of a URL removed before they are shown.
+actions/runner#2033), no terminal prompt, the C locale, no hooks and no fsmonitor (whatever a
+repository configures: an agent may have written its configuration), and no ``GIT_*`` variable
+but the user's choice of configuration files. A token, when one is given, reaches
+git only through the environment of that one command (``http.extraheader`` as actions/checkout
+writes it, never into ``.git/config``); messages of failed commands have any ``user:password@``
+part of a URL removed before they are shown.
+
+A work tree an agent had is hostile (its ``.git/`` included): :class:`Isolated` reads it as data
+with a git directory of our own, and :func:`run_hardened` is the only way git runs in it.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
+import stat
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 GIT_TIMEOUT = 600
 _URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# Command-line configuration wins over every file: nothing a hostile repository configured runs.
+HARDENED = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never")
+HEAD_LIMIT = 4096
 
 
 class GitError(Exception):
@@ -47,23 +61,56 @@ def redact(text: str) -> str:
     return _URL_CREDENTIALS.sub("***@", text)
 
 
+def token_env(token: str | None) -> dict[str, str]:
+    """The environment that hands ``token`` to one git command (never written to a config file)."""
+    if not token:
+        return {}
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraheader",
+        "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
+    }
+
+
+def _author_env(author: Author | None) -> dict[str, str]:
+    if author is None:
+        return {}
+    return {
+        "GIT_AUTHOR_NAME": author.name,
+        "GIT_AUTHOR_EMAIL": author.email,
+        "GIT_COMMITTER_NAME": author.name,
+        "GIT_COMMITTER_EMAIL": author.email,
+    }
+
+
+def isolated_env(extra: dict[str, str] | None = None, *, user_config: bool = False) -> dict[str, str]:
+    """An environment for git that nothing else chose: every ``GIT_*`` variable dropped (a step
+    before us may have exported some), no system configuration and, unless ``user_config`` (the
+    user's own credentials for a local push), no global one either."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    if user_config:
+        env.update({k: v for k, v in os.environ.items() if k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")})
+    else:
+        env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_PAGER="cat", GIT_ATTR_NOSYSTEM="1", **(extra or {}))
+    return env
+
+
 def _run(
     directory: str | os.PathLike[str],
     args: Sequence[str],
     author: Author | None = None,
     stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    if author is not None:
-        env.update(
-            GIT_AUTHOR_NAME=author.name,
-            GIT_AUTHOR_EMAIL=author.email,
-            GIT_COMMITTER_NAME=author.name,
-            GIT_COMMITTER_EMAIL=author.email,
-        )
+    if env is None:
+        env = isolated_env(user_config=True)
+    env = {**env, **_author_env(author)}
     try:
         return subprocess.run(
-            ["git", "-c", "safe.directory=*", *args],
+            ["git", "-c", "safe.directory=*", *HARDENED, *prefix, *args],
             cwd=directory,
             env=env,
             input=stdin,
@@ -86,12 +133,26 @@ def run_git(
     author: Author | None = None,
     stdin: str | None = None,
     check: bool = True,
+    token: str | None = None,
 ) -> str:
-    """Run ``git args`` in ``directory`` and return its stdout; raise :class:`GitError` on failure."""
-    done = _run(directory, args, author, stdin)
+    """Run ``git args`` in ``directory`` and return its stdout; raise :class:`GitError` on failure.
+
+    ``token`` authenticates this one command (see :func:`token_env`)."""
+    env = {**isolated_env(user_config=True), **token_env(token)} if token else None
+    return _checked(_run(directory, args, author, stdin, env), args, check)
+
+
+def _checked(done: subprocess.CompletedProcess[str], args: Sequence[str], check: bool) -> str:
     if check and done.returncode != 0:
         raise GitError(redact(f"git {' '.join(args[:2])} failed: {_message(done)}"))
     return done.stdout
+
+
+def run_hardened(directory: str | os.PathLike[str], *args: str, check: bool = True) -> str:
+    """``git args`` in a repository an agent had: no hooks, no fsmonitor, no ``GIT_*`` from the
+    environment, no global configuration. Only for commands that run nothing else from the
+    repository's configuration (``update-ref``, ``rev-parse``, ``read-tree`` without ``-u``)."""
+    return _checked(_run(directory, args, env=isolated_env()), args, check)
 
 
 def rev_parse(directory: str | os.PathLike[str], ref: str) -> str | None:
@@ -110,7 +171,7 @@ def current_branch(directory: str | os.PathLike[str]) -> str | None:
     return out.strip() or None
 
 
-def fetch(directory: str | os.PathLike[str], remote: str = "origin") -> None:
+def fetch(directory: str | os.PathLike[str], remote: str = "origin", token: str | None = None) -> None:
     """Fetch every branch of ``remote`` into ``refs/remotes/<remote>/``, dropping deleted ones."""
     run_git(
         directory,
@@ -120,6 +181,7 @@ def fetch(directory: str | os.PathLike[str], remote: str = "origin") -> None:
         "--quiet",
         remote,
         f"+refs/heads/*:refs/remotes/{remote}/*",
+        token=token,
     )
 
 
@@ -129,7 +191,11 @@ def is_shallow(directory: str | os.PathLike[str]) -> bool:
 
 
 def fetch_branches(
-    directory: str | os.PathLike[str], branches: Iterable[str], remote: str = "origin", depth: int = 1
+    directory: str | os.PathLike[str],
+    branches: Iterable[str],
+    remote: str = "origin",
+    depth: int = 1,
+    token: str | None = None,
 ) -> None:
     """Fetch only ``branches`` of ``remote``, ``depth`` commits of each, into ``refs/remotes/<remote>/``.
 
@@ -139,7 +205,9 @@ def fetch_branches(
     removed (as :func:`fetch` prunes it).
     """
     wanted = list(dict.fromkeys(branches))
-    listed = run_git(directory, "ls-remote", "--heads", remote, *(f"refs/heads/{b}" for b in wanted))
+    listed = run_git(
+        directory, "ls-remote", "--heads", remote, *(f"refs/heads/{b}" for b in wanted), token=token
+    )
     tips = {
         ref.removeprefix("refs/heads/"): sha
         for sha, _, ref in (line.partition("\t") for line in listed.splitlines())
@@ -153,14 +221,18 @@ def fetch_branches(
         elif branch in tips and have != tips[branch]:  # the checkout's own branch is often current
             specs.append(f"+refs/heads/{branch}:{tracking}")
     if specs:
-        run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs)
+        run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs, token=token)
 
 
 DEEPEN_STEPS = (4, 16, 64, 256, 1024)  # commits added per round; then the whole history
 
 
 def deepen_until_related(
-    directory: str | os.PathLike[str], base: str, branches: Sequence[str], remote: str = "origin"
+    directory: str | os.PathLike[str],
+    base: str,
+    branches: Sequence[str],
+    remote: str = "origin",
+    token: str | None = None,
 ) -> None:
     """Fetch more history of ``base`` and ``branches`` (remote branches fetched before) until
     ``base`` has a merge base with each, or the clone has all their history.
@@ -183,12 +255,14 @@ def deepen_until_related(
         if related() or not is_shallow(directory):
             return
         depth = f"--deepen={step}" if step else "--unshallow"
-        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs)
+        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs, token=token)
 
 
-def remote_default_branch(directory: str | os.PathLike[str], remote: str = "origin") -> str | None:
+def remote_default_branch(
+    directory: str | os.PathLike[str], remote: str = "origin", token: str | None = None
+) -> str | None:
     """The branch ``remote``'s HEAD points to (asks the remote), or None when it cannot tell."""
-    out = run_git(directory, "ls-remote", "--symref", remote, "HEAD", check=False)
+    out = run_git(directory, "ls-remote", "--symref", remote, "HEAD", check=False, token=token)
     match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD$", out, re.MULTILINE)
     return match[1] if match else None
 
@@ -302,3 +376,253 @@ def put_back_refs(
             lines.append(f"update {keep_under}/{ref.removeprefix('refs/')} {now[ref]}")
         lines.append(f"update {ref} {sha}" if sha else f"delete {ref}")
     run_git(directory, "update-ref", "--no-deref", "--stdin", stdin="".join(f"{line}\n" for line in lines))
+
+
+def push_commit(
+    directory: str | os.PathLike[str],
+    commit: str,
+    branch: str,
+    remote: str = "origin",
+    token: str | None = None,
+) -> None:
+    """Push ``commit`` to ``branch`` on ``remote`` with the same lease as :func:`push_branch`."""
+    expected = rev_parse(directory, f"refs/remotes/{remote}/{branch}") or ""
+    run_git(
+        directory,
+        "push",
+        "--quiet",
+        "--no-verify",
+        f"--force-with-lease=refs/heads/{branch}:{expected}",
+        remote,
+        f"{commit}:refs/heads/{branch}",
+        token=token,
+    )
+    run_git(directory, "update-ref", f"refs/remotes/{remote}/{branch}", commit)
+
+
+# --- a work tree an agent had, read as data -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a work tree's ``.git`` says, read as files: the checked-out ref (None when detached),
+    its commit (None when unborn or unreadable) and the object directory."""
+
+    ref: str | None
+    commit: str | None
+    objects: Path
+    common: Path
+
+
+def _small_file(path: Path) -> str | None:
+    """The text of a regular file (not a link, FIFO or device), at most :data:`HEAD_LIMIT` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return f.read(HEAD_LIMIT).decode("utf-8", "replace")
+
+
+def read_head(tree: str | os.PathLike[str]) -> Head:
+    """Parse ``tree/.git`` (a directory, or a ``gitdir:`` file of a worktree) without running git."""
+    dotgit = Path(tree, ".git")
+    gitdir = dotgit
+    if not dotgit.is_dir():
+        text = _small_file(dotgit) or ""
+        if not text.startswith("gitdir: "):
+            raise GitError(f"{dotgit} is neither a git directory nor a gitdir file")
+        gitdir = (Path(tree) / text[len("gitdir: ") :].strip()).resolve()
+    common_text = _small_file(gitdir / "commondir")
+    common = (gitdir / common_text.strip()).resolve() if common_text else gitdir
+    head = (_small_file(gitdir / "HEAD") or "").strip()
+    ref = head[len("ref: ") :].strip() if head.startswith("ref: ") else None
+    commit = head if _SHA.fullmatch(head) else None
+    if ref is not None:
+        commit = _ref_value(gitdir, common, ref)
+    return Head(ref, commit, common / "objects", common)
+
+
+def _ref_value(gitdir: Path, common: Path, ref: str) -> str | None:
+    if not re.fullmatch(r"refs/[A-Za-z0-9._/-]+", ref) or ".." in ref:
+        return None
+    for root in (gitdir, common):
+        value = (_small_file(root / ref) or "").strip()
+        if _SHA.fullmatch(value):
+            return value
+    packed = common / "packed-refs"
+    if packed.is_file() and not packed.is_symlink():
+        with packed.open(encoding="utf-8", errors="replace") as f:
+            for line in f:
+                sha, _, name = line.strip().partition(" ")
+                if name == ref and _SHA.fullmatch(sha):
+                    return sha
+    return None
+
+
+class Isolated:
+    """A git directory of our own (empty configuration, no hooks, no templates) over a hostile
+    work tree: the tree's files and objects are read as data; nothing the tree configured runs.
+
+    New objects go into the tree's own object directory (``objects``), so that a local leg's
+    branch can point at them; refs and the index live in the scratch directory, removed on exit.
+    """
+
+    def __init__(self, tree: str | os.PathLike[str], objects: Path, *, user_config: bool = False) -> None:
+        self.tree = Path(tree)
+        self.objects = objects
+        self.user_config = user_config
+        self._scratch = tempfile.TemporaryDirectory(prefix="lumina-wave-git-")
+        self.gitdir = Path(self._scratch.name) / "repo.git"
+
+    def __enter__(self) -> Isolated:
+        self._raw(["init", "--quiet", "--bare", "--template=", str(self.gitdir)], {})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._scratch.cleanup()
+
+    def _raw(
+        self,
+        args: Sequence[str],
+        extra: dict[str, str],
+        author: Author | None = None,
+        stdin: str | None = None,
+        check: bool = True,
+        cwd: str | os.PathLike[str] | None = None,
+        prefix: Sequence[str] = (),
+    ) -> str:
+        env = isolated_env(extra, user_config=self.user_config)
+        done = _run(cwd or self._scratch.name, args, author, stdin, env, prefix)
+        return _checked(done, args, check)
+
+    def run(
+        self,
+        *args: str,
+        author: Author | None = None,
+        stdin: str | None = None,
+        check: bool = True,
+        extra: dict[str, str] | None = None,
+    ) -> str:
+        """``git args`` with our git directory, the tree as work tree and its objects."""
+        env = {
+            "GIT_DIR": str(self.gitdir),
+            "GIT_WORK_TREE": str(self.tree),
+            "GIT_INDEX_FILE": str(self.gitdir / "index"),
+            "GIT_OBJECT_DIRECTORY": str(self.objects),
+            **(extra or {}),
+        }
+        return self._raw(args, env, author, stdin, check, self.tree, ("-c", "core.bare=false"))
+
+    def is_commit(self, sha: str | None) -> bool:
+        return bool(sha) and self.run("cat-file", "-t", str(sha), check=False).strip() == "commit"
+
+    def same_tree(self, a: str, b: str) -> bool:
+        trees = self.run("rev-parse", f"{a}^{{tree}}", f"{b}^{{tree}}").split()
+        return trees[0] == trees[1]
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        env = isolated_env({"GIT_DIR": str(self.gitdir), "GIT_OBJECT_DIRECTORY": str(self.objects)})
+        return (
+            _run(
+                self._scratch.name, ["merge-base", "--is-ancestor", ancestor, descendant], env=env
+            ).returncode
+            == 0
+        )
+
+    def snapshot(self, parent: str, message: str, author: Author, exclude: Iterable[str] = ()) -> str:
+        """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files."""
+        self.run("read-tree", parent)
+        self.run("add", "--all", *_pathspec(exclude))
+        tree = self.run("write-tree").strip()
+        if tree == self.run("rev-parse", f"{parent}^{{tree}}").strip():
+            return parent
+        return self.run("commit-tree", tree, "-p", parent, "-F", "-", author=author, stdin=message).strip()
+
+    def bundle(self, tip: str, branch: str, exclude: Sequence[str], path: Path) -> None:
+        """Write ``tip`` as ``refs/heads/<branch>`` to a bundle, without the history of ``exclude``."""
+        self.run("update-ref", f"refs/heads/{branch}", tip)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.run(
+            "bundle", "create", "--quiet", str(path), f"refs/heads/{branch}", *(f"^{c}" for c in exclude)
+        )
+
+    def push(self, url: str, tip: str, branch: str, lease: str) -> None:
+        """Push ``tip`` to ``branch`` of ``url`` from our git directory (the user's credentials when
+        ``user_config``), forcing only over ``lease``."""
+        self.run(
+            "push",
+            "--quiet",
+            "--no-verify",
+            f"--force-with-lease=refs/heads/{branch}:{lease}",
+            url,
+            f"{tip}:refs/heads/{branch}",
+        )
+
+
+def config_value(config: Path, key: str) -> str | None:
+    """One value of a configuration file, read as data (no includes, no repository)."""
+    done = _run(config.parent, ["config", "--file", str(config), "--get", key], env=isolated_env())
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+# --- a bundle a leg left, received as data --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """The refs and prerequisite commits a bundle names (parsed from its text header)."""
+
+    heads: tuple[tuple[str, str], ...]
+    prerequisites: tuple[str, ...]
+
+
+def read_bundle_header(path: Path) -> BundleHeader:
+    """The header of a v2/v3 bundle; :class:`GitError` when it is not one."""
+    heads: list[tuple[str, str]] = []
+    prerequisites: list[str] = []
+    with path.open("rb") as f:
+        first = f.readline(100)
+        if first not in (b"# v2 git bundle\n", b"# v3 git bundle\n"):
+            raise GitError(f"{path.name} is not a git bundle")
+        for _ in range(10_000):
+            line = f.readline(1000).decode("utf-8", "replace").rstrip("\n")
+            if not line:
+                return BundleHeader(tuple(heads), tuple(prerequisites))
+            if line.startswith("@"):
+                continue  # v3 capabilities
+            sha, _, rest = line.partition(" ")
+            if sha.startswith("-") and _SHA.fullmatch(sha[1:]):
+                prerequisites.append(sha[1:])
+            elif _SHA.fullmatch(sha) and rest:
+                heads.append((sha, rest))
+            else:
+                raise GitError(f"{path.name}: malformed bundle header line")
+    raise GitError(f"{path.name}: bundle header too long")
+
+
+def fetch_bundle(directory: str | os.PathLike[str], path: Path, ref: str, into: str) -> str:
+    """Fetch ``ref`` of bundle ``path`` into ``into`` with every object checked (fsck); its commit."""
+    run_git(
+        directory,
+        "-c",
+        "fetch.fsckObjects=true",
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        str(path),
+        f"+{ref}:{into}",
+    )
+    return run_git(directory, "rev-parse", into).strip()
+
+
+def root_commits(directory: str | os.PathLike[str], tip: str, exclude: Sequence[str]) -> list[str]:
+    """Commits without parents reachable from ``tip`` but not from ``exclude`` (a foreign history)."""
+    return run_git(directory, "rev-list", "--max-parents=0", tip, "--not", *exclude, "--").split()
+
+
+def parents(directory: str | os.PathLike[str], commit: str) -> list[str]:
+    return run_git(directory, "rev-list", "--parents", "-n", "1", commit).split()[1:]

@@ -218,14 +218,16 @@ def prepare_leg(
     remote: str = "origin",
     fetch: bool = True,
     author: git.Author | None = None,
+    token: str | None = None,
 ) -> Prepared:
     """Block the leg, or start its branch and write its context.
 
     Raises :class:`LegError` when the start cannot be made (missing base, merge conflict), and
     :class:`~lumina_wave.safe_files.UnsafePath` when a context file would be written through a link.
-    ``author`` makes the merges of stacking (default: the Actions bot). A shallow clone (a
-    depth-1 checkout) fetches only the branches the leg needs, and, when it stacks, the history
-    down to their merge bases with the base.
+    ``author`` makes the merges of stacking (default: the Actions bot); ``token`` (read access
+    is enough) authenticates the fetch and is written nowhere. A shallow clone (a depth-1
+    checkout) fetches only the branches the leg needs, and, when it stacks, the history down to
+    their merge bases with the base.
     """
     if issue not in plan.items:
         raise LegError(f"issue #{issue} is not in plan {plan.plan_id}")
@@ -239,28 +241,34 @@ def prepare_leg(
     branch = branch_name(issue)
     shallow = fetch and _git(git.is_shallow, workdir)
     if shallow:  # the tips this leg can start from or push over, and for stacking their merge bases
-        _git(git.fetch_branches, workdir, [default_base, branch, *choice.refs], remote)
+        _git(git.fetch_branches, workdir, [default_base, branch, *choice.refs], remote, 1, token)
         if choice.stacked_on:
-            _git(git.deepen_until_related, workdir, default_base, choice.refs, remote)
+            _git(git.deepen_until_related, workdir, default_base, choice.refs, remote, token)
     elif fetch:
-        _git(git.fetch, workdir, remote)
-    base_ref = _ref(workdir, default_base, remote, fetch)
-    if choice.stacked_on:
-        gone = frozenset(
-            d
-            for d in choice.stacked_on
-            if (ref := git.branch_ref(workdir, branch_name(d), remote, fetch)) is None
-            or git.is_ancestor(workdir, ref, base_ref)
-        )
-        choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
-    refs = [_ref(workdir, name, remote, fetch) for name in choice.refs]
+        _git(git.fetch, workdir, remote, token)
+    choice, refs = resolve_base(
+        workdir,
+        plan,
+        issue,
+        results,
+        stack=stack,
+        default_base=default_base,
+        remote=remote,
+        prefer_remote=fetch,
+    )
     start = _git(git.start_branch, workdir, branch, refs, author)
     git.set_ref(workdir, START_REF.format(issue=issue), start)
 
     folder = Path(context_dir)
     context_file = write_text(folder / f"issue-{issue}.md", context_text(plan, issue, results, choice))
     body_file = write_text(folder / f"issue-{issue}.body.md", plan.items[issue].body)
-    state = {"started_at": started_at, "base": choice.base, "default_base": default_base, "start": start}
+    state = {
+        "started_at": started_at,
+        "base": choice.base,
+        "default_base": default_base,
+        "start": start,
+        "from": [git.rev_parse(workdir, ref) for ref in refs],
+    }
     write_text(state_file(folder, issue), json.dumps(state) + "\n")
     usage_file = usage.usage_path(folder, issue)
     usage.reset_usage(usage_file, workdir)
@@ -332,14 +340,50 @@ def finish_leg(
     remote: str = "origin",
     options: FinishOptions | None = None,
 ) -> dict:
-    """Commit what the agent left, push, open or update the PR, and return the result record.
+    """Commit what the agent left, push, open or update the PR, and return the result record
+    (``lumina-wave local`` and the ``finish`` command, on the machine where the agent ran).
 
-    Git and GitHub failures end in a ``failed`` record naming what went wrong (with what was
-    done before it: commit, push, PR); ``pulls`` None makes no PR calls.
+    The agent's tree is read as data (:class:`lumina_wave.git.Isolated`): the commit is made with
+    a git directory of our own, the branch is moved with a hardened git, and the push goes from
+    our git directory to the remote's URL (read from the configuration file as data) with the
+    user's own credentials. Git and GitHub failures end in a ``failed`` record naming what went
+    wrong (with what was done before it: commit, push, PR); ``pulls`` None makes no PR calls.
     """
     options = options or FinishOptions()
     branch = branch_name(issue)
-    fields: dict[str, Any] = {
+    fields = _record_fields(plan, issue, agent_outcome, started_at, base, options)
+    status = "failed"
+    notes: list[str] = []
+    try:
+        head = _agent_head(workdir, issue, agent_outcome)
+        start = _start_commit(workdir, issue, options)
+        with git.Isolated(workdir, head.objects, user_config=True) as iso:
+            tip = _snapshot(iso, head, plan, issue, start, options)
+            git.run_hardened(workdir, "update-ref", f"refs/heads/{branch}", tip)
+            git.run_hardened(workdir, "read-tree", tip)
+            changed = tip != start and not iso.same_tree(start, tip)
+            status = leg_status(agent_outcome, changed)
+            if changed:
+                fields["commit"] = tip
+            if agent_outcome != "success":
+                notes.append(f"the agent step ended with {agent_outcome}")
+            if changed and push:
+                _push_from_isolated(iso, workdir, head, tip, branch, remote)
+            elif changed:
+                notes.append("not pushed (push is off)")
+        _open_pr(plan, issue, status, changed, push, pulls, base, options, fields, notes)
+    except (LegError, git.GitError, GitHubError) as exc:
+        status = "failed"
+        notes.append(str(exc))
+    fields["finished_at"] = utc_now()
+    fields["error"] = "; ".join(notes) or None
+    return new_record(plan.plan_id, issue, status, branch, **fields)
+
+
+def _record_fields(
+    plan: Plan, issue: int, agent_outcome: str, started_at: str, base: str | None, options: FinishOptions
+) -> dict[str, Any]:
+    return {
         "base": base,
         "started_at": started_at or None,
         "agent_outcome": agent_outcome if agent_outcome in OUTCOMES else None,
@@ -347,51 +391,277 @@ def finish_leg(
         "job_url": options.job_url,
         "usage": options.usage,
     }
+
+
+def _agent_head(workdir: str | os.PathLike[str], issue: int, agent_outcome: str) -> git.Head:
+    """The agent's work tree as its ``.git`` files say, on the leg's branch (else :class:`LegError`)."""
+    if agent_outcome == "skipped":
+        raise LegError("the agent did not run: an earlier step of the leg failed")
+    head = git.read_head(workdir)
+    branch = branch_name(issue)
+    if head.ref != f"refs/heads/{branch}":
+        on = head.ref.removeprefix("refs/heads/") if head.ref else "a detached HEAD"
+        raise LegError(f"the work tree is on {on}, not {branch}: was prepare run?")
+    return head
+
+
+def _start_commit(workdir: str | os.PathLike[str], issue: int, options: FinishOptions) -> str:
+    start = (
+        options.start_commit
+        or git.run_hardened(
+            workdir, "rev-parse", "--verify", "--quiet", START_REF.format(issue=issue), check=False
+        ).strip()
+    )
+    if not start:
+        raise LegError(f"no start commit recorded for #{issue}: run prepare first")
+    return start
+
+
+def _snapshot(
+    iso: git.Isolated, head: git.Head, plan: Plan, issue: int, start: str, options: FinishOptions
+) -> str:
+    """The commit of what the agent left: its branch's commit with the work tree's files on top."""
+    branch = branch_name(issue)
+    if not iso.is_commit(head.commit) or not iso.is_commit(start):
+        raise LegError(f"{branch} names no commit in the work tree's repository")
+    if not iso.is_ancestor(start, str(head.commit)):
+        raise LegError(f"{branch} does not contain the leg's start commit: the agent moved the branch")
+    message = fill(
+        options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=plan.items[issue].title
+    )
+    return iso.snapshot(str(head.commit), message, options.author, OWN_PATHS + options.exclude)
+
+
+def _push_from_isolated(
+    iso: git.Isolated, workdir: str | os.PathLike[str], head: git.Head, tip: str, branch: str, remote: str
+) -> None:
+    url = git.config_value(head.common / "config", f"remote.{remote}.url")
+    if not url:
+        raise LegError(f"remote {remote!r} has no URL")
+    if ":" not in url and not os.path.isabs(url):
+        url = str((Path(workdir) / url).resolve())
+    tracking = f"refs/remotes/{remote}/{branch}"
+    lease = git.run_hardened(workdir, "rev-parse", "--verify", "--quiet", tracking, check=False).strip()
+    iso.push(url, tip, branch, lease)
+    git.run_hardened(workdir, "update-ref", tracking, tip)
+
+
+def _open_pr(
+    plan: Plan,
+    issue: int,
+    status: str,
+    changed: bool,
+    pushed: bool,
+    pulls: Pulls | None,
+    base: str,
+    options: FinishOptions,
+    fields: dict[str, Any],
+    notes: list[str],
+) -> None:
+    """Open or update the PR of a pushed change (when wanted); adds its number and URL to ``fields``."""
+    want_pr = changed and (status == "success" or options.pr_on_failure)
+    if want_pr and pulls is not None and pushed:
+        default_base = options.default_base or plan.base or base
+        pr = pulls.ensure(
+            branch=branch_name(issue),
+            base=base,
+            title=pr_title(plan, issue, options.pr_title),
+            body=pr_body(
+                plan, issue, base=base, default_base=default_base, template=options.pr_body_template
+            ),
+            draft=plan.draft if options.draft is None else options.draft,
+            labels=options.labels,
+        )
+        fields.update(pr_number=pr.number, pr_url=pr.url)
+    elif want_pr and pushed:
+        notes.append("no PR opened (no GitHub token)")
+
+
+# --- collect: the leg's change as data, for the publisher --------------------------------------------
+
+
+def bundle_file(out_dir: str | os.PathLike[str], issue: int) -> Path:
+    return Path(out_dir) / f"issue-{issue}.bundle"
+
+
+def draft_file(out_dir: str | os.PathLike[str], issue: int) -> Path:
+    return Path(out_dir) / f"draft-{issue}.json"
+
+
+def collect_leg(
+    workdir: str | os.PathLike[str],
+    plan: Plan,
+    issue: int,
+    *,
+    agent_outcome: str,
+    started_at: str,
+    base: str,
+    out_dir: str | os.PathLike[str],
+    start_from: Sequence[str] = (),
+    options: FinishOptions | None = None,
+) -> dict:
+    """Read what the agent left as data and write it to ``out_dir`` as ``issue-N.bundle`` (the
+    leg's branch, without the history it started from, ``start_from``) next to the returned draft
+    record. Runs in the agent's job: it holds no credential, and the publisher trusts none of it."""
+    options = options or FinishOptions()
+    branch = branch_name(issue)
+    fields = _record_fields(plan, issue, agent_outcome, started_at, base, options)
     status = "failed"
     notes: list[str] = []
     try:
-        if agent_outcome == "skipped":
-            raise LegError("the agent did not run: an earlier step of the leg failed")
-        on = git.current_branch(workdir)
-        if on != branch:
-            raise LegError(f"the work tree is on {on or 'a detached HEAD'}, not {branch}: was prepare run?")
-        start = options.start_commit or git.rev_parse(workdir, START_REF.format(issue=issue))
-        if start is None:
-            raise LegError(f"no start commit recorded for #{issue}: run prepare first")
-        message = fill(
-            options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=plan.items[issue].title
-        )
-        git.commit_all(workdir, message, options.author, OWN_PATHS + options.exclude)
-        head = git.head_commit(workdir)
-        changed = head != start and not git.same_tree(workdir, start, head)
-        status = leg_status(agent_outcome, changed)
-        if changed:
-            fields["commit"] = head
-        if agent_outcome != "success":
-            notes.append(f"the agent step ended with {agent_outcome}")
-        if changed and push:
-            git.push_branch(workdir, branch, remote)
-        elif changed:
-            notes.append("not pushed (push is off)")
-        want_pr = changed and (status == "success" or options.pr_on_failure)
-        if want_pr and pulls is not None and push:
-            default_base = options.default_base or plan.base or base
-            pr = pulls.ensure(
-                branch=branch,
-                base=base,
-                title=pr_title(plan, issue, options.pr_title),
-                body=pr_body(
-                    plan, issue, base=base, default_base=default_base, template=options.pr_body_template
-                ),
-                draft=plan.draft if options.draft is None else options.draft,
-                labels=options.labels,
-            )
-            fields.update(pr_number=pr.number, pr_url=pr.url)
-        elif want_pr and push:
-            notes.append("no PR opened (no GitHub token)")
-    except (LegError, git.GitError, GitHubError) as exc:
+        head = _agent_head(workdir, issue, agent_outcome)
+        start = _start_commit(workdir, issue, options)
+        fields["start"] = start
+        with git.Isolated(workdir, head.objects) as iso:
+            tip = _snapshot(iso, head, plan, issue, start, options)
+            changed = tip != start and not iso.same_tree(start, tip)
+            status = leg_status(agent_outcome, changed)
+            if agent_outcome != "success":
+                notes.append(f"the agent step ended with {agent_outcome}")
+            if changed:
+                fields["commit"] = tip
+                iso.bundle(tip, branch, list(start_from) or [start], bundle_file(out_dir, issue))
+    except (LegError, git.GitError) as exc:
         status = "failed"
         notes.append(str(exc))
+    fields["finished_at"] = utc_now()
+    fields["error"] = "; ".join(notes) or None
+    return new_record(plan.plan_id, issue, status, branch, **fields)
+
+
+# --- publish: the wave's changes pushed by a job where no agent ran -----------------------------------
+
+
+class Refused(LegError):
+    """A leg's change that the publisher does not push (it is not what a leg may leave)."""
+
+
+def resolve_base(
+    workdir: str | os.PathLike[str],
+    plan: Plan,
+    issue: int,
+    results: Mapping[int, dict],
+    *,
+    stack: bool,
+    default_base: str,
+    remote: str,
+    prefer_remote: bool,
+) -> tuple[BaseChoice, list[str]]:
+    """The start of ``issue``'s branch and the refs it names (stacked dependencies that are gone,
+    merged or without a branch, fall back as :func:`choose_base` says)."""
+    choice = choose_base(plan, issue, results, stack=stack, default_base=default_base)
+    base_ref = _ref(workdir, default_base, remote, prefer_remote)
+    if choice.stacked_on:
+        gone = frozenset(
+            d
+            for d in choice.stacked_on
+            if (ref := git.branch_ref(workdir, branch_name(d), remote, prefer_remote)) is None
+            or git.is_ancestor(workdir, ref, base_ref)
+        )
+        choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
+    return choice, [_ref(workdir, name, remote, prefer_remote) for name in choice.refs]
+
+
+def receive_change(
+    workdir: str | os.PathLike[str], bundle: Path, issue: int, start: str | None, allowed: Sequence[str]
+) -> str:
+    """Fetch a leg's bundle (hostile) and return its commit, or raise :class:`Refused`.
+
+    It must name exactly the leg's branch, build on history of ``allowed`` (the base and the
+    dependencies' branches) only, start from ``start`` (a commit of that history, or a merge of
+    such commits), and bring no history of its own (no root commit).
+    """
+    branch = branch_name(issue)
+    header = git.read_bundle_header(bundle)
+    if [ref for _, ref in header.heads] != [f"refs/heads/{branch}"]:
+        raise Refused(f"the leg's bundle must hold only refs/heads/{branch}")
+    known = lambda commit: any(git.is_ancestor(workdir, commit, ref) for ref in allowed)  # noqa: E731
+    if not all(known(p) for p in header.prerequisites):
+        raise Refused("the leg's bundle builds on history that is neither the base nor a dependency")
+    tip = git.fetch_bundle(
+        workdir, bundle, f"refs/heads/{branch}", f"refs/lumina-wave/incoming/issue-{issue}"
+    )
+    if tip != header.heads[0][0]:
+        raise Refused("the leg's bundle does not hold the commit it names")
+    if git.root_commits(workdir, tip, list(allowed)):
+        raise Refused("the leg's bundle brings a history of its own")
+    if not start or git.rev_parse(workdir, start) != start or not git.is_ancestor(workdir, start, tip):
+        raise Refused(f"{branch} does not start from the commit its leg started from")
+    if not known(start) and not (len(ps := git.parents(workdir, start)) > 1 and all(known(p) for p in ps)):
+        raise Refused(f"{branch} starts from a commit that is neither the base nor a merge of dependencies")
+    return tip
+
+
+def publish_leg(
+    workdir: str | os.PathLike[str],
+    plan: Plan,
+    issue: int,
+    results: Mapping[int, dict],
+    draft: dict | None,
+    bundle: Path | None,
+    *,
+    stack: bool,
+    default_base: str,
+    pulls: Pulls | None,
+    remote: str = "origin",
+    token: str | None = None,
+    options: FinishOptions | None = None,
+) -> dict:
+    """The authoritative record of one leg, from the records of the earlier waves (``results``,
+    the publishers'), the leg's ``draft`` and ``bundle`` (both hostile): blocked again when a
+    dependency is not done; otherwise its change checked (:func:`receive_change`), pushed and
+    its PR opened or updated."""
+    options = options or FinishOptions()
+    branch = branch_name(issue)
+    blockers = blocked_by(plan, issue, results)
+    if blockers:
+        return blocked_record(plan, issue, results, blockers)
+    if draft is None or draft.get("plan_id") != plan.plan_id or draft.get("issue") != issue:
+        return new_record(
+            plan.plan_id,
+            issue,
+            "failed",
+            branch,
+            finished_at=utc_now(),
+            wave=plan.wave_of[issue],
+            job_url=options.job_url,
+            error="the leg left no record of this plan (it timed out, was cancelled or crashed)",
+        )
+    agent_outcome = draft["agent_outcome"] or "skipped"
+    fields = _record_fields(plan, issue, agent_outcome, draft["started_at"] or "", None, options)
+    fields["usage"] = draft.get("usage")  # what the agent says it used: shown, never acted on
+    notes: list[str] = [draft["error"]] if draft["error"] else []
+    status = draft["status"] if draft["status"] in ("failed", "cancelled") else "failed"
+    try:
+        choice, refs = resolve_base(
+            workdir,
+            plan,
+            issue,
+            results,
+            stack=stack,
+            default_base=default_base,
+            remote=remote,
+            prefer_remote=True,
+        )
+        fields["base"] = choice.base
+        if draft["agent_outcome"] is None or (bundle is None and draft["status"] not in DONE_STATUSES):
+            raise LegError("; ".join(notes) or "the leg did not finish")
+        changed = False
+        if bundle is not None:
+            tip = receive_change(
+                workdir, bundle, issue, draft.get("start"), [*refs, _ref(workdir, default_base, remote, True)]
+            )
+            start = str(draft["start"])
+            changed = tip != start and not git.same_tree(workdir, start, tip)
+            if changed:
+                fields["commit"] = tip
+                git.push_commit(workdir, tip, branch, remote, token)
+        status = leg_status(agent_outcome, changed)
+        _open_pr(plan, issue, status, changed, True, pulls, choice.base, options, fields, notes)
+    except (LegError, git.GitError, GitHubError) as exc:
+        status = "failed" if status != "cancelled" else status
+        if str(exc) not in notes:
+            notes.append(str(exc))
     fields["finished_at"] = utc_now()
     fields["error"] = "; ".join(notes) or None
     return new_record(plan.plan_id, issue, status, branch, **fields)

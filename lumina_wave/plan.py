@@ -258,6 +258,11 @@ def plan_to_json(plan: Plan) -> dict:
     }
 
 
+def plan_digest(raw: bytes) -> str:
+    """The digest of a plan.json file as the plan job outputs it (``plan-digest``)."""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
     """Rebuild a :class:`Plan` from :func:`plan_to_json` output, validated against its schema.
 

@@ -105,7 +105,7 @@ def commands_of(spec: dict) -> frozenset[str]:
 
 
 def test_descriptions_name_their_commands() -> None:
-    assert commands_of({"description": "prepare, finish: the issue number"}) == {"prepare", "finish"}
+    assert commands_of({"description": "prepare, collect: the issue number"}) == {"prepare", "collect"}
     assert commands_of({"description": "Token for the GitHub API: a PAT"}) == frozenset()
     assert commands_of({"description": "note: general"}) == frozenset()
 

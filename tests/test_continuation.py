@@ -171,9 +171,9 @@ class Workflow:
         assert done.returncode == 0, done.stdout + done.stderr
         shutil.copy(ws / ".lumina-wave" / "plan.json", store / "plan.json")
         assert int(plan["wave-count"]) <= SLOTS
-        for entries in json.loads(plan["waves"]):
-            for entry in entries:
-                self.leg(run_id, entry["issue"], store)
+        for slot, entries in enumerate(json.loads(plan["waves"]), start=1):
+            legs = [self.leg(run_id, entry["issue"], store) for entry in entries]
+            self.publish(run_id, slot, start_wave, legs, store)
         return self.summarize(run_id, start_wave, comment_on)
 
     def summarize(self, run_id: int, start_wave: str = "", comment_on: str = "") -> dict:
@@ -190,15 +190,27 @@ class Workflow:
         )
         return {"exit": done.returncode, "log": done.stdout + done.stderr, **outputs}
 
-    def leg(self, run_id: int, issue: int, store: Path) -> None:
+    def leg(self, run_id: int, issue: int, store: Path) -> Path:
+        """One leg job (prepare, the agent, collect); returns the folder its artifact holds."""
         ws = self.job(run_id)
         shutil.copytree(store, ws / ".lumina-wave")
         done, outputs = self.action(run_id, ws, command="prepare", issue=str(issue))
         assert done.returncode == 0 and outputs["skip"] == "false", done.stdout + done.stderr
         (ws / f"issue-{issue}.txt").write_text(f"worked on #{issue}\n")  # the agent
-        done, _ = self.action(run_id, ws, command="finish", issue=str(issue), agent_outcome="success")
+        done, _ = self.action(run_id, ws, command="collect", issue=str(issue), agent_outcome="success")
         assert done.returncode == 0, done.stdout + done.stderr
-        shutil.copy(ws / ".lumina-wave" / "results" / f"result-{issue}.json", store / "results")
+        return ws / ".lumina-wave" / "out"
+
+    def publish(self, run_id: int, slot: int, start_wave: str, legs: list[Path], store: Path) -> None:
+        """The wave's publisher job: its records join the run's results."""
+        ws = self.job(run_id)
+        shutil.copytree(store, ws / ".lumina-wave")
+        for out in legs:
+            shutil.copytree(out, ws / ".lumina-wave" / "legs", dirs_exist_ok=True)
+        done, _ = self.action(run_id, ws, command="publish", wave=str(slot), start_wave=start_wave)
+        assert done.returncode == 0, done.stdout + done.stderr
+        for record in (ws / ".lumina-wave" / "out").glob("result-*.json"):
+            shutil.copy(record, store / "results")
 
 
 def twelve_waves(fake_github, fake_origin, tmp_path) -> tuple[Workflow, str, Path]:

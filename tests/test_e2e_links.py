@@ -37,7 +37,7 @@ def test_a_results_folder_the_agent_replaced_with_a_link_is_refused(
     fake_github, fake_origin, tmp_path, outside
 ):
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    agents = {154: {"plant": {".lumina-wave/results": str(outside)}}}
+    agents = {154: {"link": {".lumina-wave/results": str(outside)}}}
     run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, agents=agents).run()
 
     finish = run.legs[154].job.steps["finish"]

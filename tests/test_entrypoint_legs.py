@@ -1,4 +1,5 @@
-"""``entrypoint.py`` driven as the runner drives the container: prepare → agent step → finish.
+"""``entrypoint.py`` driven as the runner drives the container: prepare → agent step → collect in
+the leg's job, then publish in the publisher's job (a fresh runner with the leg's artifact).
 
 INPUT_* keep their hyphens, outputs and exports go through GITHUB_OUTPUT / GITHUB_ENV files,
 the working directory is GITHUB_WORKSPACE (a real clone of a local bare ``origin``). No token
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +104,18 @@ def job(make_clone, tmp_path, clean_env, luminaguard):
     return make
 
 
+def publisher(job, *legs: Runner) -> Runner:
+    """The publisher's runner: a fresh clone with the legs' artifacts downloaded (.lumina-wave/out/)."""
+    runner = job("publisher")
+    for leg in legs:
+        shutil.copytree(
+            leg.workspace / ".lumina-wave" / "out",
+            runner.workspace / ".lumina-wave" / "legs",
+            dirs_exist_ok=True,
+        )
+    return runner
+
+
 def test_a_leg_through_the_entrypoint_pushes_and_records_no_pr_without_a_token(job, origin, sh, luminaguard):
     runner = job("leg-154")
     done, outputs = runner.action(command="prepare", issue="154", plan_file=".lumina-wave/plan.json")
@@ -117,11 +131,18 @@ def test_a_leg_through_the_entrypoint_pushes_and_records_no_pr_without_a_token(j
     assert env["WAVE_STARTED_AT"].endswith("Z")
 
     assert runner.run(AGENT) == 0
-    done, outputs = runner.action(command="finish", issue="154", agent_outcome="success")
+    done, outputs = runner.action(command="collect", issue="154", agent_outcome="success")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert outputs["status"] == "success" and outputs["pr-number"] == "" and outputs["pr-url"] == ""
-    record = json.loads((runner.workspace / outputs["result"]).read_text())
-    assert outputs["result"] == ".lumina-wave/results/result-154.json"
+    assert outputs == {"status": "success", "result": ".lumina-wave/out/draft-154.json"}
+    assert not sh(origin, "branch", "--list", "feature/issue-154").strip()  # the leg pushes nothing
+
+    publish = publisher(job, runner)
+    done, _ = publish.action(command="publish", wave="1")
+    # #152 of the same wave left no artifact (as after a job timeout): it fails, #154 is published
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "::error::#152: failed (the leg left no record of this plan" in done.stdout
+    record = json.loads((publish.workspace / ".lumina-wave/out/result-154.json").read_text())
+    assert record["status"] == "success"
     assert record["error"] == "no PR opened (no GitHub token)" and record["pr_number"] is None
     assert record["started_at"] == env["WAVE_STARTED_AT"]
     assert record["job_url"] == "https://github.com/o/r/actions/runs/4242"
@@ -138,6 +159,7 @@ def test_a_dependent_of_a_failure_is_skipped_with_a_blocked_record(job, origin, 
     done, outputs = runner.action(command="prepare", issue="155", results_dir=".lumina-wave/results")
     assert done.returncode == 0, done.stdout + done.stderr
     assert outputs["skip"] == "true"
+    assert outputs["result"] == ".lumina-wave/out/draft-155.json"
     record = json.loads((runner.workspace / outputs["result"]).read_text())
     assert record["status"] == "blocked" and record["blocked_by"] == [154]
     assert record["error"] == "blocked by a dependency that is not done: #154 failed"
@@ -150,16 +172,21 @@ def test_an_agent_failure_fails_the_step_and_pushes_for_inspection(job, origin, 
     runner = job("leg-152")
     runner.action(command="prepare", issue="152")
     assert runner.run(AGENT + "; exit 1") == 1
-    done, outputs = runner.action(command="finish", issue="152", agent_outcome="failure")
+    done, outputs = runner.action(command="collect", issue="152", agent_outcome="failure")
     assert done.returncode == 1
     assert outputs["status"] == "failed"
+    assert (
+        "::error::#152: failed (draft, for the publisher) (the agent step ended with failure)" in done.stdout
+    )
+    done, _ = publisher(job, runner).action(command="publish", wave="1")
+    assert done.returncode == 1
     assert "::error::#152: failed (the agent step ended with failure)" in done.stdout
     assert sh(origin, "rev-parse", "--verify", "-q", "feature/issue-152").strip()
 
 
 def test_a_missing_prepare_still_records_a_failed_leg(job):
     runner = job("leg-152")
-    done, outputs = runner.action(command="finish", issue="152", agent_outcome="skipped")
+    done, outputs = runner.action(command="collect", issue="152", agent_outcome="skipped")
     assert done.returncode == 1
     record = json.loads((runner.workspace / outputs["result"]).read_text())
     assert record["status"] == "failed"
@@ -175,7 +202,7 @@ def test_a_missing_prepare_still_records_a_failed_leg(job):
             "nope.json: plan file not found (run the plan command first)",
         ),
         (
-            {"command": "finish", "issue": "152", "agent_outcome": "done"},
+            {"command": "collect", "issue": "152", "agent_outcome": "done"},
             "input 'agent-outcome' must be one of",
         ),
         ({"command": "prepare", "issue": "152", "stack": "yes"}, "input 'stack' must be true or false"),

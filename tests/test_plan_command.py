@@ -183,7 +183,10 @@ def test_action_plan_deeper_than_the_slots_emits_only_the_first_run_of_waves(wor
 def test_action_unknown_command(workspace, tmp_path):
     done, _ = run_action(workspace, {"command": "explode"}, tmp_path)
     assert done.returncode == 2
-    assert "input 'command' must be one of plan, prepare, finish, summarize, got 'explode'" in done.stdout
+    assert (
+        "input 'command' must be one of plan, prepare, collect, publish, summarize, got 'explode'"
+        in done.stdout
+    )
 
 
 def test_action_spreads_a_wide_wave_over_waves_of_max_jobs(workspace, tmp_path):

@@ -45,6 +45,8 @@ def leg(workspace: Path, issue: int, status: str, **fields) -> None:
     """Write a result record where download-artifact would unpack it (one folder per leg)."""
     fields.setdefault("started_at", "2026-01-05T10:00:00Z")
     fields.setdefault("finished_at", "2026-01-05T10:05:00Z")
+    if fields.get("pr_number") and "pr_url" not in fields:
+        fields["pr_url"] = f"https://github.com/o/r/pull/{fields['pr_number']}"
     record = new_record(plan_id(workspace), issue, status, branch_name(issue), **fields)
     write_result(workspace / ".lumina-wave" / "results" / f"result-{issue}", record)
 

@@ -41,6 +41,10 @@ def slots(wave: dict) -> list[tuple[int, dict]]:
     return [(k, wave["jobs"][f"wave-{k}"]) for k in range(1, SLOTS + 1)]
 
 
+def publishers(wave: dict) -> list[tuple[int, dict]]:
+    return [(k, wave["jobs"][f"publish-{k}"]) for k in range(1, SLOTS + 1)]
+
+
 def test_it_is_callable_with_the_documented_inputs_and_secrets(wave):
     call = wave["on"]["workflow_call"]
     for name in (
@@ -60,19 +64,25 @@ def test_it_is_callable_with_the_documented_inputs_and_secrets(wave):
     assert wave["permissions"] == {}
 
 
-def test_jobs_are_plan_ten_chained_slots_and_summarize(wave):
-    assert list(wave["jobs"]) == ["plan", *(f"wave-{k}" for k in range(1, SLOTS + 1)), "summarize"]
+def test_jobs_are_plan_ten_chained_slots_each_with_its_publisher_and_summarize(wave):
+    chain = [name for k in range(1, SLOTS + 1) for name in (f"wave-{k}", f"publish-{k}")]
+    assert list(wave["jobs"]) == ["plan", *chain, "summarize"]
     for k, job in slots(wave):
         needs = job["needs"] if isinstance(job["needs"], list) else [job["needs"]]
-        assert set(needs) == ({"plan"} if k == 1 else {"plan", f"wave-{k - 1}"})
+        # the legs of wave k start from what the publisher of wave k-1 pushed and recorded
+        assert set(needs) == ({"plan"} if k == 1 else {"plan", f"publish-{k - 1}"})
         assert job["if"].startswith("${{ !cancelled() &&")
         assert f"fromJSON(needs.plan.outputs.wave-count) >= {k} }}}}" in job["if"]
         strategy = job["strategy"]
         assert strategy["fail-fast"] is False
         assert strategy["max-parallel"] == "${{ inputs.max-parallel }}"
         assert strategy["matrix"] == {"include": f"${{{{ fromJSON(needs.plan.outputs.waves)[{k - 1}] }}}}"}
+    for k, job in publishers(wave):
+        assert job["needs"] == ["plan", f"wave-{k}"]
+        assert job["if"] == wave["jobs"][f"wave-{k}"]["if"]
+        assert job["strategy"] == {"matrix": {"slot": [k]}}
     summarize = wave["jobs"]["summarize"]
-    assert set(summarize["needs"]) == {"plan", *(f"wave-{k}" for k in range(1, SLOTS + 1))}
+    assert set(summarize["needs"]) == {"plan", *chain}
     assert "!cancelled()" in summarize["if"]
 
 
@@ -88,7 +98,14 @@ def test_every_slot_is_one_definition_but_for_its_number(wave):
             key: v for key, v in first.items() if key not in numbered
         }
         assert job["name"] == f"wave {k}: #${{{{ matrix.issue }}}}"
-    assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 550
+    publish = wave["jobs"]["publish-1"]
+    for k, job in publishers(wave):
+        assert job["steps"] is publish["steps"] and job["permissions"] is publish["permissions"]
+        assert {key: v for key, v in job.items() if key not in numbered} == {
+            key: v for key, v in publish.items() if key not in numbered
+        }
+        assert job["name"] == f"publish wave {k}"
+    assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 600
 
 
 def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
@@ -129,7 +146,9 @@ def test_every_job_declares_least_permissions(wave):
     for name, job in wave["jobs"].items():
         perms = job["permissions"]
         if name.startswith("wave-"):
-            assert perms == {"contents": "write", "pull-requests": "write", "issues": "read"}
+            assert perms == {"contents": "read", "issues": "read"}
+        elif name.startswith("publish-"):
+            assert perms == {"contents": "write", "pull-requests": "write"}
         else:
             assert perms == expected[name]
 
@@ -138,9 +157,10 @@ def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
     plan_upload = steps_using(wave["jobs"]["plan"], "actions/upload-artifact@")
     assert [s["with"]["name"] for s in plan_upload] == ["lumina-wave-plan", "lumina-wave-result-earlier"]
     for _, job in slots(wave):
+        # a leg's artifact is named apart from the publishers' records: nothing reads it as one
         (upload,) = steps_using(job, "actions/upload-artifact@")
-        assert upload["with"]["name"] == "lumina-wave-result-${{ matrix.issue }}"
-        assert upload["with"]["path"] == ".lumina-wave/results/result-${{ matrix.issue }}.json"
+        assert upload["with"]["name"] == "lumina-wave-leg-${{ matrix.issue }}"
+        assert upload["with"]["path"] == ".lumina-wave/out/"
         assert upload["with"]["include-hidden-files"] is True  # .lumina-wave is a hidden folder
         assert upload["if"] == "${{ always() }}"
         downloads = steps_using(job, "actions/download-artifact@")
@@ -155,6 +175,16 @@ def test_artifacts_are_named_per_leg_and_gathered_by_pattern(wave):
         assert names.index("prepare") > max(
             i for i, n in enumerate(names) if n == "actions/download-artifact"
         )
+    for _, job in publishers(wave):
+        (upload,) = steps_using(job, "actions/upload-artifact@")
+        assert upload["with"]["name"] == "lumina-wave-result-wave-${{ matrix.slot }}"
+        assert upload["with"]["path"] == ".lumina-wave/out/"
+        downloads = [d["with"] for d in steps_using(job, "actions/download-artifact@")]
+        assert downloads == [
+            {"name": "lumina-wave-plan", "path": ".lumina-wave"},
+            _results_download(),
+            {"pattern": "lumina-wave-leg-*", "merge-multiple": True, "path": ".lumina-wave/legs"},
+        ]
     summarize = wave["jobs"]["summarize"]
     assert [d["with"] for d in steps_using(summarize, "actions/download-artifact@")][1] == _results_download()
 
@@ -163,10 +193,10 @@ def _results_download() -> dict:
     return {"pattern": "lumina-wave-result-*", "merge-multiple": True, "path": ".lumina-wave/results"}
 
 
-def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
+def test_a_leg_runs_prepare_agent_collect_with_the_right_conditions(wave):
     for _, job in slots(wave):
         ids = [s.get("id") for s in job["steps"]]
-        assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
+        assert ids.index("prepare") < ids.index("agent") < ids.index("collect")
         agent = job["steps"][ids.index("agent")]
         assert agent["run"].endswith('\nbash -c "$AGENT_COMMAND"\n')  # after agent-env's checks
         assert agent["env"] == {
@@ -179,13 +209,47 @@ def test_a_leg_runs_prepare_agent_finish_with_the_right_conditions(wave):
         others = [s for s in job["steps"] if s is not agent]
         assert "agent-env" not in json.dumps(others) and "AGENT_ENV" not in json.dumps(others)
         assert agent["if"] == "${{ steps.prepare.outputs.skip == 'false' }}"
-        finish = job["steps"][ids.index("finish")]
-        assert finish["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"
-        assert finish["with"]["agent-outcome"] == "${{ steps.agent.outcome }}"
+        collect = job["steps"][ids.index("collect")]
+        assert collect["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"
+        assert collect["with"]["agent-outcome"] == "${{ steps.agent.outcome }}"
         assert lumina_step(job, "prepare")["with"]["issue"] == "${{ matrix.issue }}"
         (checkout,) = steps_using(job, "actions/checkout@")
-        assert checkout["with"]["persist-credentials"] is True  # finish pushes
         assert checkout["with"]["fetch-depth"] == 1  # prepare fetches what stacking needs
+
+
+def test_the_agents_job_holds_no_credential_that_can_write(wave):
+    """Issue 13: every slot's job is read-only, its checkout persists no credential, and no step
+    (up to the agent and after it: the whole job is the agent's to read) names a token that
+    could write: no secret token, no App token; only the job's own read-only github.token."""
+    for name, job in slots(wave):
+        assert set(job["permissions"].values()) <= {"read", "none"}, name
+        (checkout,) = steps_using(job, "actions/checkout@")
+        assert checkout["with"]["persist-credentials"] is False
+        assert "token" not in checkout["with"]
+        assert not steps_using(job, "actions/create-github-app-token@")
+        for step in job["steps"]:
+            given = {**(step.get("with") or {}), **(step.get("env") or {})}
+            text = " ".join(str(v) for v in given.values())
+            assert "secrets.token" not in text and "app-private-key" not in text, step
+            assert "steps.app-token" not in text, step
+            for key, value in given.items():
+                if "token" in key.lower():
+                    assert value == "${{ github.token }}", (name, step.get("id"), key)
+        agent = next(s for s in job["steps"] if s.get("id") == "agent")
+        assert set(agent["env"]) == {"AGENT_COMMAND", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"}
+
+
+def test_only_the_publisher_holds_the_write_token_and_only_in_its_own_step(wave):
+    for _, job in publishers(wave):
+        (checkout,) = steps_using(job, "actions/checkout@")
+        assert checkout["with"]["persist-credentials"] is False
+        assert not any("run" in step for step in job["steps"])  # no user command runs here
+        publish = lumina_step(job, "publish")["with"]
+        assert (
+            publish["github-token"] == "${{ steps.app-token.outputs.token || secrets.token || github.token }}"
+        )
+        assert publish["wave"] == "${{ matrix.slot }}"
+        assert publish["start-wave"] == "${{ inputs.start-wave }}"
 
 
 @pytest.mark.parametrize("path", [WAVE, *EXAMPLES], ids=lambda p: p.name)
@@ -240,11 +304,18 @@ def test_the_own_pipeline_runs_the_action_around_a_third_party_agent_pinned_by_s
         for step in job["steps"]
         if step.get("uses", "").startswith("lumina-wave/lumina-wave@")
     ]
-    assert commands == [("plan", "plan"), ("leg", "prepare"), ("leg", "finish"), ("summarize", "summarize")]
+    assert commands == [
+        ("plan", "plan"),
+        ("leg", "prepare"),
+        ("leg", "collect"),
+        ("publish", "publish"),
+        ("summarize", "summarize"),
+    ]
+    assert own["jobs"]["leg"]["permissions"] == {"contents": "read", "issues": "read"}
     steps = own["jobs"]["leg"]["steps"]
     ids = [step.get("id") for step in steps]
     (agent,) = (step for step in steps if step.get("id") == "agent")
-    assert ids.index("prepare") < ids.index("agent") < ids.index("finish")
+    assert ids.index("prepare") < ids.index("agent") < ids.index("collect")
     assert SHA_PIN.match(agent["uses"]) and agent["uses"].startswith("anthropics/claude-code-action@")
     assert (
         own["jobs"]["leg"]["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.plan.outputs.waves)[0] }}"
@@ -255,8 +326,10 @@ def test_the_own_pipeline_runs_the_action_around_a_third_party_agent_pinned_by_s
     assert plan_step["with"]["max-waves"] == summarize_step["with"]["max-waves"] == 1
 
 
-def test_every_job_mints_its_app_token_with_its_own_permissions(wave):
+def test_every_job_but_the_legs_mints_its_app_token_with_its_own_permissions(wave):
     for name, job in wave["jobs"].items():
+        if name.startswith("wave-"):
+            continue  # the agent's job needs no token of its own, and must hold none that writes
         (mint,) = steps_using(job, "actions/create-github-app-token@")
         assert mint["if"] == "${{ inputs.app-id != '' }}"
         granted = {

@@ -1,4 +1,6 @@
-"""``finish``: end one leg — commit, push, open or update its PR, and write its result record."""
+"""``finish``: end one leg where its agent ran — commit, push, open or update its PR, and write its
+result record. A command line tool only: on GitHub the agent's job holds no write token, so the
+action splits this into ``collect`` (in the agent's job) and ``publish`` (in a job of its own)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
 from lumina_wave.legs import OUTCOMES
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
-from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
     import argparse
@@ -30,12 +31,6 @@ def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
 def exit_code(record: dict) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
-
-
-def _outcome(value: str) -> str:
-    if value not in OUTCOMES:
-        raise InputError(f"input 'agent-outcome' must be one of {', '.join(OUTCOMES)}, got {value!r}")
-    return value
 
 
 def _pulls(repo: str, token: str):
@@ -111,64 +106,4 @@ def _run_cli(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     print(path)
-    return exit_code(record)
-
-
-# --- action --------------------------------------------------------------------------------
-
-
-def run_action(runner: Runner) -> int:
-    from lumina_wave.commands.prepare import _check_issue, context_dirs, job_url, load_plan, parse_author
-    from lumina_wave.legs import FinishOptions, finish_leg, read_state
-    from lumina_wave.results import write_result
-    from lumina_wave.usage import read_usage, usage_path
-
-    plan_file = runner.input("plan-file", DEFAULT_PLAN_FILE)
-    plan = load_plan(plan_file)
-    issue = _check_issue(plan, runner.int_input("issue"))
-    agent_outcome = _outcome(runner.input("agent-outcome"))
-    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
-    env = dict(os.environ)
-    workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
-    draft = runner.bool_input("draft") if runner.input("draft") else None
-    context = context_dirs(env)[0]
-    state = read_state(context, issue)
-    usage, warning = read_usage(usage_path(context, issue))
-    if warning:
-        runner.warning(f"#{issue}: {warning}")
-    options = FinishOptions(
-        draft=draft,
-        labels=tuple(label.strip() for label in runner.input("labels").split(",") if label.strip()),
-        commit_message=runner.input("commit-message"),
-        pr_title=runner.input("pr-title"),
-        pr_body_template=runner.input("pr-body-template"),
-        pr_on_failure=runner.bool_input("pr-on-failure"),
-        author=parse_author(runner.input("author")),
-        exclude=own_paths(workdir, plan_file, results_dir),
-        job_url=job_url(env),
-        default_base=state.get("default_base"),
-        start_commit=state.get("start"),
-        usage=usage,
-    )
-    record = finish_leg(
-        workdir,
-        plan,
-        issue,
-        agent_outcome=agent_outcome,
-        started_at=state.get("started_at") or env.get("WAVE_STARTED_AT", ""),
-        base=state.get("base") or env.get("WAVE_BASE") or plan.base or "main",
-        pulls=_pulls(
-            runner.input("repository", env.get("GITHUB_REPOSITORY", "")), runner.input("github-token")
-        ),
-        options=options,
-    )
-    path = write_result(results_dir, record)
-    runner.set_output("status", record["status"])
-    runner.set_output("pr-number", str(record["pr_number"] or ""))
-    runner.set_output("pr-url", record["pr_url"] or "")
-    runner.set_output("result", str(path))
-    line = f"#{issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else "")
-    if record["status"] in ("failed", "cancelled"):
-        runner.error(line)
-    print(f"lumina-wave: {line}")
     return exit_code(record)

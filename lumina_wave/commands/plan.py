@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import References, Selection
-from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan
+from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
 from lumina_wave.results import DEFAULT_PLAN_FILE
 from lumina_wave.runner import Runner
 
@@ -273,6 +273,7 @@ def run_action(runner: Runner) -> int:
     works = window(plan.wave_count, start, max_waves)
     runner.set_output("plan", path)
     runner.set_output("plan-id", plan.plan_id)
+    runner.set_output("plan-digest", plan_digest(Path(path).read_bytes()))
     # The wave slots run waves first … last of the plan: slot k works wave first + k - 1.
     runner.set_output("wave-count", str(works.last - works.first + 1 if plan.wave_count else 0))
     # Within GitHub's 1 MB of outputs per job by construction, whatever the titles: matrix entries

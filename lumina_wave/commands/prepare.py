@@ -23,12 +23,19 @@ CONTAINER_WORKSPACE = "/github/workspace"
 CONTEXT_FOLDER = "lumina-wave"
 
 
-def load_plan(path: str) -> Plan:
-    """plan.json, validated; a missing or unreadable file is bad input."""
-    from lumina_wave.plan import plan_from_json
+def load_plan(path: str, digest: str = "") -> Plan:
+    """plan.json, validated; a missing or unreadable file is bad input. ``digest`` (the plan job's
+    ``plan-digest`` output, passed through ``needs``, where no leg can change it) must match the
+    file: a plan artifact replaced after the plan job is refused."""
+    from lumina_wave.plan import plan_digest, plan_from_json
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
+        if digest and plan_digest(raw) != digest:
+            raise InputError(
+                "plan.json is not the plan job's (its digest differs from plan-digest): refused", Origin(path)
+            )
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise InputError("plan file not found (run the plan command first)", Origin(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -62,11 +69,13 @@ def to_runner_path(value: str, here: Path, runner: Path) -> str:
     return str(runner / Path(value).relative_to(here)) if Path(value).is_relative_to(here) else value
 
 
-def default_base(workdir: str, plan: Plan, given: str, remote: str = "origin") -> str:
+def default_base(
+    workdir: str, plan: Plan, given: str, remote: str = "origin", token: str | None = None
+) -> str:
     """The base input, else the plan's base, else the remote's default branch, else ``main``."""
     from lumina_wave.git import remote_default_branch
 
-    return given or plan.base or remote_default_branch(workdir, remote) or "main"
+    return given or plan.base or remote_default_branch(workdir, remote, token) or "main"
 
 
 def job_url(env: dict[str, str]) -> str | None:
@@ -161,15 +170,20 @@ def parse_author(text: str) -> Author:
 
 
 def run_action(runner: Runner) -> int:
+    """Prepare the leg in the agent's job. A blocked or failed start leaves its draft record in
+    ``out-dir`` for the publisher, which decides again from its own records."""
+    from lumina_wave.commands.collect import DEFAULT_OUT_DIR, write_draft
     from lumina_wave.legs import LegError, prepare_leg
-    from lumina_wave.results import read_results, write_result
+    from lumina_wave.results import read_results
     from lumina_wave.safe_files import UnsafePath
 
-    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE))
+    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE), runner.input("plan-digest"))
     issue = _check_issue(plan, runner.int_input("issue"))
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     author = parse_author(runner.input("author"))
     results = read_results(results_dir, plan.plan_id)
+    out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
+    token = runner.input("github-token") or None  # the leg's: read access only
     env = dict(os.environ)
     workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
     here, on_runner = context_dirs(env)
@@ -180,12 +194,13 @@ def run_action(runner: Runner) -> int:
             issue,
             results,
             stack=runner.bool_input("stack"),
-            default_base=default_base(workdir, plan, runner.input("base")),
+            default_base=default_base(workdir, plan, runner.input("base"), token=token),
             context_dir=here,
             author=author,
+            token=token,
         )
     except (LegError, UnsafePath) as exc:
-        path = write_result(results_dir, failed_start_record(plan, issue, str(exc)))
+        path = write_draft(out_dir, failed_start_record(plan, issue, str(exc)))
         runner.set_output("skip", "true")
         runner.set_output("result", str(path))
         if isinstance(exc, UnsafePath):
@@ -193,7 +208,7 @@ def run_action(runner: Runner) -> int:
         runner.error(f"#{issue} cannot start: {exc}")
         return EXIT_FAILURES
     if prepared.record is not None:
-        path = write_result(results_dir, {**prepared.record, "job_url": job_url(env)})
+        path = write_draft(out_dir, {**prepared.record, "job_url": job_url(env)})
         runner.warning(f"#{issue} is blocked: {prepared.record['error']}")
         runner.set_output("skip", "true")
         runner.set_output("result", str(path))

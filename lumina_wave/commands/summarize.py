@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, one_line
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.plan import Plan
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_summary_files
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, rejected_line, write_summary_files
 from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
@@ -23,20 +23,18 @@ if TYPE_CHECKING:
     from lumina_wave.summary import Summary
 
 
-def load(plan_file: str, results_dir: str) -> tuple[Plan, dict[int, dict], list[Rejected]]:
-    """The plan, this plan's valid result records and the records rejected (one bad record
-    never stops the summary of the others)."""
+def load(
+    plan_file: str, results_dir: str, digest: str = "", repo_url: str | None = None
+) -> tuple[Plan, dict[int, dict], list[Rejected]]:
+    """The plan (checked against ``digest`` when given), this plan's valid result records and
+    the records rejected (one bad record never stops the summary of the others); records are
+    also checked against the plan and ``repo_url`` (see :func:`lumina_wave.results.record_problem`)."""
     from lumina_wave.commands.prepare import load_plan
     from lumina_wave.results import read_records
 
-    plan = load_plan(plan_file)
-    results, rejected = read_records(results_dir, plan.plan_id)
+    plan = load_plan(plan_file, digest)
+    results, rejected = read_records(results_dir, plan.plan_id, issues=plan.items, repo_url=repo_url)
     return plan, results, rejected
-
-
-def rejected_line(rejected: Rejected) -> str:
-    """The warning for one rejected record, on one line."""
-    return one_line(f"{rejected.path}: result record rejected: {rejected.reason}")
 
 
 def exit_code(all_done: bool) -> int:
@@ -100,7 +98,11 @@ def run_action(runner: Runner) -> int:
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     comment_on = parse_numbers(runner.input("comment-on"))
     triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    plan, results, rejected = load(plan_file, results_dir)
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
+    plan, results, rejected = load(
+        plan_file, results_dir, runner.input("plan-digest"), f"{server}/{repo}" if repo else None
+    )
     for record in rejected:
         runner.warning(rejected_line(record))
     works = window(
@@ -109,10 +111,8 @@ def run_action(runner: Runner) -> int:
         runner.int_input("max-waves", 0, minimum=0) or None,
     )
 
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_repo = os.environ.get("GITHUB_REPOSITORY", "")
     run_id = os.environ.get("GITHUB_RUN_ID", "")
-    repo = runner.input("repository", run_repo)
     token = runner.input("github-token")
     run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
 

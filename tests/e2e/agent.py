@@ -2,13 +2,14 @@
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
 from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
-"commit": bool, "plant": {"<path>": "<target>"}, "usage": object or str, "env": [names], "say":
-[names]}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never from a command
-line), commits it itself when told (as the runner's git configuration names it), replaces each
-planted path of the work tree with a symlink to its target, writes the SHA-256 of each ``env``
-variable to ``work/env-<N>.json`` (never the value), prints each ``say`` variable (a chatty agent:
-its log must mask them) and, as a recipe does, ``usage`` to ``$WAVE_USAGE_FILE`` (a string as it
-is: a bad file), then sleeps and fails as told.
+"commit": bool, "link": {"<path>": "<target>"}, "plant": marker, "usage": object or str, "env":
+[names], "say": [names]}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never
+from a command line), commits it itself when told (as the runner's git configuration names it),
+replaces each ``link`` path of the work tree with a symlink to its target, plants hooks and
+configuration in its tree when told (:mod:`plant`), writes the SHA-256 of each ``env`` variable
+to ``work/env-<N>.json`` (never the value), prints each ``say`` variable (a chatty agent: its log
+must mask them) and, as a recipe does, ``usage`` to ``$WAVE_USAGE_FILE`` (a string as it is: a
+bad file), then sleeps and fails as told.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> int:
         if script.get("commit"):
             subprocess.run(["git", "add", str(out)], check=True)
             subprocess.run(["git", "commit", "--quiet", "-m", f"Agent's work on #{issue}"], check=True)
-    for path, target in script.get("plant", {}).items():
+    for path, target in script.get("link", {}).items():
         planted = Path(path)
         if planted.is_dir() and not planted.is_symlink():
             shutil.rmtree(planted)
@@ -56,6 +57,10 @@ def main() -> int:
         used = script["usage"]
         Path(os.environ["WAVE_USAGE_FILE"]).write_text(used if isinstance(used, str) else json.dumps(used))
 
+    if script.get("plant"):
+        from plant import plant  # this script's folder is on sys.path
+
+        plant(Path.cwd(), Path(script["plant"]), Path(os.environ["GITHUB_ENV"]))
     time.sleep(float(script.get("sleep", 0)))
     return 1 if script.get("fail") else 0
 

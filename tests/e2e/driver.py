@@ -2,9 +2,10 @@
 
 :class:`WaveRun` runs the jobs of ``.github/workflows/wave.yml`` as GitHub would: the ``plan`` job,
 then the wave slots in order (one leg per matrix entry, the legs of a wave concurrently, at most
-``max-parallel`` at once), then ``summarize``. Each job gets a new runner: a fresh clone of the
-fake's bare ``origin`` as GITHUB_WORKSPACE, as deep as the job's checkout step says (``summarize``
-has no checkout: an empty one), its own RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
+``max-parallel`` at once: prepare, the agent, collect), each followed by its publisher job (publish),
+then ``summarize``. Each job gets a new runner: a fresh clone of the fake's bare ``origin`` as
+GITHUB_WORKSPACE, as deep as the job's checkout step says (``summarize`` has no checkout: an empty
+one), its own RUNNER_TEMP, and per step fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the
 GITHUB_ENV exports applied to the later steps of the job. The action's inputs arrive as
 ``INPUT_<NAME>`` with hyphens kept, action.yml's defaults filled in. A leg's agent step is the
 ``run:`` text of wave.yml's agent step, run as the runner runs it (``bash -e {0}``) with the
@@ -55,7 +56,8 @@ AGENT = Path(__file__).with_name("agent.py")
 IMAGE_PYTHON = Path(__file__).with_name("image_python.py")
 TOKEN = "ghs_e2eFakeInstallationToken0123456789AB"
 PLAN_ARTIFACT = "lumina-wave-plan"
-RESULT_ARTIFACT = "lumina-wave-result-{issue}"
+LEG_ARTIFACT = "lumina-wave-leg-{issue}"
+RESULT_ARTIFACT = "lumina-wave-result-wave-{slot}"
 STEP_TIMEOUT = 120
 SETPRIV = "/usr/bin/setpriv"
 
@@ -142,6 +144,7 @@ def workflow_facts() -> WorkflowFacts:
                 fetch_depth[name] = int(given.get("fetch-depth", 1))  # checkout's default is 1
             if uses.startswith("actions/upload-artifact@"):
                 name = str(given["name"]).replace("${{ matrix.issue }}", "{issue}")
+                name = name.replace("${{ matrix.slot }}", "{slot}")
                 overwrite[name] = overwrite.get(name, True) and given.get("overwrite") in (True, "true")
             if given.get("command") == "plan":
                 max_waves = str(given.get("max-waves", ""))
@@ -186,9 +189,11 @@ class Artifacts:
         if user:
             user.own(root)
 
-    def upload(self, name: str, file: Path, overwrite: bool) -> bool:
-        """Upload one file; False (a warning) when it does not exist."""
-        if not file.is_file():
+    def upload(self, name: str, path: Path, overwrite: bool) -> bool:
+        """Upload one file, or the files of a folder; False (a warning) when there are none."""
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        files = [f for f in files if f.is_file()]
+        if not files:
             return False
         with self._lock:
             target = self.root / name
@@ -198,7 +203,7 @@ class Artifacts:
                 )
             shutil.rmtree(target, ignore_errors=True)
             try:
-                self._put([file], target)
+                self._put(files, target)
             except subprocess.CalledProcessError:
                 shutil.rmtree(target, ignore_errors=True)  # no artifact is made
                 raise
@@ -382,7 +387,8 @@ class Job:
         return self._run_step(step_id, ["bash", "-e", str(file)], step_env, container=False)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
-        """An upload-artifact step; a name conflict fails it as v4 does."""
+        """An upload-artifact step of ``file`` (a file or a folder's files); a name conflict fails
+        it as v4 does."""
         try:
             self.run.artifacts.upload(name, file, workflow_facts().overwrite[pattern])
             step = Step(step_id, 0)
@@ -475,8 +481,11 @@ class WaveRun:
         self.attempt = 0
         self.plan: Job | None = None
         self.legs: dict[int, Leg] = {}
+        self.publishers: dict[int, Job] = {}
         self.summarize: Job | None = None
         self.legs_run = 0
+        # Runs between the plan job and the legs: what a hostile leg could do to the artifacts.
+        self.after_plan: Callable[[WaveRun], None] | None = None
         self.logs: list[str] = []
         self._lock = threading.Lock()
 
@@ -487,9 +496,13 @@ class WaveRun:
         self.attempt += 1
         self.plan = self._plan_job()
         self.legs = {}
+        self.publishers = {}
+        if self.after_plan is not None and self.plan.conclusion == "success":
+            self.after_plan(self)
         if self.plan.conclusion == "success":
             for k, entries in enumerate(self.waves, start=1):
                 self._wave(k, [e["issue"] for e in entries])
+                self._publish(k)
         if summarize:
             self._summarize_job()
         return self
@@ -502,18 +515,21 @@ class WaveRun:
         return jobs
 
     def rerun_failed(self) -> WaveRun:
-        """ "Re-run failed jobs": the failed legs and every job that needs them (later waves, summarize)."""
+        """ "Re-run failed jobs": the failed legs and publishers and every job that needs them (their
+        wave's publisher, the later waves, summarize)."""
         assert self.plan is not None and self.plan.conclusion == "success", "re-run the plan with run()"
-        failed = [leg for leg in self.legs.values() if leg.conclusion == "failure"]
+        failed = [leg.wave for leg in self.legs.values() if leg.conclusion == "failure"]
+        failed += [k for k, job in self.publishers.items() if job.conclusion == "failure"]
         if not failed:
             return self
         self.attempt += 1
-        first = min(leg.wave for leg in failed)
+        first = min(failed)
         for k, entries in enumerate(self.waves, start=1):
             if k < first:
                 continue
             issues = [e["issue"] for e in entries]
             self._wave(k, [n for n in issues if k > first or self.legs[n].conclusion == "failure"])
+            self._publish(k)
         self._summarize_job()
         return self
 
@@ -559,6 +575,7 @@ class WaveRun:
             self.legs[leg.issue] = leg
 
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
+        """A leg job: read-only, its token is GitHub's read-only job token (here: the same string)."""
         job = Job(self, f"wave {k}: #{issue}", job_id=f"wave-{k}")
         if self.after_checkout:
             self.after_checkout(job, issue)
@@ -570,7 +587,12 @@ class WaveRun:
             "prepare",
             command="prepare",
             issue=str(issue),
-            **{"github-token": TOKEN, "stack": _bool(self.inputs.stack), "base": self.inputs.base},
+            **{
+                "github-token": TOKEN,
+                "stack": _bool(self.inputs.stack),
+                "base": self.inputs.base,
+                "plan-digest": self.plan_digest,
+            },
         )
         skip = prepare.outputs.get("skip", "")
         agent_outcome = "skipped"
@@ -582,23 +604,44 @@ class WaveRun:
             agent_outcome = agent.outcome
         if skip != "true":
             job.action(
-                "finish",
-                command="finish",
+                "collect",
+                command="collect",
                 issue=str(issue),
-                **{
-                    "github-token": TOKEN,
-                    "agent-outcome": agent_outcome,
-                    "draft": _bool(self.inputs.draft),
-                    "labels": self.inputs.pr_labels,
-                    "pr-on-failure": _bool(self.inputs.pr_on_failure),
-                },
+                **{"github-token": TOKEN, "agent-outcome": agent_outcome, "plan-digest": self.plan_digest},
             )
-        pattern = RESULT_ARTIFACT
-        job.upload("upload", pattern.format(issue=issue), lw / "results" / f"result-{issue}.json", pattern)
+        job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
         self._timing(job)
         with self._lock:
             self.legs_run += 1
         return Leg(issue, k, job)
+
+    def _publish(self, k: int) -> None:
+        """The publisher job of slot ``k``: a fresh runner, the write token, the wave's artifacts."""
+        if k > workflow_facts().slots or not self.waves[k - 1]:
+            return
+        job = Job(self, f"publish wave {k}", job_id=f"publish-{k}")
+        lw = job.workspace / ".lumina-wave"
+        self.artifacts.download(PLAN_ARTIFACT, lw)
+        if k > 1:
+            self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
+        self.artifacts.download_pattern("lumina-wave-leg-", lw / "legs")
+        job.action(
+            "publish",
+            command="publish",
+            wave=str(k),
+            **{
+                "github-token": TOKEN,
+                "stack": _bool(self.inputs.stack),
+                "base": self.inputs.base,
+                "draft": _bool(self.inputs.draft),
+                "labels": self.inputs.pr_labels,
+                "pr-on-failure": _bool(self.inputs.pr_on_failure),
+                "plan-digest": self.plan_digest,
+            },
+        )
+        job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
+        self._timing(job)
+        self.publishers[k] = job
 
     def _summarize_job(self, name: str = "summarize", start: threading.Barrier | None = None) -> Job | None:
         assert self.plan is not None
@@ -618,6 +661,7 @@ class WaveRun:
                 "github-token": TOKEN,
                 "comment-on": self.inputs.comment_on,
                 "stack": _bool(self.inputs.stack),
+                "plan-digest": self.plan_digest,
             },
         )
         self._timing(job)
@@ -661,13 +705,19 @@ class WaveRun:
             self.logs.append("\n".join(shown) + "\n")
 
     def records(self) -> dict[int, dict]:
-        """The result records uploaded as artifacts, by issue."""
+        """The result records the publishers uploaded as artifacts, by issue."""
         out = {}
         for name in self.artifacts.names("lumina-wave-result-"):
-            (file,) = (self.artifacts.root / name).iterdir()
-            record = json.loads(file.read_text())
-            out[record["issue"]] = record
+            for file in sorted((self.artifacts.root / name).glob("result-*.json")):
+                record = json.loads(file.read_text())
+                out[record["issue"]] = record
         return out
+
+    @property
+    def plan_digest(self) -> str:
+        """The plan job's ``plan-digest`` output, as ``needs.plan.outputs`` hands it on."""
+        assert self.plan is not None
+        return self.plan.steps["plan"].outputs["plan-digest"]
 
     @property
     def plan_id(self) -> str:

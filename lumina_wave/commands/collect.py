@@ -1,0 +1,128 @@
+"""``collect``: the end of a leg in the agent's job — what the agent left, read as data, written as a
+bundle and a draft record for the publisher. Holds no credential: nothing here can write to GitHub."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.legs import OUTCOMES
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    import argparse
+
+DEFAULT_OUT_DIR = ".lumina-wave/out"
+
+
+def check_outcome(value: str) -> str:
+    if value not in OUTCOMES:
+        raise InputError(f"input 'agent-outcome' must be one of {', '.join(OUTCOMES)}, got {value!r}")
+    return value
+
+
+def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
+    """The draft record ``draft-N.json`` (a result record the publisher checks, never trusts)."""
+    from lumina_wave.legs import draft_file
+    from lumina_wave.results import write_result
+
+    written = write_result(Path(out_dir), record)
+    return written.replace(draft_file(out_dir, record["issue"]))
+
+
+def collect(
+    workdir: str, plan_file: str, issue: int | None, agent_outcome: str, out_dir: str, digest: str = "", **kw
+) -> dict:
+    """Collect one leg (shared by the CLI and the action); returns the draft record."""
+    from lumina_wave.commands.finish import own_paths
+    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan
+    from lumina_wave.errors import one_line
+    from lumina_wave.legs import FinishOptions, collect_leg, read_state
+    from lumina_wave.usage import read_usage, usage_path
+
+    plan = load_plan(plan_file, digest)
+    issue = _check_issue(plan, issue)
+    context = kw.pop("context_dir", None) or context_dirs(dict(os.environ))[0]
+    state = read_state(context, issue)
+    usage, warning = read_usage(usage_path(context, issue))
+    if warning:
+        print(f"::warning::{one_line(f'#{issue}: {warning}')}")
+    record = collect_leg(
+        workdir,
+        plan,
+        issue,
+        agent_outcome=check_outcome(agent_outcome),
+        started_at=state.get("started_at") or os.environ.get("WAVE_STARTED_AT", ""),
+        base=state.get("base") or os.environ.get("WAVE_BASE") or plan.base or "main",
+        out_dir=out_dir,
+        start_from=state.get("from") or (),
+        options=FinishOptions(
+            exclude=own_paths(workdir, plan_file, out_dir, kw.pop("results_dir", DEFAULT_RESULTS_DIR)),
+            start_commit=state.get("start"),
+            usage=usage,
+            **kw,
+        ),
+    )
+    write_draft(out_dir, record)
+    return record
+
+
+def exit_code(record: dict) -> int:
+    """Non-zero when the leg failed, so its job shows red."""
+    return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("collect", help="end one leg without credentials: its change as a bundle")
+    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
+    parser.add_argument("--issue", type=int, required=True)
+    parser.add_argument("--agent-outcome", choices=OUTCOMES, required=True)
+    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, help="where the bundle and draft go")
+    parser.add_argument("--context-dir", default="", help="where prepare left its state")
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> int:
+    record = collect(
+        os.getcwd(), args.plan, args.issue, args.agent_outcome, args.out_dir, context_dir=args.context_dir
+    )
+    print(f"#{args.issue}: {record['status']}", file=sys.stderr)
+    return exit_code(record)
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def run_action(runner: Runner) -> int:
+    from lumina_wave.commands.prepare import job_url, parse_author
+
+    env = dict(os.environ)
+    out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
+    record = collect(
+        env.get("GITHUB_WORKSPACE") or os.getcwd(),
+        runner.input("plan-file", DEFAULT_PLAN_FILE),
+        runner.int_input("issue"),
+        runner.input("agent-outcome"),
+        out_dir,
+        runner.input("plan-digest"),
+        results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
+        commit_message=runner.input("commit-message"),
+        author=parse_author(runner.input("author")),
+        job_url=job_url(env),
+    )
+    runner.set_output("status", record["status"])
+    runner.set_output("result", str(Path(out_dir) / f"draft-{record['issue']}.json"))
+    line = f"#{record['issue']}: {record['status']} (draft, for the publisher)"
+    if record["error"]:
+        line += f" ({record['error']})"
+    if record["status"] in ("failed", "cancelled"):
+        runner.error(line)
+    print(f"lumina-wave: {line}")
+    return exit_code(record)

@@ -1,0 +1,206 @@
+"""``publish``: the writing half of a wave, in a job of its own where no agent ran.
+
+It reads the wave's leg artifacts (a bundle and a draft record per leg, both hostile), checks
+each change (:func:`lumina_wave.legs.receive_change`), pushes it, opens or updates its PR, and
+writes the authoritative result records that later waves and summarize read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.runner import Runner
+
+if TYPE_CHECKING:
+    import argparse
+
+    from lumina_wave.legs import FinishOptions
+
+DEFAULT_LEGS_DIR = ".lumina-wave/legs"
+DEFAULT_OUT_DIR = ".lumina-wave/out"
+DRAFT_LIMIT = 1024 * 1024
+
+
+def read_draft(legs_dir: str | os.PathLike[str], issue: int) -> tuple[dict | None, str | None]:
+    """A leg's draft record, validated, or None with why it was not usable."""
+    from lumina_wave.legs import draft_file
+    from lumina_wave.schemas import validate
+
+    path = draft_file(legs_dir, issue)
+    if not path.is_file() or path.is_symlink():
+        return None, None
+    try:
+        if path.stat().st_size > DRAFT_LIMIT:
+            raise ValueError("larger than 1 MiB")
+        record = json.loads(path.read_text(encoding="utf-8"))
+        validate(record, "result", path.name)
+    except (OSError, ValueError, InputError) as exc:
+        return None, f"draft record of #{issue} ignored: {' '.join(str(exc).split())}"
+    return record, None
+
+
+def leg_bundle(legs_dir: str | os.PathLike[str], issue: int) -> Path | None:
+    from lumina_wave.legs import bundle_file
+
+    path = bundle_file(legs_dir, issue)
+    return path if path.is_file() and not path.is_symlink() else None
+
+
+def publish_wave(
+    runner: Runner | None,
+    workdir: str,
+    plan_file: str,
+    wave: int,
+    *,
+    results_dir: str,
+    legs_dir: str,
+    out_dir: str,
+    stack: bool,
+    base: str,
+    repo: str,
+    token: str,
+    options: FinishOptions,
+    digest: str = "",
+) -> list[dict]:
+    """Publish every leg of ``wave``; returns their records (also written to ``out_dir``)."""
+    from lumina_wave import git
+    from lumina_wave.commands.finish import _pulls
+    from lumina_wave.commands.prepare import default_base, load_plan
+    from lumina_wave.legs import publish_leg
+    from lumina_wave.results import read_results, write_result
+
+    plan = load_plan(plan_file, digest)
+    if not 1 <= wave <= plan.wave_count:
+        raise InputError(f"wave {wave} is not in plan {plan.plan_id} ({plan.wave_count} waves)")
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    rejected: list[str] = []
+    results = read_results(
+        results_dir,
+        plan.plan_id,
+        issues=plan.items,
+        repo_url=f"{server}/{repo}" if repo else None,
+        warnings=rejected,
+    )
+    for line in rejected:
+        _warn(runner, line)
+    git.fetch(workdir, token=token or None)
+    target = default_base(workdir, plan, base, token=token or None)
+    pulls = _pulls(repo, token)
+    records = []
+    for issue in plan.waves[wave - 1]:
+        draft, why = read_draft(legs_dir, issue)
+        if why:
+            _warn(runner, why)
+        record = publish_leg(
+            workdir,
+            plan,
+            issue,
+            results,
+            draft,
+            leg_bundle(legs_dir, issue),
+            stack=stack,
+            default_base=target,
+            pulls=pulls,
+            token=token or None,
+            options=options,
+        )
+        write_result(out_dir, record)
+        records.append(record)
+        line = f"#{issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else "")
+        if runner is not None and record["status"] in ("failed", "cancelled"):
+            runner.error(line)
+        print(f"lumina-wave: {line}")
+    return records
+
+
+def _warn(runner: Runner | None, message: str) -> None:
+    if runner is not None:
+        runner.warning(message)
+    else:
+        print(f"lumina-wave: warning: {message}", file=sys.stderr)
+
+
+def exit_code(records: list[dict]) -> int:
+    return EXIT_FAILURES if any(r["status"] in ("failed", "cancelled") for r in records) else EXIT_OK
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("publish", help="push a wave's collected changes and open their PRs")
+    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
+    parser.add_argument("--wave", type=int, required=True, help="the plan's wave to publish")
+    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="records of the earlier waves")
+    parser.add_argument("--legs-dir", default=DEFAULT_LEGS_DIR, help="the legs' bundles and drafts")
+    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, help="where this wave's records go")
+    parser.add_argument("--stack", action="store_true", help="the legs started from their dependencies")
+    parser.add_argument("--base", default="", help="base branch (default: the plan's, else origin's HEAD)")
+    parser.add_argument(
+        "--repo", default=os.environ.get("GITHUB_REPOSITORY", ""), help="OWNER/NAME for the PRs"
+    )
+    parser.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> int:
+    from lumina_wave.legs import FinishOptions
+
+    records = publish_wave(
+        None,
+        os.getcwd(),
+        args.plan,
+        args.wave,
+        results_dir=args.results_dir,
+        legs_dir=args.legs_dir,
+        out_dir=args.out_dir,
+        stack=args.stack,
+        base=args.base,
+        repo=args.repo,
+        token=os.environ.get("GITHUB_TOKEN", ""),
+        options=FinishOptions(),
+    )
+    return exit_code(records)
+
+
+# --- action --------------------------------------------------------------------------------
+
+
+def run_action(runner: Runner) -> int:
+    from lumina_wave.commands.prepare import job_url
+    from lumina_wave.legs import FinishOptions
+
+    env = dict(os.environ)
+    slot = runner.int_input("wave")
+    if slot is None:
+        raise InputError("input 'wave' is required")
+    draft = runner.bool_input("draft") if runner.input("draft") else None
+    options = FinishOptions(
+        draft=draft,
+        labels=tuple(label.strip() for label in runner.input("labels").split(",") if label.strip()),
+        pr_title=runner.input("pr-title"),
+        pr_body_template=runner.input("pr-body-template"),
+        pr_on_failure=runner.bool_input("pr-on-failure"),
+        job_url=job_url(env),
+    )
+    records = publish_wave(
+        runner,
+        env.get("GITHUB_WORKSPACE") or os.getcwd(),
+        runner.input("plan-file", DEFAULT_PLAN_FILE),
+        runner.int_input("start-wave", 1) + slot - 1,
+        results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
+        legs_dir=runner.input("legs-dir", DEFAULT_LEGS_DIR),
+        out_dir=runner.input("out-dir", DEFAULT_OUT_DIR),
+        stack=runner.bool_input("stack"),
+        base=runner.input("base"),
+        repo=runner.input("repository", env.get("GITHUB_REPOSITORY", "")),
+        token=runner.input("github-token"),
+        options=options,
+        digest=runner.input("plan-digest"),
+    )
+    return exit_code(records)
