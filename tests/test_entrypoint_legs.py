@@ -138,8 +138,9 @@ def test_a_leg_through_the_entrypoint_pushes_and_records_no_pr_without_a_token(j
 
     publish = publisher(job, runner)
     done, _ = publish.action(command="publish", wave="1")
-    # #152 of the same wave left no artifact (as after a job timeout): it fails, #154 is published
-    assert done.returncode == 1, done.stdout + done.stderr
+    # #152 of the same wave left no artifact (as after a job timeout): it fails, #154 is published;
+    # the publisher stays green, as the failure is #152's (its job is red) and the next wave must start
+    assert done.returncode == 0, done.stdout + done.stderr
     assert "::error::#152: failed (the leg left no record of this plan" in done.stdout
     record = json.loads((publish.workspace / ".lumina-wave/out/result-154.json").read_text())
     assert record["status"] == "success"
@@ -179,7 +180,7 @@ def test_an_agent_failure_fails_the_step_and_pushes_for_inspection(job, origin, 
         "::error::#152: failed (draft, for the publisher) (the agent step ended with failure)" in done.stdout
     )
     done, _ = publisher(job, runner).action(command="publish", wave="1")
-    assert done.returncode == 1
+    assert done.returncode == 0  # the leg's own failure: its job is red, the publisher's is not
     assert "::error::#152: failed (the agent step ended with failure)" in done.stdout
     assert sh(origin, "rev-parse", "--verify", "-q", "feature/issue-152").strip()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, DONE_STATUSES
 from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
@@ -67,8 +67,9 @@ def publish_wave(
     token: str,
     options: FinishOptions,
     digest: str = "",
-) -> list[dict]:
-    """Publish every leg of ``wave``; returns their records (also written to ``out_dir``)."""
+) -> tuple[list[dict], list[int]]:
+    """Publish every leg of ``wave``; returns their records (also written to ``out_dir``) and the
+    issues whose leg ended done by its own account but could not be published here."""
     from lumina_wave import git
     from lumina_wave.commands.finish import _pulls
     from lumina_wave.commands.prepare import default_base, load_plan
@@ -92,7 +93,7 @@ def publish_wave(
     git.fetch(workdir, token=token or None)
     target = default_base(workdir, plan, base, token=token or None)
     pulls = _pulls(repo, token)
-    records = []
+    records, lost = [], []
     for issue in plan.waves[wave - 1]:
         draft, why = read_draft(legs_dir, issue)
         if why:
@@ -112,11 +113,13 @@ def publish_wave(
         )
         write_result(out_dir, record)
         records.append(record)
+        if record["status"] not in DONE_STATUSES and draft is not None and draft["status"] in DONE_STATUSES:
+            lost.append(issue)
         line = f"#{issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else "")
         if runner is not None and record["status"] in ("failed", "cancelled"):
             runner.error(line)
         print(f"lumina-wave: {line}")
-    return records
+    return records, lost
 
 
 def _warn(runner: Runner | None, message: str) -> None:
@@ -126,8 +129,11 @@ def _warn(runner: Runner | None, message: str) -> None:
         print(f"lumina-wave: warning: {message}", file=sys.stderr)
 
 
-def exit_code(records: list[dict]) -> int:
-    return EXIT_FAILURES if any(r["status"] in ("failed", "cancelled") for r in records) else EXIT_OK
+def exit_code(lost: list[int]) -> int:
+    """Non-zero only when this job failed a leg that had ended done: a leg's own failure is its
+    job's red mark already, and the next wave's legs must start (each blocks on its dependencies).
+    """
+    return EXIT_FAILURES if lost else EXIT_OK
 
 
 # --- CLI -----------------------------------------------------------------------------------
@@ -151,7 +157,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _run_cli(args: argparse.Namespace) -> int:
     from lumina_wave.legs import FinishOptions
 
-    records = publish_wave(
+    _, lost = publish_wave(
         None,
         os.getcwd(),
         args.plan,
@@ -165,7 +171,7 @@ def _run_cli(args: argparse.Namespace) -> int:
         token=os.environ.get("GITHUB_TOKEN", ""),
         options=FinishOptions(),
     )
-    return exit_code(records)
+    return exit_code(lost)
 
 
 # --- action --------------------------------------------------------------------------------
@@ -188,7 +194,7 @@ def run_action(runner: Runner) -> int:
         pr_on_failure=runner.bool_input("pr-on-failure"),
         job_url=job_url(env),
     )
-    records = publish_wave(
+    _, lost = publish_wave(
         runner,
         env.get("GITHUB_WORKSPACE") or os.getcwd(),
         runner.input("plan-file", DEFAULT_PLAN_FILE),
@@ -203,4 +209,4 @@ def run_action(runner: Runner) -> int:
         options=options,
         digest=runner.input("plan-digest"),
     )
-    return exit_code(records)
+    return exit_code(lost)

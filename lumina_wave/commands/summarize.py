@@ -153,8 +153,10 @@ def run_action(runner: Runner) -> int:
             f"{Path(results_dir).parent / 'summary.json'} has everything"
         )
     runner.set_output("summary-json", fitted)
-    for name, value in small.items():
-        runner.set_output(name, value)
+    runner.set_output("success-rate", rate)
+    runner.set_output("failed-count", failed)
+    runner.set_output("cost-usd", cost)
+    runner.set_output("tokens", tokens)
     print(render_text(summary))
 
     targets = comment_targets(
