@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -542,12 +543,19 @@ class Isolated:
         return self.run("commit-tree", tree, "-p", parent, "-F", "-", author=author, stdin=message).strip()
 
     def bundle(self, tip: str, branch: str, exclude: Sequence[str], path: Path) -> None:
-        """Write ``tip`` as ``refs/heads/<branch>`` to a bundle, without the history of ``exclude``."""
+        """Write ``tip`` as ``refs/heads/<branch>`` to a bundle, without the history of ``exclude``.
+
+        git writes it in our scratch directory; it is copied to ``path`` never through a link
+        (:mod:`lumina_wave.safe_files`), as ``path`` lies in a folder the agent could replace."""
+        from lumina_wave.safe_files import open_binary
+
         self.run("update-ref", f"refs/heads/{branch}", tip)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        made = Path(self._scratch.name) / "leg.bundle"
         self.run(
-            "bundle", "create", "--quiet", str(path), f"refs/heads/{branch}", *(f"^{c}" for c in exclude)
+            "bundle", "create", "--quiet", str(made), f"refs/heads/{branch}", *(f"^{c}" for c in exclude)
         )
+        with made.open("rb") as source, open_binary(path) as target:
+            shutil.copyfileobj(source, target)
 
     def push(self, url: str, tip: str, branch: str, lease: str) -> None:
         """Push ``tip`` to ``branch`` of ``url`` from our git directory (the user's credentials when

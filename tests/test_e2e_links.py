@@ -33,23 +33,20 @@ def errors(step) -> list[str]:
     return [line for line in step.stdout.splitlines() if line.startswith("::error")]
 
 
-def test_a_results_folder_the_agent_replaced_with_a_link_is_refused(
-    fake_github, fake_origin, tmp_path, outside
-):
+def test_an_out_folder_the_agent_replaced_with_a_link_is_refused(fake_github, fake_origin, tmp_path, outside):
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    agents = {154: {"link": {".lumina-wave/results": str(outside)}}}
+    agents = {154: {"link": {".lumina-wave/out": str(outside)}}}
     run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, agents=agents).run()
 
-    finish = run.legs[154].job.steps["finish"]
-    assert finish.rc == 2, run.transcript()
-    results = run.legs[154].job.workspace / ".lumina-wave" / "results"
-    assert errors(finish) == [
-        f"::error file=.lumina-wave/results/result-154.json::.lumina-wave/results/result-154.json:"
-        f" not written: {results} is a symbolic link"
-    ]
+    collect = run.legs[154].job.steps["collect"]
+    assert collect.rc == 2, run.transcript()
+    out = run.legs[154].job.workspace / ".lumina-wave" / "out"
+    (refused,) = errors(collect)
+    assert refused.endswith(" is a symbolic link") and str(out) in refused, refused
     assert untouched(outside)
     records = {n: r["status"] for n, r in run.records().items()}
-    assert records == {152: "success", 155: "blocked"}  # #154 has no record: the fan-in says it did not run
+    # #154 left no draft: its publisher records it failed, and #155 is blocked
+    assert records == {152: "success", 154: "failed", 155: "blocked"}
 
 
 def test_a_plan_file_committed_as_a_link_is_refused(fake_github, fake_origin, tmp_path, outside):
