@@ -215,6 +215,8 @@ def test_the_seed_wave_opens_three_prs_with_one_summary_each(seed_wave):
         "#152": "success",
         "#154": "success",
         "#155": "success",
+        "publish-1": "success",
+        "publish-2": "success",
         "summarize": "success",
         f"caller/{OUTPUTS_JOB}": "success",
     }, why
@@ -245,6 +247,8 @@ def test_a_failing_leg_blocks_its_dependent_and_not_its_sibling(tmp_path):
         "#152": "success",
         "#154": "failure",
         "#155": "success",  # blocked: prepare recorded it and the job skipped the agent
+        "publish-1": "success",  # #154's failure is its own job's
+        "publish-2": "success",
         "summarize": "failure",  # the wave had failures
     }, why
     check_prs(site, (152,), why)
