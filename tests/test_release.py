@@ -27,10 +27,10 @@ DIGEST_REF = "docker://ghcr.io/acme-corp/lumina-wave@sha256:" + "0123456789abcde
 
 
 def linter(name: str) -> Path:
-    """A linter of the venv's ``lint`` extra; its absence is a failure, not a skip."""
+    """A linter of the venv's ``test`` extra; its absence is a failure, not a skip."""
     path = BIN / name
     if not path.exists():
-        pytest.fail(f"{path} is missing: pip install -e '.[test,lint]'")
+        pytest.fail(f"{path} is missing: pip install -e '.[test]'")
     return path
 
 
