@@ -1,8 +1,9 @@
 """Fault matrix of ``lumina-wave local``: ``kill -9`` at each step of a leg, then a resumed run.
 
-The kill comes from inside the run, at an exact point: a ``reference-transaction`` hook (git runs
-it for every ref update, ``--no-verify`` or not) kills ``local`` when the n-th update of a ref
-commits, and the agent step kills it from the agent. After each kill: no agent left running;
+The kill comes from inside the run, at an exact point: a ``git`` first on PATH wraps the real
+one and kills ``local`` when the n-th change of a ref has happened (lumina-wave runs git with no
+hooks, so a ``reference-transaction`` hook would never run), and the agent step kills it from
+the agent. After each kill: no agent left running;
 the resumed run records every issue; the pushed branches are the recorded commits; and every
 commit a branch ever pointed to is still reachable from a ref (0 lost commits). The counts go
 into ``docs/reliability.md`` (:data:`e2e.figures.LOCAL_FIGURES`).
@@ -10,6 +11,8 @@ into ``docs/reliability.md`` (:data:`e2e.figures.LOCAL_FIGURES`).
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,25 +34,36 @@ def kill_local():
         pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[1])
 """
 
-# Kills `local` when the n-th committed update of $FAULT_REF happens; logs every committed
-# ref update to $FAULT_LOG.
-HOOK = (
-    "#!PYTHON\nimport os, signal, sys\nfrom pathlib import Path\n"
+# A git that runs the real one, then kills `local` when the n-th change of $FAULT_REF has
+# happened; logs every ref a command changed, with its new value, to $FAULT_LOG.
+GIT = (
+    "#!PYTHON\nimport os, signal, subprocess, sys\nfrom pathlib import Path\n"
     + KILL_LOCAL
     + r"""
-if sys.argv[1] != "committed" or "FAULT_LOG" not in os.environ:
-    sys.exit(0)
-updates = [line.split() for line in sys.stdin.read().splitlines() if line.strip()]
+REAL = "REAL_GIT"
+
+
+def refs():
+    done = subprocess.run([REAL, "for-each-ref", "--format=%(objectname) %(refname)"], capture_output=True, text=True)
+    return dict(reversed(line.split(" ", 1)) for line in done.stdout.splitlines()) if done.returncode == 0 else {}
+
+
+if "FAULT_LOG" not in os.environ or sys.argv[1:2] in (["for-each-ref"], ["rev-parse"], ["cat-file"]):
+    os.execv(REAL, [REAL, *sys.argv[1:]])
+before = refs()
+code = subprocess.run([REAL, *sys.argv[1:]]).returncode
+changed = {ref: sha for ref, sha in refs().items() if before.get(ref) != sha}
 with open(os.environ["FAULT_LOG"], "a") as log:
-    for old, new, ref in updates:
-        log.write(f"{ref} {new}\n")
+    for ref, sha in changed.items():
+        log.write(f"{ref} {sha}\n")
 ref, nth = os.environ.get("FAULT_REF", ""), int(os.environ.get("FAULT_NTH", "0"))
-if ref and any(r == ref for _, _, r in updates):
+if ref in changed:
     count = Path(os.environ["FAULT_LOG"] + ".count")
     seen = int(count.read_text()) + 1 if count.exists() else 1
     count.write_text(str(seen))
     if seen == nth:
         kill_local()
+sys.exit(code)
 """
 )
 
@@ -82,9 +96,12 @@ STEPS = {
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Sandbox:
     box = make_sandbox(tmp_path)
-    hook = box.repo / ".git" / "hooks" / "reference-transaction"
-    hook.write_text(HOOK.replace("PYTHON", sys.executable))
-    hook.chmod(0o755)
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        GIT.replace("PYTHON", sys.executable).replace("REAL_GIT", shutil.which("git") or "git")
+    )
+    wrapper.chmod(0o755)
     (tmp_path / "agent.py").write_text(AGENT)
     return box
 
@@ -93,7 +110,12 @@ def run(sandbox: Sandbox, manifest: Path, **env: str) -> subprocess.CompletedPro
     return subprocess.run(
         sandbox.command(manifest, "--push"),
         cwd=sandbox.repo,
-        env={**sandbox.env(), "FAULT_LOG": str(sandbox.root / "refs.log"), **env},
+        env={
+            **sandbox.env(),
+            "PATH": f"{sandbox.root / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            "FAULT_LOG": str(sandbox.root / "refs.log"),
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
