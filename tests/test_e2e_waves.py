@@ -81,8 +81,8 @@ def test_what_the_agents_report_they_used_reaches_the_summary_and_the_outputs(
     records = run.records()
     assert records[152]["usage"]["cost_usd"] == 0.0834 and records[154]["usage"]["cost_usd"] is None
     assert records[155]["usage"] is None
-    finish_155 = run.legs[155].job.steps["finish"].stdout
-    assert "::warning::#155: usage file " in finish_155 and "NaN is not a number" in finish_155
+    collect_155 = run.legs[155].job.steps["collect"].stdout
+    assert "::warning::#155: usage file " in collect_155 and "NaN is not a number" in collect_155
     outputs = run.summarize.steps["summarize"].outputs
     assert (outputs["cost-usd"], outputs["tokens"]) == ("0.0834", str(21000 + 1500 + 9000 + 700))
     total = json.loads(outputs["summary-json"])["usage"]["total"]

@@ -208,10 +208,10 @@ def test_a_missing_prepare_still_records_a_failed_leg(job):
         ),
         ({"command": "prepare", "issue": "152", "stack": "yes"}, "input 'stack' must be true or false"),
         (
-            {"command": "finish", "issue": "152", "max_wait": "soon"},
+            {"command": "prepare", "issue": "152", "max_wait": "soon"},
             "input 'max-wait' must be a whole number",
         ),
-        ({"command": "finish", "issue": "152", "max_wait": "-1"}, "input 'max-wait' must be at least 0"),
+        ({"command": "prepare", "issue": "152", "max_wait": "-1"}, "input 'max-wait' must be at least 0"),
     ],
 )
 def test_bad_inputs_exit_2_with_one_line_and_touch_nothing(job, inputs, message, origin, sh):

@@ -206,14 +206,14 @@ def test_a_planted_record_is_rejected_by_summarize_and_shown_as_rejected(fake_gi
     run.artifacts.upload("lumina-wave-result-zz-planted", forged, overwrite=False)
     run._summarize_job()
     summarize = run.summarize.steps["summarize"]
-    assert "::warning::result record result-154.json rejected: its PR is not a PR of this repository" in (
+    assert "result-154.json: result record rejected: its PR is not a PR of this repository" in (
         summarize.stdout
     )
-    assert "::warning::result record result-152.json rejected: result-152.json holds the record of #155" in (
+    assert "result-152.json: result record rejected: result-152.json holds the record of #155" in (
         summarize.stdout
     )
     summary = json.loads(summarize.outputs["summary-json"])
     shown = {i["issue"]: i for i in summary["issues"]}
-    assert shown[154]["status"] == "failed" and "record rejected" in json.dumps(shown[154])
+    assert shown[154]["status"] == "rejected" and "record rejected" in json.dumps(shown[154])
     assert "evil.example" not in json.dumps(summary)
     assert 777 not in {c.issue_number for c in fake_github.state.comments.values()}
