@@ -33,6 +33,7 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # Command-line configuration wins over every file: nothing a hostile repository configured runs.
 HARDENED = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never")
 HEAD_LIMIT = 4096
+SHALLOW_LIMIT = 4 * 1024 * 1024  # a shallow file of ~100,000 commits
 
 
 class GitError(Exception):
@@ -415,8 +416,9 @@ class Head:
     common: Path
 
 
-def _small_file(path: Path) -> str | None:
-    """The text of a regular file (not a link, FIFO or device), at most :data:`HEAD_LIMIT` bytes."""
+def _small_file(path: Path, limit: int = 0) -> str | None:
+    """The text of a regular file (not a link, FIFO or device), at most ``limit`` bytes
+    (default :data:`HEAD_LIMIT`)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -424,7 +426,7 @@ def _small_file(path: Path) -> str | None:
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return f.read(HEAD_LIMIT).decode("utf-8", "replace")
+        return f.read(limit or HEAD_LIMIT).decode("utf-8", "replace")
 
 
 def read_head(tree: str | os.PathLike[str]) -> Head:
@@ -480,6 +482,12 @@ class Isolated:
 
     def __enter__(self) -> Isolated:
         self._raw(["init", "--quiet", "--bare", "--template=", str(self.gitdir)], {})
+        # A shallow clone's history stops at the commits its ``shallow`` file names: without
+        # them here, walking past them fails on the missing parents (read as data: SHAs only).
+        listed = _small_file(self.objects.parent / "shallow", SHALLOW_LIMIT) or ""
+        shallow = [line for line in listed.split() if _SHA.fullmatch(line)]
+        if shallow:
+            (self.gitdir / "shallow").write_text("".join(f"{sha}\n" for sha in shallow), encoding="utf-8")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -4,7 +4,7 @@ On a hosted runner checkout, the agent and the artifact actions run as the user 
 (uid 1001) and a Docker action as root. Here the end-to-end driver does the same with
 ``setpriv``: the runner's folders belong to uid 1001, the checkout, the agent and the artifact
 copies run as it, ``entrypoint.py`` runs as root. After every action step (plan, prepare,
-finish, summarize) no path under the workspace, the action's home and RUNNER_TEMP may belong to
+collect, publish, summarize) no path under the workspace, the action's home and RUNNER_TEMP may belong to
 anyone but the workspace's owner, and the records and plan.json must upload as uid 1001.
 """
 
@@ -167,7 +167,8 @@ def test_the_seed_wave_with_an_agent_that_commits_leaves_nothing_to_root(world):
     assert world.failed_uploads == []  # uid 1001 can read the records and plan.json
     assert run.audit.foreign == [], "\n".join(run.audit.foreign)
     check_run(run, scenario.expected())
-    assert run.audit.commands_checked == 3 * 2 + 2  # plan, prepare and finish of 3 legs, summarize
+    # plan, prepare and collect of 3 legs, the publishers of 2 waves, summarize
+    assert run.audit.commands_checked == 1 + 3 * 2 + 2 + 1
     jobs = [run.plan, run.summarize, *(leg.job for leg in run.legs.values())]
     written = [
         f for j in jobs for d in (j.workspace / ".lumina-wave", j.temp / "lumina-wave") for f in d.rglob("*")
@@ -191,7 +192,8 @@ def test_a_failed_agent_and_its_blocked_dependent_leave_nothing_to_root(world):
 
     check_run(run, {152: "success", 154: "failed", 155: "blocked"})
     assert run.audit.foreign == [], "\n".join(run.audit.foreign)
-    assert run.audit.commands_checked == 1 + 2 * 2 + 1 + 1  # plan, two legs, a blocked prepare, summarize
+    # plan, two legs, a blocked prepare, the publishers of 2 waves, summarize
+    assert run.audit.commands_checked == 1 + 2 * 2 + 1 + 2 + 1
 
 
 def test_a_git_timeout_fails_the_leg_and_leaves_nothing_to_root(world):
@@ -220,7 +222,7 @@ def test_a_sigterm_in_the_middle_of_a_push_leaves_nothing_to_root(world):
         env={**os.environ, "E2E_SIGTERM_WHEN": str(mark)},
     )
 
-    assert run.legs[154].job.steps["finish"].rc == -15, run.transcript()
+    assert run.publishers[1].steps["publish"].rc == -15, run.transcript()  # it pushes #154
     assert {n: r["status"] for n, r in run.records().items()} == {152: "success", 155: "blocked"}, (
         run.transcript()
     )
