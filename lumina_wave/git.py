@@ -345,17 +345,7 @@ def push_branch(directory: str | os.PathLike[str], branch: str, remote: str = "o
     The lease is the remote-tracking ref of ``branch`` (or "must not exist" when there is none),
     so a branch someone else moved since the fetch is not overwritten.
     """
-    expected = rev_parse(directory, f"refs/remotes/{remote}/{branch}") or ""
-    run_git(
-        directory,
-        "push",
-        "--quiet",
-        "--no-verify",
-        f"--force-with-lease=refs/heads/{branch}:{expected}",
-        remote,
-        f"HEAD:refs/heads/{branch}",
-    )
-    run_git(directory, "update-ref", f"refs/remotes/{remote}/{branch}", "HEAD")
+    push_commit(directory, "HEAD", branch, remote)
 
 
 def list_refs(directory: str | os.PathLike[str]) -> dict[str, str]:
