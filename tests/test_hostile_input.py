@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
 CORPUS = Path(__file__).resolve().parent / "hostile"
 TOKEN = "ghs_h0stileT0kenNeverPrinted1234567890ab"
-TIME_LIMIT = 20.0  # seconds per case: a safety limit, not a benchmark
+TIME_LIMIT = 120  # seconds per case: a hang fails (TimeoutExpired); speed is not asserted
 MEMORY_LIMIT = 1024**3  # RLIMIT_AS: a blow-up fails instead of swapping
 WRITES = {"POST", "PATCH", "PUT", "DELETE"}
 SLOWEST: dict[str, float] = {}
@@ -201,18 +201,17 @@ def run_action(workspace: Path, fake, inputs: dict[str, str], extra_env: dict[st
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TIME_LIMIT,
         preexec_fn=_limit_memory,
     )
     return done, time.perf_counter() - started, output, summary
 
 
-def assert_refused(done, seconds: float, fake, message: str, annotation: str) -> None:
+def assert_refused(done, fake, message: str, annotation: str) -> None:
     """Exit 2, one annotation, one error line equal to ``message``, no traceback, no writes."""
     out = done.stdout + done.stderr
     assert done.returncode == 2, out[-2000:]
     assert "Traceback" not in out
-    assert seconds < TIME_LIMIT
     errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
     assert len(errors) == 1, errors
     assert not [line for line in done.stdout.splitlines() if line.startswith("::warning")]  # none forged
@@ -233,22 +232,20 @@ def test_bad_manifest_is_one_line_exit_2(name, workspace, generated, fake_github
     annotation = f"::error file={path}"
     if all(p.isdigit() for p in position) and len(position) == 2:
         annotation += f",line={position[0]},col={position[1]}::"
-    assert_refused(done, seconds, fake_github, f"{path}:{expected}", annotation)
+    assert_refused(done, fake_github, f"{path}:{expected}", annotation)
     assert output.read_text() == ""  # no outputs: the wave does not start
 
 
 @pytest.mark.parametrize("name", sorted(BAD_MANIFESTS))
 def test_cli_validate_refuses_the_same_way(name, generated):
     path = generated[name] if name in GENERATED else CORPUS / name
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "lumina_wave", "validate", str(path)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TIME_LIMIT,
         preexec_fn=_limit_memory,
     )
-    assert time.perf_counter() - started < TIME_LIMIT
     assert done.returncode == 2
     assert done.stdout == ""
     expected = BAD_MANIFESTS[name].replace("{path}", str(path))
@@ -268,14 +265,14 @@ def test_bad_input_is_one_line_exit_2(name, workspace, fake_github):
     message = message.replace("{workspace}", str(workspace))
     done, seconds, output, _ = run_action(workspace, fake_github, inputs)
     SLOWEST[name] = seconds
-    assert_refused(done, seconds, fake_github, message, "::error")
+    assert_refused(done, fake_github, message, "::error")
     assert not fake_github.requests  # refused before any call to GitHub
     assert output.read_text() == ""
 
 
 def test_token_given_to_another_input_is_redacted(workspace, fake_github):
-    done, seconds, *_ = run_action(workspace, fake_github, {"epic": TOKEN})
-    assert_refused(done, seconds, fake_github, "input 'epic' must be a whole number, got '***'", "::error")
+    done, *_ = run_action(workspace, fake_github, {"epic": TOKEN})
+    assert_refused(done, fake_github, "input 'epic' must be a whole number, got '***'", "::error")
     assert done.stdout.splitlines()[0] == f"::add-mask::{TOKEN}"
 
 
@@ -296,9 +293,8 @@ def test_token_is_never_printed_when_github_answers_401(debug, workspace, fake_g
 
 def test_hostile_text_plans_verbatim_and_stays_inert(workspace, generated, fake_github):
     path = case_path("ok-hostile-text.yml", workspace, generated)
-    done, seconds, _, summary = run_action(workspace, fake_github, {"manifest": path})
+    done, _, _, summary = run_action(workspace, fake_github, {"manifest": path})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert seconds < TIME_LIMIT
     plan = json.loads((workspace / ".lumina-wave" / "plan.json").read_text(encoding="utf-8"))
     titles = {e["issue"]: e["title"] for e in plan["issues"]}
     assert titles[11] == (
@@ -320,7 +316,6 @@ def test_odd_but_valid_manifests_plan(name, workspace, generated, fake_github):
     done, seconds, *_ = run_action(workspace, fake_github, {"manifest": path})
     SLOWEST[name] = seconds
     assert done.returncode == 0, done.stdout + done.stderr
-    assert seconds < TIME_LIMIT
     plan = json.loads((workspace / ".lumina-wave" / "plan.json").read_text(encoding="utf-8"))
     assert plan["issues"]
     if name == "ok-long-title.yml":
