@@ -21,7 +21,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +229,27 @@ def fetch_branches(
 DEEPEN_STEPS = (4, 16, 64, 256, 1024)  # commits added per round; then the whole history
 
 
+def _deepen_until(
+    directory: str | os.PathLike[str],
+    names: Sequence[str],
+    done: Callable[[list[str]], bool],
+    remote: str,
+    token: str | None,
+    steps: Sequence[int] = (*DEEPEN_STEPS, 0),
+) -> bool:
+    """Fetch more history of the branches ``names`` (their remote-tracking refs, fetched before),
+    ``steps`` commits at a time (0: all of it), until ``done(refs)`` holds; whether it does."""
+    names = [n for n in dict.fromkeys(names) if rev_parse(directory, f"refs/remotes/{remote}/{n}")]
+    refs = [f"refs/remotes/{remote}/{n}" for n in names]
+    specs = [f"+refs/heads/{n}:{ref}" for n, ref in zip(names, refs, strict=True)]
+    for step in steps:
+        if not refs or done(refs) or not is_shallow(directory):
+            break
+        depth = f"--deepen={step}" if step else "--unshallow"
+        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs, token=token)
+    return bool(refs) and done(refs)
+
+
 def deepen_until_related(
     directory: str | os.PathLike[str],
     base: str,
@@ -242,22 +263,47 @@ def deepen_until_related(
     In a shallow clone merges and ancestry checks see only what was fetched: without their merge
     base, ``git merge`` refuses unrelated histories and ``is_ancestor`` answers no.
     """
-    names = [
-        n for n in dict.fromkeys([base, *branches]) if rev_parse(directory, f"refs/remotes/{remote}/{n}")
-    ]
-    refs = [f"refs/remotes/{remote}/{n}" for n in names]
-    specs = [f"+refs/heads/{n}:{ref}" for n, ref in zip(names, refs, strict=True)]
+    if not rev_parse(directory, f"refs/remotes/{remote}/{base}"):
+        return
 
-    def related() -> bool:
+    def related(refs: list[str]) -> bool:
         return all(_run(directory, ["merge-base", refs[0], ref]).returncode == 0 for ref in refs[1:])
 
-    if not refs or base not in names:
+    _deepen_until(directory, [base, *branches], related, remote, token)
+
+
+def deepen_until_contains(
+    directory: str | os.PathLike[str],
+    commits: Iterable[str],
+    branches: Sequence[str],
+    remote: str = "origin",
+    token: str | None = None,
+) -> None:
+    """Fetch more history of ``branches`` (remote branches fetched before) until each of
+    ``commits`` is an ancestor of one of them, or the clone has all their history.
+
+    E.g. a bundle's prerequisites: the base commit a leg started from is older than the tip when
+    the base moved. When the steps of :data:`DEEPEN_STEPS` have not reached them, each missing
+    commit is fetched by SHA (GitHub serves any commit reachable from its refs), and only for
+    those the remote has does the clone fetch the whole history of ``branches``.
+    """
+    wanted = [c for c in dict.fromkeys(commits) if _SHA.fullmatch(c)]
+
+    def contained(refs: list[str]) -> bool:
+        return all(any(is_ancestor(directory, c, ref) for ref in refs) for c in wanted)
+
+    if _deepen_until(directory, branches, contained, remote, token, DEEPEN_STEPS):
         return
-    for step in (*DEEPEN_STEPS, 0):
-        if related() or not is_shallow(directory):
-            return
-        depth = f"--deepen={step}" if step else "--unshallow"
-        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs, token=token)
+    wanted = [c for c in wanted if rev_parse(directory, c) or _fetch_commits(directory, [c], remote, token)]
+    _deepen_until(directory, branches, contained, remote, token, (0,))
+
+
+def _fetch_commits(
+    directory: str | os.PathLike[str], commits: Sequence[str], remote: str, token: str | None
+) -> bool:
+    """Fetch ``commits`` by SHA, one commit deep; False when the remote lacks one of them."""
+    args = ["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--depth=1", remote, *commits]
+    return _run(directory, args, env={**isolated_env(user_config=True), **token_env(token)}).returncode == 0
 
 
 def remote_default_branch(

@@ -226,3 +226,33 @@ def test_deepen_until_related_gives_up_on_unrelated_histories_with_the_whole_his
     assert not git.is_shallow(leg)
     with pytest.raises(git.GitError, match="unrelated histories"):
         git.start_branch(leg, "feature/issue-1", ["refs/remotes/origin/main", "refs/remotes/origin/alien"])
+
+
+def test_deepen_until_contains_reaches_an_older_commit_of_the_base_and_no_further(
+    clone, origin, sh, tmp_path
+):
+    for i in range(40):
+        commit_file(sh, clone, "main.txt", f"{i}\n", f"main {i}")
+    started = sh(clone, "rev-parse", "HEAD~10").strip()  # a leg started here; main moved 10 on
+    sh(clone, "push", "-q", "origin", "main")
+    publisher = shallow_clone(sh, origin, tmp_path / "publisher")
+    assert git.rev_parse(publisher, started) is None
+
+    git.deepen_until_contains(publisher, [started], ["main"])
+    assert git.is_ancestor(publisher, started, "refs/remotes/origin/main")
+    assert git.is_shallow(publisher)
+    assert int(sh(publisher, "rev-list", "--count", "--all")) == 1 + 4 + 16  # two rounds
+
+
+def test_deepen_until_contains_does_not_fetch_the_whole_history_for_a_commit_nobody_has(
+    clone, origin, sh, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(git, "DEEPEN_STEPS", (2, 4))
+    for i in range(30):
+        sh(clone, "commit", "-q", "--allow-empty", "-m", f"old {i}")
+    sh(clone, "push", "-q", "origin", "main")
+    publisher = shallow_clone(sh, origin, tmp_path / "publisher")
+
+    git.deepen_until_contains(publisher, ["0" * 39 + "1", "not a sha"], ["main", "missing"])
+    assert git.is_shallow(publisher)  # the steps, then no --unshallow: the remote lacks the commit
+    assert int(sh(publisher, "rev-list", "--count", "--all")) == 1 + 2 + 4
