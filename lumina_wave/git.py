@@ -15,10 +15,12 @@ with a git directory of our own, and :func:`run_hardened` is the only way git ru
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
 import stat
+import struct
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +36,8 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 HARDENED = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never")
 HEAD_LIMIT = 4096
 SHALLOW_LIMIT = 4 * 1024 * 1024  # a shallow file of ~100,000 commits
+INDEX_LIMIT = 512 * 1024 * 1024  # an index of ~5 million files
+INDEX_MODES = (0o100644, 0o100755, 0o120000, 0o160000)
 
 
 class GitError(Exception):
@@ -363,6 +367,49 @@ def set_ref(directory: str | os.PathLike[str], ref: str, commit: str) -> None:
     run_git(directory, "update-ref", ref, commit)
 
 
+def save_index(directory: str | os.PathLike[str], path: Path) -> None:
+    """Copy the work tree's index to ``path`` (never through a link), before an agent runs: its
+    files' stat data spare :meth:`Isolated.snapshot` hashing every file again."""
+    from lumina_wave.safe_files import open_binary
+
+    index = Path(directory, run_git(directory, "rev-parse", "--git-path", "index").strip())
+    with index.open("rb") as source, open_binary(path) as target:
+        shutil.copyfileobj(source, target)
+
+
+def clean_index(data: bytes) -> bytes | None:
+    """``data`` (an index file an agent could write) as a version 2 index of the same entries
+    and no extensions, checksum made again; None unless it is a SHA-1 index of version 2 or 3
+    whose entries are stage 0, of a file, link or submodule mode, at paths in git's order that
+    stay inside the tree and outside ``.git``. So git reads from it nothing but stat data."""
+    if len(data) < 32 or data[:4] != b"DIRC" or hashlib.sha1(data[:-20]).digest() != data[-20:]:
+        return None
+    version, count = struct.unpack_from(">II", data, 4)
+    pos, previous, end = 12, b"", len(data) - 20
+    if version not in (2, 3):
+        return None
+    for _ in range(count):
+        if pos + 62 > end:
+            return None
+        (mode,) = struct.unpack_from(">I", data, pos + 24)
+        (flags,) = struct.unpack_from(">H", data, pos + 60)
+        stop = data.find(b"\0", pos + 62, end)
+        name = data[pos + 62 : stop]
+        size = (62 + len(name) + 8) & ~7
+        if stop < 0 or flags & 0xF000 or mode not in INDEX_MODES or (flags & 0xFFF) != min(len(name), 0xFFF):
+            return None
+        if name <= previous or not _inside(name) or pos + size > end or data[stop : pos + size].strip(b"\0"):
+            return None
+        previous, pos = name, pos + size
+    body = b"DIRC" + struct.pack(">II", 2, count) + data[12:pos]
+    return body + hashlib.sha1(body).digest()
+
+
+def _inside(name: bytes) -> bool:
+    parts = name.split(b"/")
+    return all(p not in (b"", b".", b"..") and p.lower() != b".git" for p in parts)
+
+
 def _pathspec(exclude: Iterable[str]) -> list[str]:
     return ["--", ".", *(f":(exclude,top){path}" for path in exclude)]
 
@@ -455,14 +502,18 @@ class Head:
 def _small_file(path: Path, limit: int = 0) -> str | None:
     """The text of a regular file (not a link, FIFO or device), at most ``limit`` bytes
     (default :data:`HEAD_LIMIT`)."""
+    data = _regular_file(path, limit or HEAD_LIMIT)
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def _regular_file(path: Path, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a regular file (not a link, FIFO or device)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return f.read(limit or HEAD_LIMIT).decode("utf-8", "replace")
+        return f.read(limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
 
 
 def read_head(tree: str | os.PathLike[str]) -> Head:
@@ -577,9 +628,30 @@ class Isolated:
             == 0
         )
 
-    def snapshot(self, parent: str, message: str, author: Author, exclude: Iterable[str] = ()) -> str:
-        """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files."""
-        self.run("read-tree", parent)
+    def snapshot(
+        self,
+        parent: str,
+        message: str,
+        author: Author,
+        exclude: Iterable[str] = (),
+        stat_cache: Path | None = None,
+    ) -> str:
+        """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files.
+
+        ``stat_cache``: an index saved before the agent ran (:func:`save_index`), read as data
+        (:func:`clean_index`); the files whose stat data it still matches are not hashed again.
+        An agent that changes it can only hide its own changes from its own commit."""
+        cached = clean_index(_regular_file(stat_cache, INDEX_LIMIT) or b"") if stat_cache else None
+        index = self.gitdir / "index"
+        if cached:
+            index.write_bytes(cached)
+        try:
+            self.run("read-tree", *(["-m"] if cached else []), parent)
+        except GitError:
+            if not cached:
+                raise
+            index.unlink(missing_ok=True)
+            self.run("read-tree", parent)
         self.run("add", "--all", *_pathspec(exclude))
         tree = self.run("write-tree").strip()
         if tree == self.run("rev-parse", f"{parent}^{{tree}}").strip():
