@@ -202,13 +202,16 @@ def fetch_branches(
     remote: str = "origin",
     depth: int = 1,
     token: str | None = None,
+    unless_at: Mapping[str, str] | None = None,
 ) -> None:
     """Fetch only ``branches`` of ``remote``, ``depth`` commits of each, into ``refs/remotes/<remote>/``.
 
     For a shallow clone: a branch fetched without a depth brings all its history down to where it
     meets the clone's. A branch whose remote-tracking ref is already at the remote's tip is not
     fetched again; one ``remote`` does not have is skipped and its remote-tracking ref, if any,
-    removed (as :func:`fetch` prunes it).
+    removed (as :func:`fetch` prunes it). Nor is a branch whose tip is ``unless_at[branch]``
+    (a commit that comes another way, whole: fetched one commit deep, it would be a shallow
+    commit, without parents for every check after).
     """
     wanted = list(dict.fromkeys(branches))
     listed = run_git(
@@ -224,7 +227,7 @@ def fetch_branches(
         have = rev_parse(directory, tracking)
         if branch not in tips and have:
             run_git(directory, "update-ref", "-d", tracking)
-        elif branch in tips and have != tips[branch]:  # the checkout's own branch is often current
+        elif branch in tips and tips[branch] not in (have, (unless_at or {}).get(branch)):
             specs.append(f"+refs/heads/{branch}:{tracking}")
     if specs:
         run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs, token=token)

@@ -151,15 +151,23 @@ def fetch_for_wave(
     issues = plan.waves[wave - 1]
     choices = [choose_base(plan, i, results, stack=stack, default_base=default_base) for i in issues]
     starts = [ref for choice in choices for ref in choice.refs]
-    git.fetch_branches(workdir, [default_base, *map(branch_name, issues), *starts], token=token or None)
-    stacked = [ref for choice in choices if choice.stacked_on for ref in choice.refs]
-    if stacked:
-        git.deepen_until_related(workdir, default_base, stacked, token=token or None)
-    prerequisites = []
+    headers = {}
     for issue in issues:
         bundle = leg_bundle(legs_dir, issue)
         with contextlib.suppress(OSError, git.GitError):  # publish_leg refuses it with the reason
-            prerequisites += git.read_bundle_header(bundle).prerequisites if bundle else ()
+            headers[issue] = git.read_bundle_header(bundle) if bundle else None
+    # a branch already at its bundle's commit is not fetched: that push is a no-op
+    pushed = {branch_name(i): h.heads[0][0] for i, h in headers.items() if h and len(h.heads) == 1}
+    git.fetch_branches(
+        workdir,
+        [default_base, *map(branch_name, issues), *starts],
+        token=token or None,
+        unless_at=pushed,
+    )
+    stacked = [ref for choice in choices if choice.stacked_on for ref in choice.refs]
+    if stacked:
+        git.deepen_until_related(workdir, default_base, stacked, token=token or None)
+    prerequisites = [p for h in headers.values() if h for p in h.prerequisites]
     git.deepen_until_contains(workdir, prerequisites, [default_base, *starts], token=token or None)
 
 
