@@ -8,9 +8,15 @@ with a fake GitHub, and times, in the same run:
 
 - a bare ``git clone --depth 1`` over file://, the floor of any checkout;
 - a leg as ``wave.yml`` runs it, through the end-to-end driver (tests/e2e/driver.py): the
-  checkout as the workflow configures it, ``prepare``, a one-file agent change, ``finish``
-  (commit, push, PR), each step a real ``entrypoint.py`` process; for a plain leg (wave 1) and
-  a leg stacked on it (wave 2, ``stack: true``).
+  checkout as the workflow configures it, ``prepare``, a one-file agent change, ``collect`` (the
+  agent's change read as data into a bundle), each step a real process; for a plain leg (wave 1)
+  and a leg stacked on it (wave 2, ``stack: true``);
+- apart, the publisher's job that pushes that leg (its checkout as configured, ``publish``:
+  the bundle checked, fetched, pushed, the PR opened on the fake), which runs after the legs.
+
+A container step (prepare, collect, publish) is modelled as one fresh process of the action's
+entry point on this machine's interpreter, as the driver runs it: what ``docker run`` adds to it
+(and the image's pull) is measured by benchmarks/startup.py, not here.
 
     .venv/bin/python benchmarks/leg_overhead.py [--runs 3] [--cache DIR]
 
@@ -29,11 +35,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from e2e.driver import Inputs, WaveRun, workflow_facts
+from e2e.driver import ENTRYPOINT, Inputs, Job, WaveRun, workflow_facts
 from fakegithub import FakeGitHub, Repo
 
 COMMITS = 50_000
@@ -103,9 +111,25 @@ def bare_clone(origin: Path, dest: Path) -> float:
     return time.perf_counter() - start
 
 
-def wave(big: Path, root: Path, stack: bool, run_id: int) -> tuple[float, float, float]:
-    """One run of the two-issue wave on a fresh copy of ``big``: (bare depth-1 clone, leg 1, leg 2)
-    in seconds, the clone timed just before the wave."""
+@dataclass(frozen=True)
+class Run:
+    """One run's seconds: the bare clone, the leg's job (and the part of it after its checkout),
+    the publisher's job of that leg."""
+
+    clone: float
+    leg: float
+    beyond_checkout: float
+    publisher: float
+
+
+def seconds(job: Job) -> float:
+    assert job.finished is not None
+    return (job.finished - job.started).total_seconds()
+
+
+def wave(big: Path, root: Path, stack: bool, run_id: int) -> Run:
+    """One run of the two-issue wave on a fresh copy of ``big``, the bare depth-1 clone timed just
+    before it: leg 1 and its publisher (plain), or leg 2 and its publisher (stacked on leg 1)."""
     origin = root / f"origin-{run_id}.git"
     git(root, "clone", "--quiet", "--bare", "--shared", str(big), str(origin))
     floor = bare_clone(origin, root / f"bare-{run_id}")
@@ -113,17 +137,39 @@ def wave(big: Path, root: Path, stack: bool, run_id: int) -> tuple[float, float,
     with FakeGitHub(Repo(git_dir=origin)) as fake:
         for n, title in ((1, "One"), (2, "Two")):
             fake.state.add_issue(n, title=title)
-        run = WaveRun(fake, origin, root, inputs=Inputs(stack=stack), run_id=run_id).run(summarize=False)
+        checked_out: dict[int, datetime] = {}
+        run = WaveRun(
+            fake,
+            origin,
+            root,
+            inputs=Inputs(stack=stack),
+            run_id=run_id,
+            after_checkout=lambda job, issue: checked_out.setdefault(issue, datetime.now(UTC)),
+        ).run(summarize=False)
         records = run.records()
         if {n: r["status"] for n, r in records.items()} != {1: "success", 2: "success"}:
             raise SystemExit(f"the wave failed:\n{run.transcript()}")
         if stack and records[2]["base"] != "feature/issue-1":
             raise SystemExit(f"leg 2 did not stack on leg 1:\n{run.transcript()}")
-        legs = [run.legs[n].job for n in (1, 2)]
-        times = [(j.finished - j.started).total_seconds() for j in legs if j.finished]
+        issue = 2 if stack else 1  # issue N is the only leg of wave N
+        leg = run.legs[issue].job
+        assert leg.finished is not None
+        after = (leg.finished - checked_out[issue]).total_seconds()
+        timed = Run(floor, seconds(leg), after, seconds(run.publishers[issue]))
     shutil.rmtree(root / f"run-{run_id}")
     shutil.rmtree(origin)
-    return floor, times[0], times[1]
+    return timed
+
+
+def process_start(runs: int = 9) -> float:
+    """Median seconds of one action process that starts and exits at once (bad input: exit 2)."""
+    env = {**os.environ, "INPUT_COMMAND": "none"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def main() -> int:
@@ -136,24 +182,31 @@ def main() -> int:
     big = repository(args.cache)
     commits = git(big, "rev-list", "--count", "main")
     print(f"repository: {big}\n  {int(commits):,} commits, pack {pack_bytes(big) / 1e6:.0f} MB")
-    print(f"  leg checkout fetch-depth (wave.yml): {workflow_facts().fetch_depth['wave-1']}")
-    figures: dict[str, list[tuple[float, float]]] = {"plain leg": [], "stacked leg": []}
+    depths = workflow_facts().fetch_depth
+    print(f"  checkout fetch-depth (wave.yml): leg {depths['wave-1']}, publisher {depths['publish-1']}")
+    figures: dict[str, list[Run]] = {"plain leg": [], "stacked leg": []}
     with tempfile.TemporaryDirectory(prefix="lw-leg-") as tmp:
         for i in range(args.runs):
-            floor, first, _ = wave(big, Path(tmp), stack=False, run_id=8000 + i)
-            figures["plain leg"].append((floor, first))
-            floor, _, second = wave(big, Path(tmp), stack=True, run_id=9000 + i)
-            figures["stacked leg"].append((floor, second))
+            figures["plain leg"].append(wave(big, Path(tmp), stack=False, run_id=8000 + i))
+            figures["stacked leg"].append(wave(big, Path(tmp), stack=True, run_id=9000 + i))
     print(f"\nmedian of {args.runs} runs; each leg beside a bare depth-1 clone timed in the same run")
-    print("  (ratio: the median of the runs' ratios)")
-    print(f"  {'':<12} {'git clone --depth 1':>20} {'leg':>8} {'ratio':>7}")
-    for name, pairs in figures.items():
-        floor = statistics.median(p[0] for p in pairs)
-        leg = statistics.median(p[1] for p in pairs)
-        ratio = statistics.median(p[1] / p[0] for p in pairs)
-        print(f"  {name:<12} {floor:18.2f} s {leg:6.2f} s {ratio:6.2f}x")
-        runs = ", ".join(f"{leg:.2f}/{floor:.2f}" for floor, leg in pairs)
-        print(f"  {'':<12} each run (leg/clone, s): {runs}")
+    print("  (ratio: the median of the runs' ratios; the leg ends at collect, its publisher is a job")
+    print("  of its own that runs after the wave's legs)")
+    print("  (after checkout: the leg's time past its own checkout, the same clone as the floor)")
+    print(
+        f"  {'':<12} {'git clone --depth 1':>20} {'leg':>8} {'ratio':>7} {'after checkout':>15} {'publisher':>10}"
+    )
+    for name, runs in figures.items():
+        floor = statistics.median(r.clone for r in runs)
+        leg = statistics.median(r.leg for r in runs)
+        ratio = statistics.median(r.leg / r.clone for r in runs)
+        after = statistics.median(r.beyond_checkout for r in runs)
+        publisher = statistics.median(r.publisher for r in runs)
+        print(f"  {name:<12} {floor:18.2f} s {leg:6.2f} s {ratio:6.2f}x {after:13.2f} s {publisher:8.2f} s")
+        each = ", ".join(f"{r.leg:.2f}/{r.clone:.2f}/{r.beyond_checkout:.2f}/{r.publisher:.2f}" for r in runs)
+        print(f"  {'':<12} each run (leg/clone/after checkout/publisher, s): {each}")
+    print(f"\none action process (start and exit, as a container step is modelled): {process_start():.3f} s")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -15,13 +15,15 @@ with a git directory of our own, and :func:`run_hardened` is the only way git ru
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
 import stat
+import struct
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,8 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 HARDENED = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never")
 HEAD_LIMIT = 4096
 SHALLOW_LIMIT = 4 * 1024 * 1024  # a shallow file of ~100,000 commits
+INDEX_LIMIT = 512 * 1024 * 1024  # an index of ~5 million files
+INDEX_MODES = (0o100644, 0o100755, 0o120000, 0o160000)
 
 
 class GitError(Exception):
@@ -198,13 +202,16 @@ def fetch_branches(
     remote: str = "origin",
     depth: int = 1,
     token: str | None = None,
+    unless_at: Mapping[str, str] | None = None,
 ) -> None:
     """Fetch only ``branches`` of ``remote``, ``depth`` commits of each, into ``refs/remotes/<remote>/``.
 
     For a shallow clone: a branch fetched without a depth brings all its history down to where it
     meets the clone's. A branch whose remote-tracking ref is already at the remote's tip is not
     fetched again; one ``remote`` does not have is skipped and its remote-tracking ref, if any,
-    removed (as :func:`fetch` prunes it).
+    removed (as :func:`fetch` prunes it). Nor is a branch whose tip is ``unless_at[branch]``
+    (a commit that comes another way, whole: fetched one commit deep, it would be a shallow
+    commit, without parents for every check after).
     """
     wanted = list(dict.fromkeys(branches))
     listed = run_git(
@@ -220,13 +227,34 @@ def fetch_branches(
         have = rev_parse(directory, tracking)
         if branch not in tips and have:
             run_git(directory, "update-ref", "-d", tracking)
-        elif branch in tips and have != tips[branch]:  # the checkout's own branch is often current
+        elif branch in tips and tips[branch] not in (have, (unless_at or {}).get(branch)):
             specs.append(f"+refs/heads/{branch}:{tracking}")
     if specs:
         run_git(directory, "fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, *specs, token=token)
 
 
 DEEPEN_STEPS = (4, 16, 64, 256, 1024)  # commits added per round; then the whole history
+
+
+def _deepen_until(
+    directory: str | os.PathLike[str],
+    names: Sequence[str],
+    done: Callable[[list[str]], bool],
+    remote: str,
+    token: str | None,
+    steps: Sequence[int] = (*DEEPEN_STEPS, 0),
+) -> bool:
+    """Fetch more history of the branches ``names`` (their remote-tracking refs, fetched before),
+    ``steps`` commits at a time (0: all of it), until ``done(refs)`` holds; whether it does."""
+    names = [n for n in dict.fromkeys(names) if rev_parse(directory, f"refs/remotes/{remote}/{n}")]
+    refs = [f"refs/remotes/{remote}/{n}" for n in names]
+    specs = [f"+refs/heads/{n}:{ref}" for n, ref in zip(names, refs, strict=True)]
+    for step in steps:
+        if not refs or done(refs) or not is_shallow(directory):
+            break
+        depth = f"--deepen={step}" if step else "--unshallow"
+        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs, token=token)
+    return bool(refs) and done(refs)
 
 
 def deepen_until_related(
@@ -242,22 +270,47 @@ def deepen_until_related(
     In a shallow clone merges and ancestry checks see only what was fetched: without their merge
     base, ``git merge`` refuses unrelated histories and ``is_ancestor`` answers no.
     """
-    names = [
-        n for n in dict.fromkeys([base, *branches]) if rev_parse(directory, f"refs/remotes/{remote}/{n}")
-    ]
-    refs = [f"refs/remotes/{remote}/{n}" for n in names]
-    specs = [f"+refs/heads/{n}:{ref}" for n, ref in zip(names, refs, strict=True)]
+    if not rev_parse(directory, f"refs/remotes/{remote}/{base}"):
+        return
 
-    def related() -> bool:
+    def related(refs: list[str]) -> bool:
         return all(_run(directory, ["merge-base", refs[0], ref]).returncode == 0 for ref in refs[1:])
 
-    if not refs or base not in names:
+    _deepen_until(directory, [base, *branches], related, remote, token)
+
+
+def deepen_until_contains(
+    directory: str | os.PathLike[str],
+    commits: Iterable[str],
+    branches: Sequence[str],
+    remote: str = "origin",
+    token: str | None = None,
+) -> None:
+    """Fetch more history of ``branches`` (remote branches fetched before) until each of
+    ``commits`` is an ancestor of one of them, or the clone has all their history.
+
+    E.g. a bundle's prerequisites: the base commit a leg started from is older than the tip when
+    the base moved. When the steps of :data:`DEEPEN_STEPS` have not reached them, each missing
+    commit is fetched by SHA (GitHub serves any commit reachable from its refs), and only for
+    those the remote has does the clone fetch the whole history of ``branches``.
+    """
+    wanted = [c for c in dict.fromkeys(commits) if _SHA.fullmatch(c)]
+
+    def contained(refs: list[str]) -> bool:
+        return all(any(is_ancestor(directory, c, ref) for ref in refs) for c in wanted)
+
+    if _deepen_until(directory, branches, contained, remote, token, DEEPEN_STEPS):
         return
-    for step in (*DEEPEN_STEPS, 0):
-        if related() or not is_shallow(directory):
-            return
-        depth = f"--deepen={step}" if step else "--unshallow"
-        run_git(directory, "fetch", "--no-tags", "--quiet", depth, remote, *specs, token=token)
+    wanted = [c for c in wanted if rev_parse(directory, c) or _fetch_commits(directory, [c], remote, token)]
+    _deepen_until(directory, branches, contained, remote, token, (0,))
+
+
+def _fetch_commits(
+    directory: str | os.PathLike[str], commits: Sequence[str], remote: str, token: str | None
+) -> bool:
+    """Fetch ``commits`` by SHA, one commit deep; False when the remote lacks one of them."""
+    args = ["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--depth=1", remote, *commits]
+    return _run(directory, args, env={**isolated_env(user_config=True), **token_env(token)}).returncode == 0
 
 
 def remote_default_branch(
@@ -315,6 +368,49 @@ def _short(ref: str) -> str:
 def set_ref(directory: str | os.PathLike[str], ref: str, commit: str) -> None:
     """Create or move ``ref`` (outside refs/heads, e.g. a private marker) to ``commit``."""
     run_git(directory, "update-ref", ref, commit)
+
+
+def save_index(directory: str | os.PathLike[str], path: Path) -> None:
+    """Copy the work tree's index to ``path`` (never through a link), before an agent runs: its
+    files' stat data spare :meth:`Isolated.snapshot` hashing every file again."""
+    from lumina_wave.safe_files import open_binary
+
+    index = Path(directory, run_git(directory, "rev-parse", "--git-path", "index").strip())
+    with index.open("rb") as source, open_binary(path) as target:
+        shutil.copyfileobj(source, target)
+
+
+def clean_index(data: bytes) -> bytes | None:
+    """``data`` (an index file an agent could write) as a version 2 index of the same entries
+    and no extensions, checksum made again; None unless it is a SHA-1 index of version 2 or 3
+    whose entries are stage 0, of a file, link or submodule mode, at paths in git's order that
+    stay inside the tree and outside ``.git``. So git reads from it nothing but stat data."""
+    if len(data) < 32 or data[:4] != b"DIRC" or hashlib.sha1(data[:-20]).digest() != data[-20:]:
+        return None
+    version, count = struct.unpack_from(">II", data, 4)
+    pos, previous, end = 12, b"", len(data) - 20
+    if version not in (2, 3):
+        return None
+    for _ in range(count):
+        if pos + 62 > end:
+            return None
+        (mode,) = struct.unpack_from(">I", data, pos + 24)
+        (flags,) = struct.unpack_from(">H", data, pos + 60)
+        stop = data.find(b"\0", pos + 62, end)
+        name = data[pos + 62 : stop]
+        size = (62 + len(name) + 8) & ~7
+        if stop < 0 or flags & 0xF000 or mode not in INDEX_MODES or (flags & 0xFFF) != min(len(name), 0xFFF):
+            return None
+        if name <= previous or not _inside(name) or pos + size > end or data[stop : pos + size].strip(b"\0"):
+            return None
+        previous, pos = name, pos + size
+    body = b"DIRC" + struct.pack(">II", 2, count) + data[12:pos]
+    return body + hashlib.sha1(body).digest()
+
+
+def _inside(name: bytes) -> bool:
+    parts = name.split(b"/")
+    return all(p not in (b"", b".", b"..") and p.lower() != b".git" for p in parts)
 
 
 def _pathspec(exclude: Iterable[str]) -> list[str]:
@@ -409,14 +505,18 @@ class Head:
 def _small_file(path: Path, limit: int = 0) -> str | None:
     """The text of a regular file (not a link, FIFO or device), at most ``limit`` bytes
     (default :data:`HEAD_LIMIT`)."""
+    data = _regular_file(path, limit or HEAD_LIMIT)
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def _regular_file(path: Path, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a regular file (not a link, FIFO or device)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return f.read(limit or HEAD_LIMIT).decode("utf-8", "replace")
+        return f.read(limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
 
 
 def read_head(tree: str | os.PathLike[str]) -> Head:
@@ -531,9 +631,30 @@ class Isolated:
             == 0
         )
 
-    def snapshot(self, parent: str, message: str, author: Author, exclude: Iterable[str] = ()) -> str:
-        """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files."""
-        self.run("read-tree", parent)
+    def snapshot(
+        self,
+        parent: str,
+        message: str,
+        author: Author,
+        exclude: Iterable[str] = (),
+        stat_cache: Path | None = None,
+    ) -> str:
+        """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files.
+
+        ``stat_cache``: an index saved before the agent ran (:func:`save_index`), read as data
+        (:func:`clean_index`); the files whose stat data it still matches are not hashed again.
+        An agent that changes it can only hide its own changes from its own commit."""
+        cached = clean_index(_regular_file(stat_cache, INDEX_LIMIT) or b"") if stat_cache else None
+        index = self.gitdir / "index"
+        if cached:
+            index.write_bytes(cached)
+        try:
+            self.run("read-tree", *(["-m"] if cached else []), parent)
+        except GitError:
+            if not cached:
+                raise
+            index.unlink(missing_ok=True)
+            self.run("read-tree", parent)
         self.run("add", "--all", *_pathspec(exclude))
         tree = self.run("write-tree").strip()
         if tree == self.run("rev-parse", f"{parent}^{{tree}}").strip():

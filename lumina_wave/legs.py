@@ -206,6 +206,11 @@ def state_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
     return Path(context_dir) / f"issue-{issue}.state.json"
 
 
+def index_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
+    """Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
+    return Path(context_dir) / f"issue-{issue}.index"
+
+
 def prepare_leg(
     workdir: str | os.PathLike[str],
     plan: Plan,
@@ -270,6 +275,7 @@ def prepare_leg(
         "from": [git.rev_parse(workdir, ref) for ref in refs],
     }
     write_text(state_file(folder, issue), json.dumps(state) + "\n")
+    _git(git.save_index, workdir, index_file(folder, issue))
     usage_file = usage.usage_path(folder, issue)
     usage.reset_usage(usage_file, workdir)
     env = {
@@ -311,7 +317,8 @@ class FinishOptions:
     """How finish commits and opens the PR. Empty templates use the defaults above;
     ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
     that are never committed, next to :data:`OWN_PATHS`; ``usage`` is what the agent reported
-    (:func:`lumina_wave.usage.read_usage`), carried into the record."""
+    (:func:`lumina_wave.usage.read_usage`), carried into the record; ``stat_cache`` the index
+    prepare saved (:func:`index_file`)."""
 
     draft: bool | None = None
     labels: tuple[str, ...] = ()
@@ -325,6 +332,7 @@ class FinishOptions:
     job_url: str | None = None
     start_commit: str | None = None
     usage: dict | None = None
+    stat_cache: Path | None = None
 
 
 def finish_leg(
@@ -429,7 +437,9 @@ def _snapshot(
     message = fill(
         options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=plan.items[issue].title
     )
-    return iso.snapshot(str(head.commit), message, options.author, OWN_PATHS + options.exclude)
+    return iso.snapshot(
+        str(head.commit), message, options.author, OWN_PATHS + options.exclude, options.stat_cache
+    )
 
 
 def _push_from_isolated(

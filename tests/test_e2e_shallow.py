@@ -1,4 +1,5 @@
-"""Shallow legs (issue 18): wave.yml checks a leg out at depth 1, and prepare fetches only what it needs.
+"""Shallow legs and publishers (issue 18): wave.yml checks legs and publishers out at depth 1; prepare
+and publish fetch only what they need.
 
 The driver clones each leg's workspace as deep as wave.yml's checkout step says (depth 1, over
 file:// so that git honours the depth). The origin here has history a leg must not download: 30
@@ -56,9 +57,10 @@ def bare(run: WaveRun, *args: str) -> str:
     return git(run.bare, *args)
 
 
-def test_the_workflow_checks_legs_out_at_depth_1():
+def test_the_workflow_checks_legs_and_publishers_out_at_depth_1():
     depths = workflow_facts().fetch_depth
-    assert {depths[f"wave-{k}"] for k in range(1, workflow_facts().slots + 1)} == {1}
+    slots = range(1, workflow_facts().slots + 1)
+    assert {depths[f"{job}-{k}"] for k in slots for job in ("wave", "publish")} == {1}
     assert "summarize" not in depths  # no checkout
 
 
@@ -75,6 +77,48 @@ def test_a_depth_1_leg_fetches_only_the_tips_it_needs(fake_github, fake_origin, 
     # The publisher pushed each branch whole on origin: its commit's parent is main's tip there.
     main = bare(run, "rev-parse", "main")
     assert bare(run, "rev-parse", "feature/issue-155^") == main
+    for k, publisher in run.publishers.items():
+        assert shallow(publisher.workspace), run.transcript()
+        # main's tip, the wave's pushed commits: no history
+        assert history(publisher.workspace) <= 1 + len(run.waves[k - 1]), f"publisher {k}"
+        assert not has(publisher.workspace, deep_origin)
+
+
+def test_a_shallow_publisher_fetches_the_base_its_legs_started_from_when_the_base_moved(
+    fake_github, fake_origin, deep_origin, tmp_path
+):
+    """main moves on by 12 commits after wave 1's legs started and before their publisher: the
+    bundles build on main's old tip, which the publisher's depth-1 checkout lacks. It fetches
+    that commit and deepens main down to it, pushes each branch whole, and fetches no more."""
+    scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
+    _, clone = fake_origin
+    run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs)
+    publish = run._publish
+    started_from = bare(run, "rev-parse", "main")
+
+    def main_moves_before_publisher_1(k: int) -> None:
+        if k == 1:
+            for i in range(12):
+                (clone / "moved.txt").write_text(f"{i}\n")
+                git(clone, "add", "moved.txt")
+                git(clone, "commit", "--quiet", "-m", f"main moves {i}")
+            git(clone, "push", "--quiet", "origin", "main")
+        publish(k)
+
+    run._publish = main_moves_before_publisher_1
+    run.run()
+
+    check_run(run, scenario.expected())
+    wave_1 = [e["issue"] for e in run.waves[0]]
+    for issue in wave_1:
+        assert bare(run, "rev-parse", f"feature/issue-{issue}^") == started_from
+    publisher = run.publishers[1].workspace
+    assert shallow(publisher), run.transcript()
+    assert has(publisher, started_from)
+    assert history(publisher) < HISTORY, "the publisher fetched the whole history"
+    assert not has(publisher, deep_origin)
+    # wave 2 started from main's new tip; its publisher needed nothing older
+    assert history(run.publishers[2].workspace) <= 1 + len(run.waves[1])
 
 
 def test_a_stacked_leg_on_a_shallow_clone_merges_its_dependencies(
@@ -119,6 +163,12 @@ def test_a_stacked_leg_on_a_shallow_clone_merges_its_dependencies(
     assert history(workspace) < HISTORY + 20, "the stacked leg fetched the whole history"
     assert not has(workspace, deep_origin)
     assert (workspace / "work" / "issue-1.txt").is_file() and (workspace / "work" / "issue-2.txt").is_file()
+    # wave 1's publisher got bundles built on main's tip of before the move; wave 2's on the
+    # branches of #1 and #2, whose merge base with main it fetched as prepare did
+    for publisher in run.publishers.values():
+        assert shallow(publisher.workspace), run.transcript()
+        assert history(publisher.workspace) < HISTORY + 20, "a publisher fetched the whole history"
+        assert not has(publisher.workspace, deep_origin)
 
 
 def test_a_shallow_leg_updates_its_existing_branch(fake_github, fake_origin, deep_origin, tmp_path):

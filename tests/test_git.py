@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -226,3 +229,102 @@ def test_deepen_until_related_gives_up_on_unrelated_histories_with_the_whole_his
     assert not git.is_shallow(leg)
     with pytest.raises(git.GitError, match="unrelated histories"):
         git.start_branch(leg, "feature/issue-1", ["refs/remotes/origin/main", "refs/remotes/origin/alien"])
+
+
+def test_deepen_until_contains_reaches_an_older_commit_of_the_base_and_no_further(
+    clone, origin, sh, tmp_path
+):
+    for i in range(40):
+        commit_file(sh, clone, "main.txt", f"{i}\n", f"main {i}")
+    started = sh(clone, "rev-parse", "HEAD~10").strip()  # a leg started here; main moved 10 on
+    sh(clone, "push", "-q", "origin", "main")
+    publisher = shallow_clone(sh, origin, tmp_path / "publisher")
+    assert git.rev_parse(publisher, started) is None
+
+    git.deepen_until_contains(publisher, [started], ["main"])
+    assert git.is_ancestor(publisher, started, "refs/remotes/origin/main")
+    assert git.is_shallow(publisher)
+    assert int(sh(publisher, "rev-list", "--count", "--all")) == 1 + 4 + 16  # two rounds
+
+
+def test_deepen_until_contains_does_not_fetch_the_whole_history_for_a_commit_nobody_has(
+    clone, origin, sh, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(git, "DEEPEN_STEPS", (2, 4))
+    for i in range(30):
+        sh(clone, "commit", "-q", "--allow-empty", "-m", f"old {i}")
+    sh(clone, "push", "-q", "origin", "main")
+    publisher = shallow_clone(sh, origin, tmp_path / "publisher")
+
+    git.deepen_until_contains(publisher, ["0" * 39 + "1", "not a sha"], ["main", "missing"])
+    assert git.is_shallow(publisher)  # the steps, then no --unshallow: the remote lacks the commit
+    assert int(sh(publisher, "rev-list", "--count", "--all")) == 1 + 2 + 4
+
+
+def index_of(sh, repo: Path) -> bytes:
+    return (repo / ".git" / "index").read_bytes()
+
+
+def resealed(data: bytes) -> bytes:
+    return data[:-20] + hashlib.sha1(data[:-20]).digest()
+
+
+def snapshot_tree(repo: Path, cache: Path | None) -> str:
+    head = git.read_head(repo)
+    with git.Isolated(repo, head.objects) as iso:
+        tip = iso.snapshot(str(head.commit), "snap", git.Author(), (), cache)
+        return iso.run("rev-parse", f"{tip}^{{tree}}").strip()
+
+
+def test_a_saved_index_spares_rehashing_and_what_changed_since_is_still_seen(clone, sh, tmp_path):
+    for name in ("a.txt", "b.txt", "gone.txt"):
+        commit_file(sh, clone, name, f"{name}\n", name)
+    cache = tmp_path / "issue-1.index"
+    git.save_index(clone, cache)
+    (clone / "a.txt").write_text("A.txt\n")  # the same size
+    (clone / "gone.txt").unlink()
+    (clone / "new.txt").write_text("new\n")
+    assert snapshot_tree(clone, cache) == snapshot_tree(clone, None)
+    assert snapshot_tree(clone, tmp_path / "missing.index") == snapshot_tree(clone, None)
+
+
+def test_a_stat_cache_is_trusted_for_stat_data_only(clone, sh, tmp_path):
+    """The cache names b.txt as the committed blob with the file's current stat: git does not
+    hash the file again (so the commit keeps the blob: the agent hid its own change), which shows
+    the cache is used. Paths it names outside the tree, or not the committed blob, change nothing."""
+    old = commit_file(sh, clone, "b.txt", "old\n", "b")
+    blob = bytes.fromhex(sh(clone, "rev-parse", f"{old}:b.txt").strip())
+    (clone / "b.txt").write_text("new\n")
+    an_hour_ago = time.time() - 3600  # older than the index: git would not smudge it as racy
+    os.utime(clone / "b.txt", (an_hour_ago, an_hour_ago))
+    sh(clone, "add", "b.txt")  # the index now has the file's stat and the new blob
+    data = bytearray(index_of(sh, clone))
+    at = data.index(b"b.txt\0") - 62
+    data[at + 40 : at + 60] = blob
+    cache = tmp_path / "forged.index"
+    cache.write_bytes(resealed(bytes(data)))
+    head = git.read_head(clone)
+    with git.Isolated(clone, head.objects) as iso:
+        tip = iso.snapshot(str(head.commit), "snap", git.Author(), (), cache)
+        assert tip == old  # nothing changed, as far as the cache says
+    assert snapshot_tree(clone, None) != sh(clone, "rev-parse", f"{old}^{{tree}}").strip()
+
+
+def test_clean_index_keeps_entries_and_drops_all_else(clone, sh):
+    commit_file(sh, clone, "a.txt", "a\n", "a")
+    sh(clone, "write-tree")  # a cache-tree extension
+    data = index_of(sh, clone)
+    assert b"TREE" in data[-200:]
+    cleaned = git.clean_index(data)
+    assert cleaned is not None and b"TREE" not in cleaned and cleaned[8:12] == data[8:12]
+    assert git.clean_index(cleaned) == cleaned
+    assert git.clean_index(data[:-1] + bytes([data[-1] ^ 1])) is None  # checksum
+    assert git.clean_index(b"DIRC" + data[4:8] + data[8:]) == cleaned
+    for bad in (b"../README", b".git/conf", b".GIT/HEAD", b"/README.m", b"A/./b.txt", b"A//README"):
+        forged = data.replace(b"README.md\0", bad + b"\0", 1)  # same length: the entry keeps its shape
+        assert git.clean_index(resealed(forged)) is None, bad
+    assert git.clean_index(resealed(data.replace(b"README.md\0", b"READ.x.md\0", 1))) is not None
+    stage = bytearray(data)
+    at = data.index(b"README.md\0") - 62
+    stage[at + 60] |= 0x10  # stage 1
+    assert git.clean_index(resealed(bytes(stage))) is None

@@ -41,7 +41,7 @@ def collect(
     from lumina_wave.commands.finish import own_paths
     from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan
     from lumina_wave.errors import one_line
-    from lumina_wave.legs import FinishOptions, collect_leg, read_state
+    from lumina_wave.legs import FinishOptions, collect_leg, index_file, read_state
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(plan_file, digest)
@@ -64,6 +64,7 @@ def collect(
             exclude=own_paths(workdir, plan_file, out_dir, kw.pop("results_dir", DEFAULT_RESULTS_DIR)),
             start_commit=state.get("start"),
             usage=usage,
+            stat_cache=index_file(context, issue),
             **kw,
         ),
     )

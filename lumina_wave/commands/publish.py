@@ -7,6 +7,7 @@ writes the authoritative result records that later waves and summarize read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -19,8 +20,10 @@ from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
 
     from lumina_wave.legs import FinishOptions
+    from lumina_wave.plan import Plan
 
 DEFAULT_LEGS_DIR = ".lumina-wave/legs"
 DEFAULT_OUT_DIR = ".lumina-wave/out"
@@ -90,8 +93,11 @@ def publish_wave(
     )
     for line in rejected:
         _warn(runner, line)
-    git.fetch(workdir, token=token or None)
     target = default_base(workdir, plan, base, token=token or None)
+    if git.is_shallow(workdir):
+        fetch_for_wave(workdir, plan, wave, results, legs_dir, stack=stack, default_base=target, token=token)
+    else:
+        git.fetch(workdir, token=token or None)
     pulls = _pulls(repo, token)
     records, lost = [], []
     for issue in plan.waves[wave - 1]:
@@ -120,6 +126,49 @@ def publish_wave(
             runner.error(line)
         print(f"lumina-wave: {line}")
     return records, lost
+
+
+def fetch_for_wave(
+    workdir: str,
+    plan: Plan,
+    wave: int,
+    results: Mapping[int, dict],
+    legs_dir: str,
+    *,
+    stack: bool,
+    default_base: str,
+    token: str,
+) -> None:
+    """What a shallow checkout (depth 1) needs to check and push ``wave``'s bundles, and no more:
+    the tips of the base, of each leg's branch (the push's lease) and of the branches the legs
+    start from; for stacked legs the history down to their merge bases with the base (as
+    prepare fetched it); and the history down to every commit a bundle builds on (the base
+    commit a leg started from is older than the tip when the base moved since)."""
+    from lumina_wave import git
+    from lumina_wave.legs import choose_base
+    from lumina_wave.plan import branch_name
+
+    issues = plan.waves[wave - 1]
+    choices = [choose_base(plan, i, results, stack=stack, default_base=default_base) for i in issues]
+    starts = [ref for choice in choices for ref in choice.refs]
+    headers = {}
+    for issue in issues:
+        bundle = leg_bundle(legs_dir, issue)
+        with contextlib.suppress(OSError, git.GitError):  # publish_leg refuses it with the reason
+            headers[issue] = git.read_bundle_header(bundle) if bundle else None
+    # a branch already at its bundle's commit is not fetched: that push is a no-op
+    pushed = {branch_name(i): h.heads[0][0] for i, h in headers.items() if h and len(h.heads) == 1}
+    git.fetch_branches(
+        workdir,
+        [default_base, *map(branch_name, issues), *starts],
+        token=token or None,
+        unless_at=pushed,
+    )
+    stacked = [ref for choice in choices if choice.stacked_on for ref in choice.refs]
+    if stacked:
+        git.deepen_until_related(workdir, default_base, stacked, token=token or None)
+    prerequisites = [p for h in headers.values() if h for p in h.prerequisites]
+    git.deepen_until_contains(workdir, prerequisites, [default_base, *starts], token=token or None)
 
 
 def _warn(runner: Runner | None, message: str) -> None:
