@@ -6,17 +6,18 @@ upper-cased, hyphens kept) without importing ``core``, which pulls in ``requests
 its OIDC client and would cost every command's start-up.
 
 Every line the action prints goes through :class:`LogStream` (installed by
-:func:`guard_output`), so no printed text can be a workflow command; the action's own commands
+:func:`guarded_output`), so no printed text can be a workflow command; the action's own commands
 go around it through :func:`issue`.
 """
 
 from __future__ import annotations
 
-import atexit
 import io
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from actions_toolkit.command import Command
@@ -160,15 +161,19 @@ class LogStream(io.TextIOBase):
         return self.raw.isatty()
 
 
-def guard_output() -> None:
-    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`LogStream` (once; the action's
-    first step)."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if not isinstance(stream, LogStream):
-            guarded = LogStream(stream)
-            setattr(sys, name, guarded)
-            atexit.register(guarded.close)
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` through :class:`LogStream` for the ``with`` block (the
+    whole of the action); a partial line held at its end is written, ended."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (s if isinstance(s, LogStream) else LogStream(s) for s in saved)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, LogStream):
+                stream.close()
+        sys.stdout, sys.stderr = saved
 
 
 def issue(command: str, properties: dict[str, str], message: str, *, inert: bool = True) -> None:

@@ -81,7 +81,7 @@ def strip_invisible(text: str) -> str:
 _KEYWORD = r"(?i:\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)"
 # What reads as a reference: a URL, ``owner/repo#N``, a mention, ``#N``/``GH-N`` after a keyword.
 _ACTIVE = re.compile(
-    r"(?P<span>(?:https?://|www\.)[^\s<>`|\[\]()]+"
+    r"(?P<span>(?:https?://|www\.)[^\s<>`|\[\]()]*[^\s<>`|\[\]().,;:!?'\"*_~]"
     r"|(?<![\w.-])[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+"
     r"|(?<![\w@])@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]+)?)"
     rf"|(?P<keyword>{_KEYWORD}[\s:*_~]*)(?P<ref>(?:#|(?i:gh-))\d+)"

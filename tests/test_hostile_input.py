@@ -137,7 +137,7 @@ BAD_INPUTS = {
     "manifest-directory": ({"manifest": "cases"}, "cases: not a regular file"),
     "manifest-newline-forgery": (
         {"manifest": "x.yml\n::warning::forged"},
-        "x.yml\\n::warning::forged: no such file",
+        "x.yml\\n: :warning: :forged: no such file",  # printed lines carry no workflow command
     ),
     "no-source-no-token": (
         {"github-token": ""},
