@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from lumina_wave import git, usage
 from lumina_wave.errors import GitHubError
-from lumina_wave.markdown import inline
+from lumina_wave.markdown import inline, truncate
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DONE_STATUSES, new_record, utc_now
 from lumina_wave.safe_files import write_text
@@ -111,11 +111,17 @@ def pr_marker(plan_id: str, issue: int) -> str:
 
 def pr_title(plan: Plan, issue: int, template: str = "") -> str:
     """One line, within GitHub's title limit. Titles are plain text, so no markdown escaping; what
-    would link or close is defused (:func:`lumina_wave.untrusted.defuse`)."""
-    title = " ".join(
-        fill(template or DEFAULT_PR_TITLE, issue=issue, title=defuse(plan.items[issue].title)).split()
-    )
-    return title if len(title) <= PR_TITLE_LIMIT else title[: PR_TITLE_LIMIT - 1] + "…"
+    would link or close is defused (:func:`lumina_wave.untrusted.defuse`). A long issue title is
+    cut before it is defused, so no cut ends inside a code span."""
+    cut = truncate(" ".join(plan.items[issue].title.split()), PR_TITLE_LIMIT)
+    while True:
+        title = " ".join(fill(template or DEFAULT_PR_TITLE, issue=issue, title=defuse(cut)).split())
+        if len(title) <= PR_TITLE_LIMIT:
+            return title
+        if not cut:  # the template alone is too long
+            return title[: PR_TITLE_LIMIT - 1] + "…"
+        keep = len(cut) - (len(title) - PR_TITLE_LIMIT)  # fewer each time: the loop ends
+        cut = truncate(cut, keep) if keep > 1 else ""
 
 
 def pr_body(plan: Plan, issue: int, *, base: str, default_base: str, template: str = "") -> str:

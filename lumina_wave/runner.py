@@ -125,6 +125,10 @@ class LogStream(io.TextIOBase):
         self.raw = raw
         self._held = ""
 
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.raw.encoding
+
     def writable(self) -> bool:
         return True
 
