@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lumina_wave import untrusted
 from lumina_wave.diagram import mermaid_label
 from lumina_wave.markdown import inline
+from lumina_wave.progress import Board
 from lumina_wave.runner import LogStream, issue
 
 KEYWORDS = ["close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved"]
@@ -173,3 +174,9 @@ def test_context_block_strips_hidden_text_and_cannot_be_closed():
     assert fence == end == "`````"
     assert text == "Do the work.\n\n````\nfree?"
     assert "GITHUB_TOKEN" not in block and "open" not in text
+
+
+def test_local_progress_notes_show_invisible_characters_and_drop_escapes():
+    board = Board()
+    board.update(7, "failed", 1.0, "bad \u202etitle\x1b[2J\nnext")
+    assert board.issues[7].note == "bad <U+202E>title?[2J next"
