@@ -47,35 +47,33 @@ The rules:
 from __future__ import annotations
 
 import re
-import unicodedata
 
-# Not Cf, but invisible all the same: Hangul fillers, the combining grapheme joiner, Mongolian
-# and standard variation selectors (FE00-FE0F, E0100-E01EF).
-_INVISIBLE_EXTRA = frozenset(
-    "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
-    + "".join(chr(c) for c in range(0x180B, 0x1810))
-    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
-    + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
+# Every format character (category Cf) of Unicode 14, and, not Cf but invisible all the same, the
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and standard
+# variation selectors (tests/test_untrusted.py checks it against this Python's unicodedata).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f-\u1160\u17b4-\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff"
+    "\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
 )
 
 
 def is_invisible(ch: str) -> bool:
     """Whether ``ch`` is a bidi control, a zero-width or other format character (rule 1)."""
-    return ch in _INVISIBLE_EXTRA or unicodedata.category(ch) == "Cf"
+    return INVISIBLE.match(ch) is not None
 
 
 def visible(text: str) -> str:
     """``text`` with every invisible character shown as ``<U+XXXX>`` (rule 1)."""
     if text.isascii():
         return text
-    return "".join(f"<U+{ord(ch):04X}>" if is_invisible(ch) else ch for ch in text)
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m[0]):04X}>", text)
 
 
 def strip_invisible(text: str) -> str:
     """``text`` without its invisible characters (rule 1, for the agent)."""
-    if text.isascii():
-        return text
-    return "".join(ch for ch in text if not is_invisible(ch))
+    return text if text.isascii() else INVISIBLE.sub("", text)
 
 
 _KEYWORD = r"(?i:\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -98,6 +100,16 @@ def test_invisible_characters_are_shown_in_text_and_removed_for_the_agent(ch, na
     assert inline(text) == f"safe&lt;{name}&gt;txt.exe"
     assert untrusted.log_line(text) == f"safe<{name}>txt.exe"
     assert untrusted.strip_invisible(text) == "safetxt.exe"
+
+
+def test_the_invisible_set_holds_every_format_character():
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    missing = [
+        f"U+{ord(ch):04X}"
+        for ch in every
+        if unicodedata.category(ch) == "Cf" and not untrusted.is_invisible(ch)
+    ]
+    assert missing == []
 
 
 def test_mermaid_labels_show_invisible_characters():
