@@ -30,8 +30,9 @@ The rules:
    (written by lumina-wave, never from untrusted text) closes anything. The backticks also break
    the keyword's adjacency in raw text (commit messages): ``Fixes `#1``` does not match
    ``KEYWORD #N`` nor ``KEYWORD: #N``. No zero-width character is used, so rule 1 holds for the
-   output too. (HTML entities such as ``&#35;`` would not do: GitHub decodes them before it looks
-   for references.)
+   output too. An HTML entity such as ``&#35;`` was not chosen: GitHub's reference and mention
+   filters run on the rendered text, where entities are already decoded (our reading of how GitHub
+   renders markdown; the code-span behaviour is what GitHub's docs show and what users rely on).
 3. **No workflow command in the log.** The runner reads ``::name::`` at the start of a line (after
    spaces) and the legacy ``##[name]`` anywhere in a line, and it splits lines at CR as well as LF.
    :func:`log_line` writes every ``::`` as ``: :`` and every ``##[`` as ``## [``, anywhere in the
