@@ -8,11 +8,17 @@ from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
 from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line
-from lumina_wave.runner import Runner
+from lumina_wave.runner import Runner, guarded_output
 
 
 def main() -> int:
-    """Entry point of the action; returns the process exit code."""
+    """Entry point of the action; returns the process exit code. Everything it prints goes
+    through :class:`~lumina_wave.runner.LogStream`: no printed line is a workflow command."""
+    with guarded_output():
+        return _run()
+
+
+def _run() -> int:
     runner = Runner()
     _act_as_workspace_owner(runner)
     token = runner.input("github-token")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lumina_wave.plan import Plan
+from lumina_wave.untrusted import visible
 
 
 def wave_table(plan: Plan) -> str:
@@ -21,9 +22,10 @@ def wave_table(plan: Plan) -> str:
 
 
 def mermaid_label(text: str) -> str:
-    """``text`` made safe inside a quoted Mermaid label (no quotes, brackets, markup or newlines)."""
+    """``text`` made safe inside a quoted Mermaid label (no quotes, brackets, markup or newlines;
+    invisible characters shown, as :func:`lumina_wave.untrusted.visible` does)."""
     out = []
-    for ch in " ".join(text.split()):
+    for ch in " ".join(visible(text).split()):
         if ch.isalnum() or ch in " .,:;-_/+()?!'=&%$*":
             out.append(ch)
         else:

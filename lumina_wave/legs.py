@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from lumina_wave import git, usage
 from lumina_wave.errors import GitHubError
-from lumina_wave.markdown import inline
+from lumina_wave.markdown import inline, truncate
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DONE_STATUSES, new_record, utc_now
 from lumina_wave.safe_files import write_text
+from lumina_wave.untrusted import defuse, untrusted_block
 
 if TYPE_CHECKING:
     from lumina_wave.github.pulls import Pulls
@@ -109,9 +110,18 @@ def pr_marker(plan_id: str, issue: int) -> str:
 
 
 def pr_title(plan: Plan, issue: int, template: str = "") -> str:
-    """One line, within GitHub's title limit. Titles are plain text, so no markdown escaping."""
-    title = " ".join(fill(template or DEFAULT_PR_TITLE, issue=issue, title=plan.items[issue].title).split())
-    return title if len(title) <= PR_TITLE_LIMIT else title[: PR_TITLE_LIMIT - 1] + "…"
+    """One line, within GitHub's title limit. Titles are plain text, so no markdown escaping; what
+    would link or close is defused (:func:`lumina_wave.untrusted.defuse`). A long issue title is
+    cut before it is defused, so no cut ends inside a code span."""
+    cut = truncate(" ".join(plan.items[issue].title.split()), PR_TITLE_LIMIT)
+    while True:
+        title = " ".join(fill(template or DEFAULT_PR_TITLE, issue=issue, title=defuse(cut)).split())
+        if len(title) <= PR_TITLE_LIMIT:
+            return title
+        if not cut:  # the template alone is too long
+            return title[: PR_TITLE_LIMIT - 1] + "…"
+        keep = len(cut) - (len(title) - PR_TITLE_LIMIT)  # fewer each time: the loop ends
+        cut = truncate(cut, keep) if keep > 1 else ""
 
 
 def pr_body(plan: Plan, issue: int, *, base: str, default_base: str, template: str = "") -> str:
@@ -133,10 +143,12 @@ def pr_body(plan: Plan, issue: int, *, base: str, default_base: str, template: s
 
 
 def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: BaseChoice) -> str:
-    """What the agent gets to read about its issue (raw text: a file, never a shell)."""
+    """What the agent gets to read about its issue (a file, never a shell): our facts, then the
+    issue's title and body, and its dependencies' titles, as one untrusted block
+    (:func:`lumina_wave.untrusted.untrusted_block`)."""
     item = plan.items[issue]
     lines = [
-        f"# #{issue}: {item.title}",
+        f"# #{issue}: the issue this leg works on",
         "",
         f"- branch: {branch_name(issue)}",
         f"- base: {choice.base}",
@@ -145,8 +157,6 @@ def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: Ba
     ]
     if item.url:
         lines.append(f"- url: {item.url}")
-    if item.kind:
-        lines.append(f"- kind: {item.kind}")
     deps = plan.depends_on[issue]
     if deps:
         lines += ["", "## Dependencies", ""]
@@ -154,8 +164,13 @@ def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: Ba
             record = results.get(d, {})
             pr = record.get("pr_url") or "no PR"
             stacked = " (this branch starts from it)" if d in choice.stacked_on else ""
-            lines.append(f"- #{d} {plan.items[d].title}: {record.get('status', 'unknown')}, {pr}{stacked}")
-    lines += ["", "## Issue", "", item.body or "(no description)", ""]
+            lines.append(f"- #{d}: {record.get('status', 'unknown')}, {pr}{stacked}")
+    text = [f"Title: {item.title}"]
+    if item.kind:
+        text.append(f"Kind: {item.kind}")
+    text += [f"Dependency #{d}: {plan.items[d].title}" for d in deps]
+    text += ["", item.body or "(no description)"]
+    lines += ["", "## Issue", "", untrusted_block("\n".join(text)), ""]
     return "\n".join(lines)
 
 
@@ -435,7 +450,7 @@ def _snapshot(
     if not iso.is_ancestor(start, str(head.commit)):
         raise LegError(f"{branch} does not contain the leg's start commit: the agent moved the branch")
     message = fill(
-        options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=plan.items[issue].title
+        options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=defuse(plan.items[issue].title)
     )
     return iso.snapshot(
         str(head.commit), message, options.author, OWN_PATHS + options.exclude, options.stat_cache

@@ -8,21 +8,22 @@ What :func:`inline` guarantees for any input string:
 - no markup that reaches outside the cell: ``|`` (table columns), backticks (code spans),
   ``[`` and ``]`` (links, and images: ``![``), ``*``, ``_``, ``~`` (emphasis) and ``\\``
   are backslash-escaped, so ``[x](y)`` and ``![x](y)`` are shown, not followed;
-- no notifications: ``@name`` and ``@org/team`` get a zero-width joiner after the ``@``,
-  which GitHub's mention parser does not accept, while the text reads the same.
+- nothing that acts or hides (:mod:`lumina_wave.untrusted`, rules 1 and 2): invisible characters
+  are shown as ``<U+202E>``; URLs, ``owner/repo#N``, ``@name`` mentions and the ``#N`` after a
+  closing keyword are code spans, which GitHub neither links nor notifies nor closes from.
 """
 
 from __future__ import annotations
 
 import re
 
-ZWJ = "\u200d"
+from lumina_wave.untrusted import active_spans, visible
+
 ERROR_LIMIT = 300
 TITLE_LIMIT = 120
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _PUNCTUATION = set("\\|`[]*_~")
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -37,18 +38,19 @@ def inline(text: str | None, limit: int | None = None) -> str:
 
     ``limit`` cuts the plain text first (so an escape is never split).
     """
-    plain = " ".join((text or "").split())
+    plain = " ".join(visible(text or "").split())
     if limit is not None:
         plain = truncate(plain, limit)
-    out = []
-    for ch in plain:
-        if ch in _HTML:
-            out.append(_HTML[ch])
-        elif ch in _PUNCTUATION:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return _MENTION.sub("@" + ZWJ, "".join(out))
+    out, at = [], 0
+    for start, end in active_spans(plain):  # their text holds no backtick, pipe, bracket or space
+        out += [_escape(plain[at:start]), "`", plain[start:end], "`"]
+        at = end
+    out.append(_escape(plain[at:]))
+    return "".join(out)
+
+
+def _escape(plain: str) -> str:
+    return "".join(_HTML.get(ch) or ("\\" + ch if ch in _PUNCTUATION else ch) for ch in plain)
 
 
 def code(text: str) -> str:

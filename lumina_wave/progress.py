@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from lumina_wave.untrusted import visible
+
 # How each state reads on the board; the order is the order of the board's sections.
 LABELS = {
     "running": "running",
@@ -44,7 +46,13 @@ class Board:
         elif entry.started is not None:
             entry.ended = now
         entry.state = state
-        entry.note = note
+        entry.note = terminal_text(note)
+
+
+def terminal_text(text: str) -> str:
+    """Untrusted text (an error quoting input) for one line of a terminal: invisible characters
+    shown (:func:`lumina_wave.untrusted.visible`), other control characters (escapes) as ``?``."""
+    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(visible(text).split()))
 
 
 def elapsed(entry: Entry, now: float) -> str:

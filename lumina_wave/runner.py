@@ -4,18 +4,28 @@ Built on actions-toolkit's ``command`` and ``file_command`` modules. Inputs are 
 the same rule as ``actions_toolkit.core.get_input`` (``INPUT_`` + name, spaces to ``_``,
 upper-cased, hyphens kept) without importing ``core``, which pulls in ``requests`` for
 its OIDC client and would cost every command's start-up.
+
+Every line the action prints goes through :class:`LogStream` (installed by
+:func:`guarded_output`), so no printed text can be a workflow command; the action's own commands
+go around it through :func:`issue`.
 """
 
 from __future__ import annotations
 
+import io
 import os
-from typing import Any
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
-from actions_toolkit.command import issue_command
+from actions_toolkit.command import Command
 from actions_toolkit.file_command import issue_file_command, prepare_key_value_message
 
 from lumina_wave.errors import InputError, Origin
 from lumina_wave.limits import STEP_SUMMARY_LIMIT, output_text
+from lumina_wave.untrusted import log_line
 
 
 class Runner:
@@ -79,14 +89,14 @@ class Runner:
     def mask(self, secret: str) -> None:
         """Tell the runner to hide ``secret`` in every log line."""
         if secret:
-            issue_command("add-mask", {}, secret)
+            issue("add-mask", {}, secret, inert=False)
 
     def error(self, message: str, origin: Origin | None = None) -> None:
         """An error annotation, attached to the file and line when known."""
-        issue_command("error", _annotation_properties(origin), message)
+        issue("error", _annotation_properties(origin), message)
 
     def warning(self, message: str, origin: Origin | None = None) -> None:
-        issue_command("warning", _annotation_properties(origin), message)
+        issue("warning", _annotation_properties(origin), message)
 
     def _file_command(self, command: str, message: str) -> None:
         if os.environ.get(f"GITHUB_{command}"):
@@ -104,3 +114,79 @@ def _annotation_properties(origin: Origin | None) -> dict[str, str]:
     if origin.col is not None:
         props["col"] = str(origin.col)
     return props
+
+
+class LogStream(io.TextIOBase):
+    """A text stream that writes each line through :func:`lumina_wave.untrusted.log_line` to
+    ``raw``: no line can carry a workflow command, whoever prints it. A line is held until its end
+    (CR or LF: the runner splits at both), so a command cannot be assembled from several writes."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+        self._held = ""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.raw.encoding
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        parts = re.split(r"(\r\n|\r|\n)", self._held + text)
+        self._held = parts.pop()
+        for line, end in zip(parts[::2], parts[1::2], strict=True):
+            self.raw.write(log_line(line) + end)
+        return len(text)
+
+    def command(self, line: str) -> None:
+        """Write the workflow command ``line`` as it is, on a line of its own."""
+        self.end_line()
+        self.raw.write(line + "\n")
+        self.raw.flush()
+
+    def end_line(self) -> None:
+        """Write a held partial line, ended."""
+        if self._held:
+            held, self._held = self._held, ""
+            self.raw.write(log_line(held) + "\n")
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.end_line()
+        self.flush()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` through :class:`LogStream` for the ``with`` block (the
+    whole of the action); a partial line held at its end is written, ended."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (s if isinstance(s, LogStream) else LogStream(s) for s in saved)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, LogStream):
+                stream.close()
+        sys.stdout, sys.stderr = saved
+
+
+def issue(command: str, properties: dict[str, str], message: str, *, inert: bool = True) -> None:
+    """Print the workflow command ``::command props::message`` past :class:`LogStream`, with
+    ``message`` through :func:`~lumina_wave.untrusted.log_line` unless ``inert`` is False (a
+    secret to mask must stay as it is)."""
+    line = str(Command(command, properties, log_line(message) if inert else message))
+    stream = sys.stdout
+    if isinstance(stream, LogStream):
+        stream.command(line)
+    else:
+        stream.write(line + os.linesep)

@@ -50,6 +50,7 @@ from lumina_wave.limits import OUTPUT_BUDGET, output_text, utf16_units
 from lumina_wave.plan import Plan, longest_chain
 from lumina_wave.results import DONE_STATUSES, Rejected
 from lumina_wave.stacking import StackReport
+from lumina_wave.untrusted import visible
 
 SUMMARY_VERSION = 1
 MISSING = "missing"
@@ -671,8 +672,9 @@ def _extra_note(summary: Summary) -> str:
 
 
 def _plain(text: str | None, limit: int) -> str:
-    """Untrusted text for a terminal: one line, control characters (escape sequences) removed."""
-    flat = " ".join((text or "").split())
+    """Untrusted text for a terminal: one line, invisible characters shown, control characters
+    (escape sequences) removed."""
+    flat = " ".join(visible(text or "").split())
     return md.truncate("".join(ch if ch.isprintable() else "?" for ch in flat), limit)
 
 

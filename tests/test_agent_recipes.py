@@ -196,7 +196,7 @@ def test_a_recipe_works_the_issue_and_reports_its_usage(recipes: Recipes, recipe
     cli = recipe.removesuffix(".sh")
     # The work the CLI left in the tree is what lumina-wave committed on the issue's branch.
     committed = git(recipes.box.repo, "show", f"feature/issue-7:{cli}-did-it.txt")
-    assert committed == f"# #7: {HOSTILE_TITLE}\n"
+    assert committed == "# #7: the issue this leg works on\n"  # the title is in the untrusted block
     assert record["usage"] == EXPECTED[recipe]
     called = recipes.called(cli)
     for flag in FLAGS[recipe]:

@@ -137,7 +137,7 @@ BAD_INPUTS = {
     "manifest-directory": ({"manifest": "cases"}, "cases: not a regular file"),
     "manifest-newline-forgery": (
         {"manifest": "x.yml\n::warning::forged"},
-        "x.yml\\n::warning::forged: no such file",
+        "x.yml\\n: :warning: :forged: no such file",  # printed lines carry no workflow command
     ),
     "no-source-no-token": (
         {"github-token": ""},
@@ -302,10 +302,13 @@ def test_hostile_text_plans_verbatim_and_stays_inert(workspace, generated, fake_
     )
     assert titles[14] == "%0A::error::percent-encoded newline ${GITHUB_TOKEN} \\ \" ' \t end"
     assert plan["issues"][0]["body"].startswith("line one\n::error file=x::forged annotation\n")
-    assert [[e["issue"] for e in wave] for wave in plan["waves"]] == [[11], [12, 13], [14]]
+    assert titles[15].startswith("Fixes #11 and closes octo-org/r#2 ##[add-mask]x")  # verbatim
+    assert [[e["issue"] for e in wave] for wave in plan["waves"]] == [[11, 15], [12, 13], [14]]
     assert not list(workspace.rglob("pwned*"))  # nothing was run
     # no untrusted text reaches the log or the job summary, so no forged command or marker works
+    # (the printed lines that do carry titles: tests/test_e2e_hostile_text.py)
     assert [line for line in done.stdout.splitlines() if line.startswith("::")] == [f"::add-mask::{TOKEN}"]
+    assert "##[" not in done.stdout + done.stderr
     assert "<!--" not in summary.read_text() and "forged" not in summary.read_text()
     assert not [r for r in fake_github.requests if r.method in WRITES]
 

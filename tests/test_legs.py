@@ -196,7 +196,7 @@ def test_success_commits_pushes_and_opens_one_pr(leg, github, origin, sh):
     assert pr["title"] == "Cross-Platform <VM> Research @octocat (#152)"
     assert "Closes #152\n" in pr["body"]
     assert "<!-- lumina-wave:leg issue=152 plan=" + plan.plan_id + " -->" in pr["body"]
-    assert "Cross-Platform &lt;VM&gt; Research @\u200docto" in pr["body"]  # escaped in markdown
+    assert "Cross-Platform &lt;VM&gt; Research `@octocat`" in pr["body"]  # escaped in markdown
 
 
 def test_no_changes_pushes_nothing_and_opens_no_pr(leg, github, origin, sh):
@@ -441,8 +441,11 @@ def test_status_templates_and_pr_text():
     assert fill("{title} {x} {issue}", title="{issue}", issue=3) == "{issue} {x} 3"
     plan = make_plan({1: [], 2: [1]}, {2: "a | b [link](http://x) " + "long " * 80})
     title = pr_title(plan, 2)
-    assert len(title) == 256 and title.endswith("…")
+    assert len(title) <= 256 and title.endswith("… (#2)")  # cut before it is defused, the number kept
+    long_refs = make_plan({1: []}, {1: "see o/r#2 " * 100})
+    assert pr_title(long_refs, 1).count("`") % 2 == 0  # no code span cut open
+    assert pr_title(long_refs, 1, "x" * 300) == "x" * 255 + "…"  # a template too long by itself
     body = pr_body(plan, 2, base="main", default_base="main", template="Fixes {title} on {base}")
-    assert body.startswith("Fixes a \\| b \\[link\\](http://x)")
+    assert body.startswith("Fixes a \\| b \\[link\\](`http://x`)")
     assert "Depends on #1." in body and "merge that branch first" not in body
     assert body.rstrip().endswith(f"<!-- lumina-wave:leg issue=2 plan={plan.plan_id} -->")

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lumina_wave import markdown as md
+from lumina_wave import untrusted
 
 
 def unescaped_pipes(cell: str) -> int:
@@ -25,10 +26,13 @@ def unescaped_pipes(cell: str) -> int:
         ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
         ("Tom & Jerry", "Tom &amp; Jerry"),
         ("<!-- lumina-wave:summary plan=x -->", "&lt;!-- lumina-wave:summary plan=x --&gt;"),
-        ("ping @octocat and @org/team", "ping @\u200doctocat and @\u200dorg/team"),
-        ("mail a@b.c", "mail a@\u200db.c"),
-        ("[click](https://evil.example)", "\\[click\\](https://evil.example)"),
-        ("![img](https://evil.example/x.png)", "!\\[img\\](https://evil.example/x.png)"),
+        ("ping @octocat and @org/team", "ping `@octocat` and `@org/team`"),
+        ("mail a@b.c", "mail a@b.c"),  # an e-mail address, not a mention
+        ("[click](https://evil.example)", "\\[click\\](`https://evil.example`)"),
+        ("![img](https://evil.example/x.png)", "!\\[img\\](`https://evil.example/x.png`)"),
+        ("Fixes #1 and closes o/r#2", "Fixes `#1` and closes `o/r#2`"),
+        ("a\u202eb\u200bc", "a&lt;U+202E&gt;b&lt;U+200B&gt;c"),
+        ("`x https://y` z", "\\`x `https://y`\\` z"),
         ("**bold** _it_ ~~gone~~", "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~"),
         ("back\\slash", "back\\\\slash"),
         ("@ alone", "@ alone"),
@@ -51,8 +55,12 @@ def test_inline_is_always_inert(text):
     assert "\n" not in out and "\r" not in out
     assert unescaped_pipes(out) == 0
     assert "<" not in out and ">" not in out
-    assert not re.search(r"(?<!\\)[`\[\]]", out)
-    assert not re.search(r"@[A-Za-z0-9]", out)
+    spans = re.findall(r"(?<!\\)`([^`]*)`", out)  # our code spans: one backtick, no space, no pipe
+    assert all(s and " " not in s and "|" not in s for s in spans)
+    outside = re.sub(r"(?<!\\)`[^`]*`", "", out)
+    assert not re.search(r"(?<!\\)[`\[\]]", outside)
+    assert not re.search(r"(?<![\w@])@[A-Za-z0-9]|https?://|www\.|[\w.-]/[\w.-]+#\d", outside)
+    assert not any(untrusted.is_invisible(ch) for ch in out)
 
 
 def test_code_span_outgrows_backticks_inside():

@@ -221,8 +221,8 @@ def test_hostile_titles_are_inert_in_the_published_comment(gh):
     Publisher(connect("o/r", "t"), plan.plan_id).publish([101, 102], text)
     posted = gh.bodies(101)[0]
     assert posted == text
-    assert posted.count("<!--") == 1 and "<script" not in posted and "@org" not in posted
-    assert "x \\| y" in posted and "&lt;script&gt;" in posted and "@\u200dorg/team" in posted
+    assert posted.count("<!--") == 1 and "<script" not in posted and "@org" not in posted.replace("`@org", "")
+    assert "x \\| y" in posted and "&lt;script&gt;" in posted and "`@org/team`" in posted
     # A forged marker in a title cannot make a comment look like the summary of another plan.
     assert sum(c.splitlines()[0].startswith("<!-- lumina-wave") for c in gh.bodies(101)) == 1
 

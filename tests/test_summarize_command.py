@@ -293,7 +293,7 @@ def test_action_publishes_sticky_comments_with_job_timings(wave, monkeypatch):
         assert sorted(gh.by_issue) == [42, 201]
         posted = gh.bodies(42)[0]
         assert posted == gh.bodies(201)[0]
-        assert "@org/team" not in posted and "https://github.com/o/r/actions/runs/77/job/2" in posted
+        assert "`@org/team`" in posted and "https://github.com/o/r/actions/runs/77/job/2" in posted
         summary = json.loads((wave / ".lumina-wave" / "summary.json").read_text())
         assert {i["timing"] for i in summary["issues"]} == {"job"}
         assert summary["metrics"]["wall_seconds"] == 600 and summary["run_url"].endswith("/runs/77")

@@ -402,8 +402,8 @@ def test_hostile_titles_and_errors_come_out_inert():
     text = render_markdown(build_summary(plan, results))
     assert text.count("<!--") == 1 and text.startswith(f"<!-- lumina-wave:summary plan={plan.plan_id} -->\n")
     assert "<script" not in text and "</details>" not in text and "<i>" not in text
-    assert not re.search(r"@(org|octocat)", text)
-    assert "](https://evil" not in text.replace("\\](https://evil", "")
+    assert not re.search(r"(?<!`)@(org|octocat)", text)  # mentions are code spans
+    assert "](https://evil" not in text.replace("\\](`https://evil", "")
     assert "```" not in text.replace("```mermaid", "").replace("\n```\n", "\n")
     rows = [line for line in text.splitlines() if line.startswith("| [#") or line.startswith("| #")]
     assert len(rows) == 5

@@ -192,7 +192,7 @@ def test_a_model_name_is_inert_markdown(tmp_path):
     hostile = dict.fromkeys(usage.FIELDS) | {"model": "<img src=x> [a](http://x) @team | x"}
     results = stored(tmp_path, plan, record(plan, 152, "success", usage=hostile))
     section = render_markdown(build_summary(plan, results)).split("### What it cost")[1]
-    assert "&lt;img src=x&gt; \\[a\\](http://x) @\u200dteam \\| x" in section
+    assert "&lt;img src=x&gt; \\[a\\](`http://x`) `@team` \\| x" in section
     assert "<img" not in section
 
 

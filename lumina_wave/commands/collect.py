@@ -50,7 +50,9 @@ def collect(
     state = read_state(context, issue)
     usage, warning = read_usage(usage_path(context, issue))
     if warning:
-        print(f"::warning::{one_line(f'#{issue}: {warning}')}")
+        from lumina_wave.runner import issue as command
+
+        command("warning", {}, one_line(f"#{issue}: {warning}"))
     record = collect_leg(
         workdir,
         plan,

@@ -33,6 +33,7 @@ from github.Repository import Repository
 from requests.utils import parse_header_links
 
 from lumina_wave.errors import GitHubError, InputError
+from lumina_wave.runner import issue
 
 DEFAULT_API_URL = "https://api.github.com"
 REQUEST_TIMEOUT = 30
@@ -181,7 +182,7 @@ class GitHubClient:
         """Report the request count at debug level (Actions debug log, or stderr with LUMINA_WAVE_DEBUG=1)."""
         message = f"lumina-wave: {self.calls} GitHub API requests so far"
         if os.environ.get("GITHUB_ACTIONS") == "true":
-            print(f"::debug::{message}", flush=True)
+            issue("debug", {}, message)
         if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
             print(message, file=sys.stderr, flush=True)
 
