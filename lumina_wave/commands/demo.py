@@ -23,6 +23,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import signal
+
     from lumina_wave.demo import run_demo
 
-    return run_demo(keep=args.keep)
+    try:
+        return run_demo(keep=args.keep)
+    except KeyboardInterrupt:  # between the runs (in a run, Ctrl-C cancels the agents)
+        return 128 + signal.SIGINT

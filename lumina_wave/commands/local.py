@@ -92,6 +92,13 @@ def github_repo_of(url: str) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    try:
+        return _local(args)
+    except KeyboardInterrupt:  # Ctrl-C outside the run, which turns it into cancelling the agents
+        return EXIT_SIGNAL + signal.SIGINT
+
+
+def _local(args: argparse.Namespace) -> int:
     from lumina_wave.worktree import WORKTREES_DIR, remove_worktrees
 
     repo = _repository(args.repo)
@@ -141,10 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         retry_backoff=args.retry_backoff,
         retry=retry,
     )
-    try:
-        outcome, text = run_and_summarize(plan, options)
-    except KeyboardInterrupt:  # Ctrl-C outside the run (which turns it into cancelling the agents)
-        return EXIT_SIGNAL + signal.SIGINT
+    outcome, text = run_and_summarize(plan, options)
     print(text)
     if outcome.signal:
         return EXIT_SIGNAL + outcome.signal
