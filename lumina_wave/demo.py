@@ -129,6 +129,8 @@ def run_demo(keep: bool = False) -> int:
         )
         first, text = run_and_summarize(plan, options, where=False)
         print(text)
+        if first.signal:
+            return 128 + first.signal
         retry = not_done(plan, first.results)
         print(
             f"\nrun 2: lumina-wave local --retry failed: {', '.join(f'#{n}' for n in sorted(retry))} again, "
@@ -147,9 +149,8 @@ def run_demo(keep: bool = False) -> int:
                 "\nthe summaries above were also written to summary.md in the throwaway repository, deleted now "
                 "with its logs and worktrees: lumina-wave demo --keep keeps it"
             )
-        signal = first.signal or second.signal
-        if signal:
-            return 128 + signal
+        if second.signal:
+            return 128 + second.signal
         scripted = {n: r["status"] for n, r in first.results.items()} == {
             n: "failed" if n == FAIL else "blocked" if FAIL in plan.depends_on[n] else "success"
             for n in plan.items
