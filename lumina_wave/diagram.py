@@ -21,6 +21,21 @@ def wave_table(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+LABEL_LIMIT = 60
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters at the end of a word, ending in ``…``
+    when cut (mid-word only for a first word longer than the limit)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[: limit - 1]
+    if flat[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" .,:;-") + "…"
+
+
 def mermaid_label(text: str) -> str:
     """``text`` made safe inside a quoted Mermaid label (no quotes, brackets, markup or newlines;
     invisible characters shown, as :func:`lumina_wave.untrusted.visible` does)."""
@@ -39,7 +54,7 @@ def mermaid(plan: Plan, status: Mapping[int, str] | None = None) -> str:
     for index, wave in enumerate(plan.waves, start=1):
         lines.append(f'  subgraph wave{index}["wave {index}"]')
         for n in wave:
-            label = f"#{n} {mermaid_label(plan.items[n].title[:60])}".rstrip()
+            label = f"#{n} {mermaid_label(cut_at_word(plan.items[n].title, LABEL_LIMIT))}".rstrip()
             lines.append(f'    i{n}["{label}"]')
         lines.append("  end")
     for issue, deps in plan.depends_on.items():

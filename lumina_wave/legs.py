@@ -333,7 +333,8 @@ class FinishOptions:
     ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
     that are never committed, next to :data:`OWN_PATHS`; ``usage`` is what the agent reported
     (:func:`lumina_wave.usage.read_usage`), carried into the record; ``stat_cache`` the index
-    prepare saved (:func:`index_file`)."""
+    prepare saved (:func:`index_file`); ``agent_error`` says how a failed agent ended
+    (``local``: its exit code and last log line), in place of the outcome."""
 
     draft: bool | None = None
     labels: tuple[str, ...] = ()
@@ -348,6 +349,7 @@ class FinishOptions:
     start_commit: str | None = None
     usage: dict | None = None
     stat_cache: Path | None = None
+    agent_error: str | None = None
 
 
 def finish_leg(
@@ -389,7 +391,7 @@ def finish_leg(
             if changed:
                 fields["commit"] = tip
             if agent_outcome != "success":
-                notes.append(f"the agent step ended with {agent_outcome}")
+                notes.append(options.agent_error or f"the agent step ended with {agent_outcome}")
             if changed and push:
                 _push_from_isolated(iso, workdir, head, tip, branch, remote)
             elif changed:

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -41,6 +42,9 @@ TERMINATE_GRACE = 5.0
 POLL = 0.1
 BACKUP_REF = "refs/lumina-wave/backup/issue-{issue}/{stamp}"
 MOVED_REFS = "refs/lumina-wave/moved/{stamp}"
+LOG_TAIL = 64 * 1024  # how much of a log's end is read for its last line
+LINE_LIMIT = 120
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)")
 
 # --- scheduling: pure -------------------------------------------------------------------------
 
@@ -133,6 +137,23 @@ def retry_delay(attempts: int, retries: int, backoff: float) -> float | None:
     return backoff * 2 ** (attempts - 1) if attempts <= retries else None
 
 
+def last_line(text: str) -> str | None:
+    """The last meaningful line of an agent's log: not blank, with a letter or digit, not one of
+    lumina-wave's own; escape sequences and control characters removed, cut to ``LINE_LIMIT``."""
+    for raw in reversed(text.splitlines()):
+        line = " ".join("".join(ch for ch in _ESCAPES.sub("", raw) if ch.isprintable()).split())
+        if any(ch.isalnum() for ch in line) and not line.startswith(("--- lumina-wave:", "lumina-wave:")):
+            return line if len(line) <= LINE_LIMIT else line[: LINE_LIMIT - 1].rstrip() + "…"
+    return None
+
+
+def agent_error(code: int, log_text: str, log: str) -> str:
+    """How a failed agent ended: its exit code, its log's last line (:func:`last_line`), the log."""
+    line = last_line(log_text)
+    said = f": {line}" if line else ", printing nothing"
+    return f"agent exited with {code}{said} (log {log})"
+
+
 def stamp() -> str:
     """A timestamp usable in a ref name: ``20261201T203000.123Z``."""
     return utc_now().replace("-", "").replace(":", "")
@@ -201,6 +222,7 @@ class Outcome:
     results: dict[int, dict]
     skipped: tuple[int, ...]
     interrupted: bool
+    signal: int | None = None  # the signal (SIGINT, SIGTERM) that interrupted the run
 
     @property
     def ok(self) -> bool:
@@ -223,6 +245,7 @@ class LocalRun:
         self._killed: set[int] = set()
         self._procs_lock = threading.Lock()
         self._why = "the run was interrupted"
+        self._signal: int | None = None
         self._refs: dict[str, str] = {}  # the refs as lumina-wave itself last left them
         self._agents: set[int] = set()  # issues whose agent runs: their own branch may move
         self._segment: dict[str, str] = {}
@@ -253,8 +276,9 @@ class LocalRun:
                     step = next_step(
                         self.plan, ended, running, self.options.max_parallel, by_wave=self.options.by_wave
                     )
-                    for n, deps in step.block:
-                        ended[n] = self._record(blocked_record(self.plan, n, self.results, deps))["status"]
+                    for n, deps in step.block:  # never started here: no start time, not a leg that ran
+                        record = {**blocked_record(self.plan, n, self.results, deps), "started_at": None}
+                        ended[n] = self._record(record)["status"]
                     if step.block:
                         continue
                     for n in step.start:
@@ -276,7 +300,7 @@ class LocalRun:
         finally:
             restore()
             self._end_segment()
-        return Outcome(dict(sorted(self.results.items())), skipped, self._cancel.is_set())
+        return Outcome(dict(sorted(self.results.items())), skipped, self._cancel.is_set(), self._signal)
 
     # -- bookkeeping
 
@@ -368,6 +392,7 @@ class LocalRun:
         previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
 
         def cancel(signum: int, frame: Any) -> None:
+            self._signal = self._signal or signum
             self._cancel.set()
 
         for s in previous:
@@ -453,14 +478,25 @@ class LocalRun:
                 )
                 record = self._cancelled_record(issue, prepared.started_at, why, prepared.base)
             else:
+                failed = self._agent_error(issue, code) if code else None
                 record = _finish(
-                    self, tree, issue, prepared, "success" if code == 0 and not moved else "failure"
+                    self, tree, issue, prepared, "success" if code == 0 and not moved else "failure", failed
                 )
             self._refs = git.list_refs(self.options.repo)
         if moved:
             note = f"the agent moved {', '.join(moved)}, not its own branch: put back (its values kept under {keep})"
             record = {**record, "status": "failed", "error": "; ".join(filter(None, [note, record["error"]]))}
         return {**record, "attempts": attempts}
+
+    def _agent_error(self, issue: int, code: int) -> str:
+        path = self.paths.log(issue)
+        try:
+            with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as f:
+                f.seek(max(f.seek(0, os.SEEK_END) - LOG_TAIL, 0))
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            text = ""
+        return agent_error(code, text, path.relative_to(self.options.repo).as_posix())
 
     def _run_agent(
         self, issue: int, tree: Path, env: Mapping[str, str], lock: Any, log: BinaryIO
@@ -552,6 +588,7 @@ def _finish(
     issue: int,
     prepared,
     agent_outcome: str,
+    agent_error: str | None = None,
     *,
     started_at: str = "",
     base: str = "",
@@ -578,6 +615,7 @@ def _finish(
             default_base=run.options.default_base,
             start_commit=prepared.start_commit if prepared else None,
             usage=usage,
+            agent_error=agent_error,
         ),
     )
 
@@ -647,28 +685,31 @@ def run_spans(state_dir: Path, plan_id: str) -> list[tuple[datetime, datetime]]:
     return [(a, b) for a, b in spans if a and b]
 
 
-def where_text(plan: Plan, outcome: Outcome) -> str:
-    """Where each issue's work is on this machine: branch, worktree, log."""
+def where_text(plan: Plan, outcome: Outcome, repo: Path) -> str:
+    """Where each issue's work is in ``repo``: its branch, worktree and log, each only when it exists."""
     from lumina_wave.worktree import WORKTREES_DIR, worktree_path
 
     lines = [f"branches, worktrees ({WORKTREES_DIR}/) and logs ({STATE_DIR}/logs/):"]
+    paths = Paths(repo)
     for n in sorted(plan.items, key=lambda i: (plan.wave_of[i], i)):
         record = outcome.results.get(n)
-        status = record["status"] if record else "did not run"
-        skipped = " (earlier run)" if n in outcome.skipped else ""
-        where = (
-            f"{worktree_path(Path(), n).as_posix():<24} {STATE_DIR}/logs/issue-{n}.log"
-            if record and record["started_at"]
-            else ""
+        status = (record["status"] if record else "did not run") + (
+            " (earlier run)" if n in outcome.skipped else ""
         )
-        if status == "blocked":
-            where = ""
-        lines.append(f"  #{n:<6} {status + skipped:<24} {branch_name(n):<22} {where}".rstrip())
+        branch = branch_name(n) if git.rev_parse(repo, f"refs/heads/{branch_name(n)}") else ""
+        tree, log = (
+            p.relative_to(repo).as_posix() if p.exists() else ""
+            for p in (worktree_path(repo, n), paths.log(n))
+        )
+        lines.append(f"  #{n:<6} {status:<24} {branch:<22} {tree:<24} {log}".rstrip())
     return "\n".join(lines)
 
 
-def run_and_summarize(plan: Plan, options: LocalOptions, stream: TextIO | None = None) -> tuple[Outcome, str]:
-    """Run ``plan`` with progress on ``stream`` (default stderr); returns the outcome and the summary text."""
+def run_and_summarize(
+    plan: Plan, options: LocalOptions, stream: TextIO | None = None, where: bool = True
+) -> tuple[Outcome, str]:
+    """Run ``plan`` with progress on ``stream`` (default stderr); returns the outcome and the summary
+    text, followed by where each issue's work is (``where``) and the branches reset."""
     backups = [b.text() for b in back_up_branches(plan, options)]
     for line in backups:
         print(line, file=stream or sys.stderr)
@@ -678,4 +719,5 @@ def run_and_summarize(plan: Plan, options: LocalOptions, stream: TextIO | None =
     finally:
         progress.close()
     text = write_summary(plan, outcome, Paths(options.repo).state)
-    return outcome, "\n".join([text, where_text(plan, outcome), *backups])
+    places = [where_text(plan, outcome, options.repo)] if where else []
+    return outcome, "\n".join([text, *places, *backups])

@@ -397,6 +397,17 @@ def duration(seconds: float | None) -> str:
     return f"{sign}{total // 3600}h {total % 3600 // 60:02d}m"
 
 
+def leg_time(o: Outcome) -> str:
+    """A leg's duration; ``—`` for one that did not run (no timestamps, never reached its agent)."""
+    return "—" if o.seconds is None and o.status not in _AGENT_RAN else duration(o.seconds)
+
+
+def wave_time(summary: Summary, w: WaveTiming) -> str:
+    """A wave's span; ``—`` when none of its legs ran."""
+    ran = any(leg_time(o) != "—" for o in summary.outcomes if o.issue in w.issues)
+    return duration(w.seconds) if ran else "—"
+
+
 def percent(rate: float) -> str:
     return f"{rate * 100:.0f}%"
 
@@ -531,7 +542,7 @@ def _issue_table(summary: Summary) -> str:
     for o in summary.outcomes:
         rows.append(
             f"| {_issue_ref(o)} | {md.inline(o.title, md.TITLE_LIMIT)} | {md.inline(o.kind, 40)} | {o.wave} "
-            f"| {STATUS_LABELS[o.status]}{_attempts(o)} | {_pr_ref(o)} | {duration(o.seconds)} |"
+            f"| {STATUS_LABELS[o.status]}{_attempts(o)} | {_pr_ref(o)} | {leg_time(o)} |"
         )
     return "\n".join(rows)
 
@@ -559,7 +570,7 @@ def _metrics_table(summary: Summary) -> str:
         f"| Planned critical path (most waves) | {_chain(m.planned_critical_path)} |",
     ]
     for w in m.waves:
-        rows.append(f"| Wave {w.wave} ({_issues(len(w.issues))}) | {duration(w.seconds)} |")
+        rows.append(f"| Wave {w.wave} ({_issues(len(w.issues))}) | {wave_time(summary, w)} |")
     sources = ", ".join(timing[s] for s in source) or "no timestamps"
     rows.append(f"| Timed legs | {m.timed_legs} of {m.ran_legs} that ran ({sources}) |")
     return "\n".join(rows)
@@ -702,14 +713,14 @@ def render_text(summary: Summary) -> str:
         )
     by_issue = {o.issue: o for o in summary.outcomes}
     for w in m.waves:
-        lines.append(f"wave {w.wave} ({duration(w.seconds)}):")
+        lines.append(f"wave {w.wave} ({wave_time(summary, w)}):")
         for n in w.issues:
             o = by_issue[n]
             pr = f"PR #{o.pr_number}" if o.pr_number else ""
             status = {MISSING: "did not run", PENDING: PENDING_WORDS, REJECTED: "record rejected"}.get(
                 o.status, o.status
             )
-            line = f"  #{n:<6} {status:<11} {pr:<10} {duration(o.seconds):>8}  {_plain(o.title, 70)}"
+            line = f"  #{n:<6} {status:<11} {pr:<10} {leg_time(o):>8}  {_plain(o.title, 70)}"
             if o.attempts and o.attempts > 1:
                 line += f" ({o.attempts} attempts)"
             if o.usage:

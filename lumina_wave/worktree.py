@@ -36,6 +36,18 @@ def remote_url(repo: Path, remote: str) -> str | None:
     return run_git(repo, "remote", "get-url", remote, check=False).strip() or None
 
 
+def changed_files(repo: Path) -> list[str]:
+    """The tracked files with uncommitted changes (staged or not) in ``repo``'s work tree."""
+    lines = run_git(repo, "status", "--porcelain", "--untracked-files=no", "-z").split("\0")
+    return [line[3:] for line in lines if line[3:]]
+
+
+def tree_entry(repo: Path, ref: str, path: str) -> tuple[str, str] | None:
+    """The mode and type (``100755``, ``blob``) of ``path`` (from the top) in commit ``ref``, None if absent."""
+    entry = run_git(repo, "ls-tree", "-z", ref, "--", path, check=False).split("\0")[0].split(maxsplit=2)
+    return (entry[0], entry[1]) if len(entry) == 3 else None
+
+
 def user_author(repo: Path) -> Author | None:
     """The author git would commit as in ``repo`` (config or GIT_AUTHOR_*), None when unset."""
     ident = run_git(repo, "var", "GIT_AUTHOR_IDENT", check=False)
@@ -46,7 +58,7 @@ def user_author(repo: Path) -> Author | None:
 
 def worktree_path(repo: Path, issue: int) -> Path:
     """Where the worktree of ``issue`` lives."""
-    return repo / WORKTREES_DIR / f"wave-{issue}"
+    return repo / WORKTREES_DIR / f"issue-{issue}"
 
 
 def list_worktrees(repo: Path) -> list[Worktree]:

@@ -190,6 +190,7 @@ time.sleep(spec.get("sleep", 0))
 if spec.get("write", True):
     Path(f"work-{issue}.txt").write_text(f"work for #{issue}\n")
 (times / f"{issue}.end").write_text(repr(time.time()))
+print(spec.get("say", ""), flush=True)
 sys.exit(spec.get("exit", 0))
 '''
 
@@ -315,7 +316,7 @@ def test_run_leaves_worktrees_branches_logs_records_and_summary(sandbox: Sandbox
     assert result.returncode == 0, result.stderr
     repo = sandbox.repo
     for n in (1, 2):
-        tree = repo / ".worktrees" / f"wave-{n}"
+        tree = repo / ".worktrees" / f"issue-{n}"
         assert git(tree, "branch", "--show-current").strip() == f"feature/issue-{n}"
         assert (tree / f"work-{n}.txt").read_text() == f"work for #{n}\n"
         assert git(tree, "status", "--porcelain") == ""  # the agent's work is committed
@@ -365,7 +366,7 @@ def test_second_run_skips_done_issues_unless_rerun(sandbox: Sandbox):
 def test_stack_starts_a_dependent_from_its_dependency_branch(sandbox: Sandbox):
     manifest = sandbox.manifest({1: [], 2: [1]})
     assert sandbox.run(manifest, "--stack").returncode == 0
-    tree = sandbox.repo / ".worktrees" / "wave-2"
+    tree = sandbox.repo / ".worktrees" / "issue-2"
     assert (tree / "work-1.txt").exists()
     assert sandbox.records()[2]["base"] == "feature/issue-1"
 
@@ -373,7 +374,7 @@ def test_stack_starts_a_dependent_from_its_dependency_branch(sandbox: Sandbox):
 def test_stack_merges_are_made_as_the_users_author(sandbox: Sandbox):
     manifest = sandbox.manifest({1: [], 2: [1], 3: [1], 4: [2, 3]})
     assert sandbox.run(manifest, "--stack").returncode == 0
-    tree = sandbox.repo / ".worktrees" / "wave-4"
+    tree = sandbox.repo / ".worktrees" / "issue-4"
     merges = git(tree, "log", "--merges", "--format=%an <%ae>|%cn <%ce>", "feature/issue-4").split("\n")
     assert [m for m in merges if m] == ["Test <test@example.com>|Test <test@example.com>"]
 

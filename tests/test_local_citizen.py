@@ -120,7 +120,7 @@ def test_a_second_run_does_not_start_an_agent_in_a_worktree_in_use(sandbox: Sand
 
 
 def test_worktree_lock_is_held_while_its_owner_lives_and_recovered_when_stale(tmp_path: Path):
-    path = tmp_path / ".worktrees" / "wave-1.lock"
+    path = tmp_path / ".worktrees" / "issue-1.lock"
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         path.parent.mkdir()

@@ -52,7 +52,7 @@ def test_sigint_cancels_running_agents_and_a_second_run_resumes(sandbox: Sandbox
     agents = [int((times / f"{n}.runs").read_text().split()[-1]) for n in (2, 4)]
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 1, err
+    assert proc.returncode == 130, err  # 128 + SIGINT, as a shell reports Ctrl-C
 
     # the agents (in their own process groups) were stopped, not left behind
     wait_for(lambda: not any(alive(pid) for pid in agents), timeout=10)
@@ -70,7 +70,7 @@ def test_sigint_cancels_running_agents_and_a_second_run_resumes(sandbox: Sandbox
     assert records[2]["agent_outcome"] == "cancelled" and records[3]["started_at"] is None
     assert "#2" in out  # the summary is still printed
     # the worktrees stay for the next run
-    assert (sandbox.repo / ".worktrees" / "wave-2").is_dir()
+    assert (sandbox.repo / ".worktrees" / "issue-2").is_dir()
 
     sandbox.behave()
     second = sandbox.run(manifest)
@@ -78,7 +78,7 @@ def test_sigint_cancels_running_agents_and_a_second_run_resumes(sandbox: Sandbox
     assert (sandbox.runs(1), sandbox.runs(2), sandbox.runs(3), sandbox.runs(4)) == (1, 2, 1, 2)
     records = read_results(results)
     assert {r["status"] for r in records.values()} == {"success"}
-    tree = sandbox.repo / ".worktrees" / "wave-2"
+    tree = sandbox.repo / ".worktrees" / "issue-2"
     assert git(tree, "status", "--porcelain") == ""
     assert git(tree, "log", "--format=%s", "-1").strip()
 
@@ -97,6 +97,6 @@ def test_sigterm_is_handled_like_ctrl_c(sandbox: Sandbox):
     started = time.monotonic()
     os.kill(proc.pid, signal.SIGTERM)
     proc.communicate(timeout=30)
-    assert proc.returncode == 1
+    assert proc.returncode == 143  # 128 + SIGTERM
     assert time.monotonic() - started < 10
     assert read_results(sandbox.repo / ".lumina-wave" / "results")[1]["status"] == "cancelled"

@@ -279,6 +279,22 @@ def test_an_untimed_leg_makes_the_figures_unknown_not_estimated():
     assert "| Timed legs | 4 of 5 that ran (result records) |" in text
 
 
+def test_a_leg_that_did_not_run_shows_a_dash_an_untimed_one_that_ran_n_a():
+    plan = small_dag()
+    results = small_dag_results(plan, timed=False)  # #3 ran (success) without timestamps
+    results[4] = record(plan, 4, "blocked", blocked_by=[3], finished_at=at(25))  # never started
+    del results[5]  # no record: did not run
+    summary = build_summary(plan, results)
+    rows = {row.split(" | ")[0].lstrip("| "): row for row in render_markdown(summary).splitlines()}
+    assert rows["#3"].endswith("| n/a |") and rows["#4"].endswith("| — |") and rows["#5"].endswith("| — |")
+    assert rows["#1"].endswith("| 10m 00s |")
+    assert summary.metrics.ran_legs == 3  # #1, #2 and #3; the blocked and missing ones did not run
+    text = {line.split()[0]: line for line in render_text(summary).splitlines() if line.startswith("  #")}
+    assert text["#4"].split()[:3] == ["#4", "blocked", "—"]
+    assert text["#3"].split()[:5] == ["#3", "success", "PR", "#103", "n/a"]
+    assert "wave 3 (—):" in render_text(summary)  # none of wave 3 ran
+
+
 def test_no_results_at_all_never_crashes():
     plan = small_dag()
     summary = build_summary(plan, {})

@@ -10,13 +10,24 @@ if TYPE_CHECKING:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
-        "demo", help="run the three-issue LuminaGuard wave in a throwaway repository (no network)"
+        "demo",
+        help="run the three-issue LuminaGuard wave in a throwaway repository (no network): "
+        "once with a scripted failure, then --retry failed",
     )
-    demo.add_argument("--keep", action="store_true", help="keep the throwaway repository and print its path")
+    demo.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the throwaway repository and name it, its summary.md and logs",
+    )
     demo.set_defaults(run=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    import signal
+
     from lumina_wave.demo import run_demo
 
-    return run_demo(keep=args.keep)
+    try:
+        return run_demo(keep=args.keep)
+    except KeyboardInterrupt:  # between the runs (in a run, Ctrl-C cancels the agents)
+        return 128 + signal.SIGINT

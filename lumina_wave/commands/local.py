@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
     from lumina_wave.plan import Plan
 
+DEFAULT_MANIFEST = ".github/waves.yml"
+EXIT_SIGNAL = 128  # interrupted by signal N: 128 + N, as a shell reports it (Ctrl-C: 130)
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 
 
@@ -21,10 +24,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     local = subparsers.add_parser(
         "local",
         help="run a wave on this machine, each issue in its own git worktree",
-        description="Run every issue of a manifest on this machine: a worktree .worktrees/wave-N on "
+        description="Run every issue of a manifest on this machine: a worktree .worktrees/issue-N on "
         "branch feature/issue-N per issue, the agent command in it, as soon as its dependencies are done.",
     )
-    local.add_argument("--manifest", metavar="PATH", help="the wave manifest (YAML)")
+    local.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help=f"the wave manifest (YAML; default: {DEFAULT_MANIFEST} in the repository)",
+    )
     local.add_argument("--agent", metavar="COMMAND", help="shell command run in each worktree (WAVE_* env)")
     local.add_argument("--repo", metavar="DIR", default=".", help="the git repository (default: here)")
     local.add_argument(
@@ -85,6 +92,13 @@ def github_repo_of(url: str) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    try:
+        return _local(args)
+    except KeyboardInterrupt:  # Ctrl-C outside the run, which turns it into cancelling the agents
+        return EXIT_SIGNAL + signal.SIGINT
+
+
+def _local(args: argparse.Namespace) -> int:
     from lumina_wave.worktree import WORKTREES_DIR, remove_worktrees
 
     repo = _repository(args.repo)
@@ -92,8 +106,8 @@ def _run(args: argparse.Namespace) -> int:
         removed = remove_worktrees(repo)
         print(f"removed {len(removed)} worktree(s) under {repo / WORKTREES_DIR}")
         return EXIT_OK
-    if not args.manifest or not args.agent:
-        raise InputError("local needs --manifest PATH and --agent COMMAND (or --clean)")
+    if not args.agent:
+        raise InputError("local needs --agent COMMAND, run in each issue's worktree (or --clean)")
     if args.max_parallel < 1:
         raise InputError(f"--max-parallel must be at least 1, got {args.max_parallel}")
     if args.agent_retries < 0:
@@ -113,13 +127,15 @@ def _run(args: argparse.Namespace) -> int:
     from lumina_wave.plan import build_plan
     from lumina_wave.worktree import user_author
 
-    plan = build_plan(read_manifest(args.manifest))
+    path, name = _manifest(args.manifest, repo)
+    plan = build_plan(read_manifest(path, name))
     retry = _retry(args.retry, plan, repo) if args.retry else None
+    base = _check(args, plan, repo)
     options = LocalOptions(
         agent=args.agent,
         repo=repo,
         max_parallel=args.max_parallel,
-        default_base=args.base or plan.base or _current_branch(repo),
+        default_base=base,
         stack=args.stack,
         push=args.push or args.open_prs,
         pulls=_pulls(args, repo) if args.open_prs else None,
@@ -134,7 +150,40 @@ def _run(args: argparse.Namespace) -> int:
     )
     outcome, text = run_and_summarize(plan, options)
     print(text)
+    if outcome.signal:
+        return EXIT_SIGNAL + outcome.signal
     return EXIT_OK if outcome.ok else EXIT_FAILURES
+
+
+def _manifest(given: str | None, repo: Path) -> tuple[Path, str]:
+    """The manifest's path (default: :data:`DEFAULT_MANIFEST` in ``repo``) and its name in the
+    plan's source and errors: relative to the repository when inside it."""
+    path = Path(given) if given else repo / DEFAULT_MANIFEST
+    if not given and not path.is_file():
+        raise InputError(f"no manifest at {DEFAULT_MANIFEST} in {repo}: pass --manifest PATH")
+    try:
+        return path, path.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:
+        return path, str(path)
+
+
+def _check(args: argparse.Namespace, plan: Plan, repo: Path) -> str:
+    """Check the base, the remote, the agent and the work tree before anything runs; returns the base."""
+    from lumina_wave import preflight
+    from lumina_wave.worktree import worktree_path
+
+    if args.base:
+        base, given_as = args.base, "--base"
+    elif plan.base:
+        base, given_as = plan.base, "the manifest's base"
+    else:
+        base, given_as = _current_branch(repo), "the branch checked out"
+    if args.push or args.open_prs:
+        preflight.check_remote(repo, args.remote)
+    ref = preflight.check_base(repo, base, given_as, args.remote)
+    preflight.check_agent(args.agent, repo, ref, worktree_path(repo, min(plan.items, default=1)))
+    preflight.check_clean(repo, base)
+    return base
 
 
 def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
