@@ -426,6 +426,8 @@ class Inputs:
     base: str = ""
     max_parallel: int = 4
     comment_on: str = ""
+    agent_retries: int = 0
+    agent_retry_backoff: int = 0  # wave.yml's default is 30 s; the tests do not wait
 
 
 def _bool(value: bool) -> str:
@@ -595,7 +597,7 @@ class WaveRun:
             },
         )
         skip = prepare.outputs.get("skip", "")
-        agent_outcome = "skipped"
+        agent_outcome, agent = "skipped", None
         if prepare.ok and skip == "false":
             facts = workflow_facts()
             step_env = {name: self._evaluate(value) for name, value in facts.agent_env.items()}
@@ -607,7 +609,12 @@ class WaveRun:
                 "collect",
                 command="collect",
                 issue=str(issue),
-                **{"github-token": TOKEN, "agent-outcome": agent_outcome, "plan-digest": self.plan_digest},
+                **{
+                    "github-token": TOKEN,
+                    "agent-outcome": agent_outcome,
+                    "agent-attempts": agent.outputs.get("attempts", "") if agent else "",
+                    "plan-digest": self.plan_digest,
+                },
             )
         job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
         self._timing(job)
@@ -669,9 +676,13 @@ class WaveRun:
         return job
 
     def _evaluate(self, value: str) -> str:
-        """An agent step ``env:`` value: the agent command or a secret of the run (empty when unset)."""
+        """An agent step ``env:`` value: the agent command, another input, or a secret of the run
+        (empty when unset)."""
         if value == "${{ inputs.agent-command }}":
             return f'"{self.user.python if self.user else sys.executable}" "{AGENT}"'
+        given = re.fullmatch(r"\$\{\{ inputs\.([a-z-]+) \}\}", value)
+        if given:
+            return str(getattr(self.inputs, given[1].replace("-", "_")))
         secret = re.fullmatch(r"\$\{\{ secrets\.([A-Za-z0-9_-]+) \}\}", value)
         assert secret, f"the driver cannot evaluate {value!r} of the agent step"
         return self.secrets.get(secret[1], "")
