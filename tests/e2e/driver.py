@@ -426,6 +426,10 @@ class Inputs:
     base: str = ""
     max_parallel: int = 4
     comment_on: str = ""
+    retry: str = ""
+    previous_run_id: str = ""
+    start_wave: str = ""
+    plan_id: str = ""
     agent_retries: int = 0
     agent_retry_backoff: int = 0  # wave.yml's default is 30 s; the tests do not wait
 
@@ -458,8 +462,10 @@ class WaveRun:
         entrypoint: Path | None = None,
         after_checkout: Callable[[Job, int], None] | None = None,
         secrets: dict[str, str] | None = None,
+        earlier: dict[int, WaveRun] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
+        self.earlier = dict(earlier or {})  # the repository's earlier runs, for run-id downloads
         self.user, self.after_checkout = user, after_checkout
         python = user.action_python() if user else [sys.executable]
         self.entrypoint = [*python, str(entrypoint or ENTRYPOINT)]
@@ -548,7 +554,26 @@ class WaveRun:
         return json.loads(self.plan.steps["plan"].outputs["waves"])
 
     def _plan_job(self) -> Job:
+        """The plan job; a follow-up or retry run first downloads the earlier run's plan and records
+        (``run-id``: previous-run-id, else what the ``previous`` step found) and passes the kept
+        records on as ``lumina-wave-result-earlier``."""
         job = Job(self, "plan", job_id="plan")
+        lw = job.workspace / ".lumina-wave"
+        run_id = self.inputs.previous_run_id
+        if self.inputs.retry and not run_id:
+            found = job.action(
+                "previous",
+                command="previous",
+                **{"github-token": TOKEN, "comment-on": self.inputs.comment_on},
+            )
+            if not found.ok:
+                self._timing(job)
+                return job
+            run_id = found.outputs["run-id"]
+        if run_id:
+            earlier = self.earlier[int(run_id)].artifacts
+            earlier.download(PLAN_ARTIFACT, lw)
+            earlier.download_pattern("lumina-wave-result-", lw / "results")
         step = job.action(
             "plan",
             command="plan",
@@ -559,10 +584,20 @@ class WaveRun:
                 "epic": self.inputs.epic,
                 "include-dependencies": _bool(self.inputs.include_dependencies),
                 "max-waves": workflow_facts().max_waves,
+                "start-wave": self.inputs.start_wave,
+                "plan-id": self.inputs.plan_id,
+                "retry": self.inputs.retry,
             },
         )
         if step.ok:
-            job.upload("upload", PLAN_ARTIFACT, job.workspace / ".lumina-wave" / "plan.json", PLAN_ARTIFACT)
+            job.upload("upload", PLAN_ARTIFACT, lw / "plan.json", PLAN_ARTIFACT)
+            if run_id:
+                job.upload(
+                    "upload-earlier",
+                    "lumina-wave-result-earlier",
+                    lw / "results",
+                    "lumina-wave-result-earlier",
+                )
         self._timing(job)
         return job
 
@@ -629,7 +664,7 @@ class WaveRun:
         job = Job(self, f"publish wave {k}", job_id=f"publish-{k}")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
-        if k > 1:
+        if k > 1 or self.inputs.start_wave or self.inputs.retry:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         self.artifacts.download_pattern("lumina-wave-leg-", lw / "legs")
         job.action(
@@ -644,6 +679,7 @@ class WaveRun:
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
                 "plan-digest": self.plan_digest,
+                "start-wave": self.inputs.start_wave,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
@@ -669,6 +705,8 @@ class WaveRun:
                 "comment-on": self.inputs.comment_on,
                 "stack": _bool(self.inputs.stack),
                 "plan-digest": self.plan_digest,
+                "max-waves": workflow_facts().max_waves,
+                "start-wave": self.inputs.start_wave,
             },
         )
         self._timing(job)
