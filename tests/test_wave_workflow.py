@@ -132,14 +132,21 @@ def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
         "lumina-wave-plan",
         "lumina-wave-result-*",
     ]
+    # A retry run (issue 14) does too: from previous-run-id, else the run the `previous` step
+    # reads from the summary comment, before anything is downloaded.
+    earlier = "${{ inputs.previous-run-id != '' || inputs.retry != '' }}"
     for step in fetched:
-        assert step["if"] == "${{ inputs.previous-run-id != '' }}"
-        assert step["with"]["run-id"] == "${{ inputs.previous-run-id }}"
+        assert step["if"] == earlier
+        assert step["with"]["run-id"] == "${{ inputs.previous-run-id || steps.previous.outputs.run-id }}"
         assert step["with"]["github-token"].startswith("${{ steps.app-token.outputs.token")
     assert ids.index("plan") > max(i for i, n in enumerate(ids) if n == "actions/download-artifact")
+    previous = lumina_step(plan_job, "previous")
+    assert previous["if"] == "${{ inputs.retry != '' && inputs.previous-run-id == '' }}"
+    assert ids.index("previous") < ids.index("actions/download-artifact")
+    assert plan["retry"] == "${{ inputs.retry }}"
     carried = steps_using(plan_job, "actions/upload-artifact@")[1]
     assert carried["with"]["name"] == "lumina-wave-result-earlier"
-    assert carried["if"] == "${{ inputs.previous-run-id != '' }}"
+    assert carried["if"] == earlier
 
 
 def test_every_job_declares_least_permissions(wave):
