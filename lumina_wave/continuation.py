@@ -13,6 +13,10 @@ line under its marker (:func:`follow_ups_line`); summarize reads it back from th
 before it dispatches, so a re-run of summarize, or of the whole run, does not start a second
 follow-up for the same start wave. A dispatch whose answer was lost is recorded too (run
 ``?``) and never repeated blindly.
+
+Retry runs (input ``retry``) work only some issues of the plan (``Plan.works``): their wave
+slots skip the waves where they work nothing (:func:`window`), and the comment names the run
+that wrote it last (:func:`run_line`), where a retry without ``previous-run-id`` finds its plan.
 """
 
 from __future__ import annotations
