@@ -132,3 +132,27 @@ def test_retry_with_no_earlier_run_to_find_is_one_line_of_bad_input(fake_github,
     assert "no earlier run to retry, no lumina-wave summary comment on #155 names one" in line
     assert not run.legs and run.summarize is None
     assert not [c for c in fake_github.calls() if c.method != "GET"]
+
+
+def test_a_retry_of_a_later_wave_alone_runs_it_in_the_first_slot(fake_github, fake_origin, tmp_path):
+    """GitHub refuses an empty matrix: a retry's slots skip the waves it works nothing in, and the
+    publisher of slot 1 publishes plan wave 2."""
+    scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
+    first = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=Inputs()).run()
+    retry = WaveRun(
+        fake_github,
+        fake_origin[0],
+        tmp_path,
+        inputs=Inputs(retry="155", previous_run_id="7001"),
+        agents={155: {"text": "second pass"}},
+        run_id=7002,
+        earlier={7001: first},
+    ).run()
+
+    assert retry.plan.steps["plan"].outputs["wave-count"] == "1"
+    assert [[e["issue"] for e in wave] for wave in retry.waves] == [[155]]
+    assert sorted(retry.legs) == [155] and sorted(retry.publishers) == [1]
+    check_run(retry, scenario.expected())
+    records = retry.records()
+    assert records[155]["wave"] == 2 and records[155]["commit"] != first.records()[155]["commit"]
+    assert {n: records[n] for n in (152, 154)} == {n: first.records()[n] for n in (152, 154)}

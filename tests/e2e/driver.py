@@ -618,7 +618,8 @@ class WaveRun:
             self.after_checkout(job, issue)
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
-        if k > 1:
+        # wave.yml: `if: matrix.wave > 1`, the plan's wave (a retry's slot 1 may work wave 2)
+        if next(e["wave"] for e in self.waves[k - 1] if e["issue"] == issue) > 1:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         prepare = job.action(
             "prepare",
