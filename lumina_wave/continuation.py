@@ -13,19 +13,25 @@ line under its marker (:func:`follow_ups_line`); summarize reads it back from th
 before it dispatches, so a re-run of summarize, or of the whole run, does not start a second
 follow-up for the same start wave. A dispatch whose answer was lost is recorded too (run
 ``?``) and never repeated blindly.
+
+Retry runs (input ``retry``) work only some issues of the plan (``Plan.works``): their wave
+slots skip the waves where they work nothing (:func:`window`), and the comment names the run
+that wrote it last (:func:`run_line`), where a retry without ``previous-run-id`` finds its plan.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from lumina_wave.errors import InputError
+from lumina_wave.plan import Plan
 
 # The workflow_dispatch inputs the calling workflow declares and hands on to wave.yml.
 FOLLOW_UP_INPUTS = ("plan-id", "start-wave", "previous-run-id", "comment-on")
 UNKNOWN_RUN = "?"
+_RUN = re.compile(r"^<!-- lumina-wave:run ([1-9][0-9]{0,19}) -->$", re.MULTILINE)
 _FOLLOW_UPS = re.compile(
     r"^<!-- lumina-wave:follow-ups ((?:[1-9][0-9]*=(?:[0-9]+|\?),?)*) -->$", re.MULTILINE
 )
@@ -33,11 +39,14 @@ _FOLLOW_UPS = re.compile(
 
 @dataclass(frozen=True)
 class Window:
-    """The waves one run works: ``first … last`` of a plan of ``wave_count`` waves (1-based)."""
+    """The waves one run works: ``first … last`` of a plan of ``wave_count`` waves (1-based);
+    ``waves`` are those its wave slots work, in order (a retry run skips waves where it works
+    nothing: GitHub refuses an empty matrix)."""
 
     first: int
     last: int
     wave_count: int
+    waves: tuple[int, ...] = ()
 
     @property
     def next_start(self) -> int | None:
@@ -45,14 +54,22 @@ class Window:
         return self.last + 1 if self.last < self.wave_count else None
 
 
-def window(wave_count: int, start: int, slots: int | None) -> Window:
-    """The waves a run starting at wave ``start`` works with ``slots`` wave slots (None: all)."""
+def window(wave_count: int, start: int, slots: int | None, worked: Collection[int] | None = None) -> Window:
+    """The waves a run starting at wave ``start`` works with ``slots`` wave slots (None: all);
+    ``worked``, when given, are the only waves holding issues the run works (a retry run)."""
     if start < 1:
         raise InputError(f"input 'start-wave' must be at least 1, got {start}")
     if wave_count and start > wave_count:
         raise InputError(f"input 'start-wave' is {start} but the plan has only {wave_count} waves")
-    last = wave_count if slots is None else min(wave_count, start + slots - 1)
-    return Window(start, last, wave_count)
+    todo = [w for w in range(start, wave_count + 1) if worked is None or w in worked]
+    waves = tuple(todo if slots is None else todo[:slots])
+    last = waves[-1] if len(waves) < len(todo) else wave_count
+    return Window(start, last, wave_count, waves)
+
+
+def worked_waves(plan: Plan) -> frozenset[int] | None:
+    """The waves holding an issue the run works, None when it works every issue."""
+    return None if plan.works is None else frozenset(plan.wave_of[n] for n in plan.works)
 
 
 def follow_up_inputs(plan_id: str, start: int, run_id: str, comment_on: list[int]) -> dict[str, str]:
@@ -78,6 +95,18 @@ def parse_follow_ups(body: str) -> dict[int, str]:
         return {}
     pairs = (entry.partition("=") for entry in match[1].split(",") if entry)
     return {int(start): run for start, _, run in pairs}
+
+
+def run_line(run_id: str) -> str:
+    """The hidden line naming the run that last wrote a summary comment: a retry run with no
+    ``previous-run-id`` downloads that run's plan and records (:func:`parse_run`)."""
+    return f"<!-- lumina-wave:run {run_id} -->"
+
+
+def parse_run(body: str) -> str | None:
+    """The run id a summary comment's ``body`` records, None when it records none."""
+    match = _RUN.search(body)
+    return match[1] if match else None
 
 
 @dataclass(frozen=True)

@@ -332,9 +332,9 @@ class FinishOptions:
     """How finish commits and opens the PR. Empty templates use the defaults above;
     ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
     that are never committed, next to :data:`OWN_PATHS`; ``usage`` is what the agent reported
-    (:func:`lumina_wave.usage.read_usage`), carried into the record; ``stat_cache`` the index
-    prepare saved (:func:`index_file`); ``agent_error`` says how a failed agent ended
-    (``local``: its exit code and last log line), in place of the outcome."""
+    (:func:`lumina_wave.usage.read_usage`), ``attempts`` how often it ran, carried into the record;
+    ``stat_cache`` the index prepare saved (:func:`index_file`); ``agent_error`` says how a failed
+    agent ended (``local``: its exit code and last log line), in place of the outcome."""
 
     draft: bool | None = None
     labels: tuple[str, ...] = ()
@@ -350,6 +350,7 @@ class FinishOptions:
     usage: dict | None = None
     stat_cache: Path | None = None
     agent_error: str | None = None
+    attempts: int | None = None
 
 
 def finish_leg(
@@ -415,6 +416,7 @@ def _record_fields(
         "wave": plan.wave_of[issue],
         "job_url": options.job_url,
         "usage": options.usage,
+        "attempts": options.attempts,
     }
 
 
@@ -657,6 +659,7 @@ def publish_leg(
     agent_outcome = draft["agent_outcome"] or "skipped"
     fields = _record_fields(plan, issue, agent_outcome, draft["started_at"] or "", None, options)
     fields["usage"] = draft.get("usage")  # what the agent says it used: shown, never acted on
+    fields["attempts"] = draft.get("attempts")  # the leg's count of agent runs: shown only
     notes: list[str] = [draft["error"]] if draft["error"] else []
     status = draft["status"] if draft["status"] in ("failed", "cancelled") else "failed"
     try:

@@ -35,6 +35,7 @@ from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.progress import Progress, make_progress
+from lumina_wave.reruns import to_run
 from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now, write_result
 
 STATE_DIR = ".lumina-wave"
@@ -107,28 +108,6 @@ def moved_refs(
     back (None: the ref is new, delete it)."""
     changed = {ref for ref in before.keys() | after.keys() if before.get(ref) != after.get(ref)}
     return {ref: before.get(ref) for ref in sorted(changed - set(allowed))}
-
-
-def to_run(
-    plan: Plan, previous: Mapping[int, dict], rerun: bool, retry: Collection[int] | None = None
-) -> list[int]:
-    """The issues a run works: all with ``rerun``; with ``retry``, those issues, every issue that
-    depends on them (directly or not) and the ones that never ran; else those without a done record."""
-    if retry is not None:
-        dependents = plan.dependents()
-        chosen, todo = set(), list(retry)
-        while todo:
-            n = todo.pop()
-            if n not in chosen:
-                chosen.add(n)
-                todo.extend(dependents[n])
-        return [n for n in plan.items if n in chosen or n not in previous]
-    return [n for n in plan.items if rerun or previous.get(n, {}).get("status") not in DONE_STATUSES]
-
-
-def not_done(plan: Plan, previous: Mapping[int, dict]) -> frozenset[int]:
-    """``--retry failed``: the issues whose record did not end done (failed, blocked, cancelled)."""
-    return frozenset(n for n, r in previous.items() if n in plan.items and r["status"] not in DONE_STATUSES)
 
 
 def retry_delay(attempts: int, retries: int, backoff: float) -> float | None:

@@ -36,6 +36,7 @@ class Plan:
     draft: bool = False
     external_done: tuple[int, ...] = ()
     max_jobs_per_wave: int = GITHUB_MATRIX_LIMIT
+    works: tuple[int, ...] | None = None  # a retry run works only these (lumina_wave.reruns); None: all
 
     @property
     def wave_count(self) -> int:
@@ -255,7 +256,7 @@ def plan_to_json(plan: Plan) -> dict:
             for n, item in plan.items.items()
         ],
         "waves": matrix_waves(plan),
-    }
+    } | ({"works": list(plan.works)} if plan.works is not None else {})
 
 
 def plan_digest(raw: bytes) -> str:
@@ -311,6 +312,9 @@ def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
         )
     if tuple(data["critical_path"]) != critical_path:
         raise InputError("invalid plan: critical_path does not match the dependencies", Origin(origin))
+    works = data.get("works")
+    if works is not None and not set(works) <= set(items):
+        raise InputError("invalid plan: works lists an issue that is not in the plan", Origin(origin))
     return Plan(
         items=items,
         depends_on=depends_on,
@@ -323,4 +327,5 @@ def plan_from_json(data: dict, origin: str = "plan.json") -> Plan:
         draft=data["draft"],
         external_done=tuple(data["external_done"]),
         max_jobs_per_wave=data["max_jobs_per_wave"],
+        works=tuple(works) if works is not None else None,
     )

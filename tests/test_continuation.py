@@ -19,7 +19,9 @@ from lumina_wave.continuation import (
     follow_up_inputs,
     follow_ups_line,
     parse_follow_ups,
+    parse_run,
     parse_workflow_ref,
+    run_line,
     window,
 )
 from lumina_wave.errors import GitHubError, InputError
@@ -48,6 +50,29 @@ SLOTS = 10
 def test_window_and_where_the_follow_up_starts(waves, start, slots, expected):
     works = window(waves, start, slots)
     assert (works.first, works.last, works.next_start) == expected
+
+
+@pytest.mark.parametrize(
+    ("waves", "start", "slots", "worked", "expected"),
+    [
+        (4, 1, 10, {2, 4}, ((2, 4), 4, None)),  # a retry's slots skip the waves it works nothing in
+        (25, 1, 10, set(range(1, 26, 2)), ((1, 3, 5, 7, 9, 11, 13, 15, 17, 19), 19, 20)),
+        (25, 20, 10, set(range(1, 26, 2)), ((21, 23, 25), 25, None)),  # its follow-up
+        (12, 1, 10, set(range(1, 11)), (tuple(range(1, 11)), 12, None)),  # nothing left after
+        (3, 1, 10, set(), ((), 3, None)),  # nothing to retry
+    ],
+)
+def test_a_retry_window_works_only_the_waves_holding_its_issues(waves, start, slots, worked, expected):
+    works = window(waves, start, slots, worked)
+    assert (works.waves, works.last, works.next_start) == expected
+
+
+def test_run_line_round_trips_and_ignores_escaped_or_odd_text():
+    body = f"<!-- lumina-wave:summary plan=x -->\n{run_line('7001')}\n## done"
+    assert parse_run(body) == "7001"
+    assert parse_run("## done\n&lt;!-- lumina-wave:run 5 --&gt;") is None
+    assert parse_run("<!-- lumina-wave:run 5; rm -rf / -->") is None
+    assert parse_run("<!-- lumina-wave:run 0 -->") is None
 
 
 def test_a_start_beyond_the_plan_is_bad_input():

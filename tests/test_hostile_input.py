@@ -112,7 +112,7 @@ BAD_INPUTS = {
     ),
     "command-path": (
         {"command": "../../x"},
-        "input 'command' must be one of plan, prepare, collect, publish, summarize, got '../../x'",
+        "input 'command' must be one of plan, prepare, collect, publish, summarize, previous, got '../../x'",
     ),
     "label-with-commas": (
         {"label": "wave,urgent"},

@@ -184,7 +184,7 @@ def test_action_unknown_command(workspace, tmp_path):
     done, _ = run_action(workspace, {"command": "explode"}, tmp_path)
     assert done.returncode == 2
     assert (
-        "input 'command' must be one of plan, prepare, collect, publish, summarize, got 'explode'"
+        "input 'command' must be one of plan, prepare, collect, publish, summarize, previous, got 'explode'"
         in done.stdout
     )
 

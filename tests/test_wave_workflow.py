@@ -107,8 +107,9 @@ def test_every_slot_is_one_definition_but_for_its_number(wave):
             key: v for key, v in publish.items() if key not in numbered
         }
         assert job["name"] == f"publish wave {k}"
-    # One slot and one publisher defined, nine aliases of each (the agent-env parsing is most of the rest).
-    assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 650
+    # One slot and one publisher defined, nine aliases of each (the agent-env parsing, and the
+    # retry inputs, loop and earlier-run lookup of issue 14, are most of the rest).
+    assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 700
 
 
 def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
@@ -131,14 +132,21 @@ def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
         "lumina-wave-plan",
         "lumina-wave-result-*",
     ]
+    # A retry run (issue 14) does too: from previous-run-id, else the run the `previous` step
+    # reads from the summary comment, before anything is downloaded.
+    earlier = "${{ inputs.previous-run-id != '' || inputs.retry != '' }}"
     for step in fetched:
-        assert step["if"] == "${{ inputs.previous-run-id != '' }}"
-        assert step["with"]["run-id"] == "${{ inputs.previous-run-id }}"
+        assert step["if"] == earlier
+        assert step["with"]["run-id"] == "${{ inputs.previous-run-id || steps.previous.outputs.run-id }}"
         assert step["with"]["github-token"].startswith("${{ steps.app-token.outputs.token")
     assert ids.index("plan") > max(i for i, n in enumerate(ids) if n == "actions/download-artifact")
+    previous = lumina_step(plan_job, "previous")
+    assert previous["if"] == "${{ inputs.retry != '' && inputs.previous-run-id == '' }}"
+    assert ids.index("previous") < ids.index("actions/download-artifact")
+    assert plan["retry"] == "${{ inputs.retry }}"
     carried = steps_using(plan_job, "actions/upload-artifact@")[1]
     assert carried["with"]["name"] == "lumina-wave-result-earlier"
-    assert carried["if"] == "${{ inputs.previous-run-id != '' }}"
+    assert carried["if"] == earlier
 
 
 def test_every_job_declares_least_permissions(wave):
@@ -201,12 +209,18 @@ def test_a_leg_runs_prepare_agent_collect_with_the_right_conditions(wave):
         ids = [s.get("id") for s in job["steps"]]
         assert ids.index("prepare") < ids.index("agent") < ids.index("collect")
         agent = job["steps"][ids.index("agent")]
-        assert agent["run"].endswith('\nbash -c "$AGENT_COMMAND"\n')  # after agent-env's checks
+        run = agent["run"]  # the agent runs after agent-env's checks, again while agent-retries allow
+        assert run.index("the agent did not run") < run.index('\nuntil bash -c "$AGENT_COMMAND"; do\n')
+        assert run.count("$AGENT_COMMAND") == 1 and run.endswith(
+            '\necho "attempts=$attempt" >>"$GITHUB_OUTPUT"\n'
+        )
         assert agent["env"] == {
             "AGENT_COMMAND": "${{ inputs.agent-command }}",
             "AGENT_ENV": "${{ secrets.agent-env }}",
             "ANTHROPIC_API_KEY": "${{ secrets.ANTHROPIC_API_KEY }}",
             "OPENAI_API_KEY": "${{ secrets.OPENAI_API_KEY }}",
+            "AGENT_RETRIES": "${{ inputs.agent-retries }}",
+            "AGENT_RETRY_BACKOFF": "${{ inputs.agent-retry-backoff }}",
         }
         # the secret goes to the agent step alone: no other step of the leg names it
         others = [s for s in job["steps"] if s is not agent]
@@ -215,6 +229,7 @@ def test_a_leg_runs_prepare_agent_collect_with_the_right_conditions(wave):
         collect = job["steps"][ids.index("collect")]
         assert collect["if"] == "${{ !cancelled() && steps.prepare.outputs.skip != 'true' }}"
         assert collect["with"]["agent-outcome"] == "${{ steps.agent.outcome }}"
+        assert collect["with"]["agent-attempts"] == "${{ steps.agent.outputs.attempts }}"
         assert lumina_step(job, "prepare")["with"]["issue"] == "${{ matrix.issue }}"
         (checkout,) = steps_using(job, "actions/checkout@")
         assert checkout["with"]["fetch-depth"] == 1  # prepare fetches what stacking needs
@@ -240,7 +255,12 @@ def test_the_agents_job_holds_no_credential_that_can_write(wave):
                     assert value == "${{ github.token }}", (name, step.get("id"), key)
         agent = next(s for s in job["steps"] if s.get("id") == "agent")
         # The agent's own credentials (secrets for its model), never a GitHub token.
-        assert set(agent["env"]) == {"AGENT_COMMAND", "AGENT_ENV", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"}
+        assert set(agent["env"]) - {"AGENT_RETRIES", "AGENT_RETRY_BACKOFF"} == {
+            "AGENT_COMMAND",
+            "AGENT_ENV",
+            "ANTHROPIC_API_KEY",
+            "OPENAI_API_KEY",
+        }
         assert agent["env"]["AGENT_ENV"] == "${{ secrets.agent-env }}"
 
 

@@ -4,4 +4,4 @@ functions so a command pays only for what it uses.
 """
 
 # The commands the action's input `command` accepts, each a module of this package.
-ACTION_COMMANDS = ("plan", "prepare", "collect", "publish", "summarize")
+ACTION_COMMANDS = ("plan", "prepare", "collect", "publish", "summarize", "previous")

@@ -17,12 +17,24 @@ if TYPE_CHECKING:
     import argparse
 
 DEFAULT_OUT_DIR = ".lumina-wave/out"
+MAX_ATTEMPTS = 1000
 
 
 def check_outcome(value: str) -> str:
     if value not in OUTCOMES:
         raise InputError(f"input 'agent-outcome' must be one of {', '.join(OUTCOMES)}, got {value!r}")
     return value
+
+
+def parse_attempts(value: str) -> tuple[int | None, str | None]:
+    """The agent step's ``attempts`` output (written after the agent, which could write it too):
+    a whole number from 1 to :data:`MAX_ATTEMPTS`, else None with why (empty: not counted)."""
+    text = value.strip()
+    if not text:
+        return None, None
+    if text.isdigit() and 1 <= int(text) <= MAX_ATTEMPTS:
+        return int(text), None
+    return None, f"input 'agent-attempts' is not a count of 1 to {MAX_ATTEMPTS}: ignored"
 
 
 def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
@@ -108,6 +120,9 @@ def run_action(runner: Runner) -> int:
 
     env = dict(os.environ)
     out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
+    attempts, why = parse_attempts(runner.input("agent-attempts"))
+    if why:
+        runner.warning(why)
     record = collect(
         env.get("GITHUB_WORKSPACE") or os.getcwd(),
         runner.input("plan-file", DEFAULT_PLAN_FILE),
@@ -119,6 +134,7 @@ def run_action(runner: Runner) -> int:
         commit_message=runner.input("commit-message"),
         author=parse_author(runner.input("author")),
         job_url=job_url(env),
+        attempts=attempts,
     )
     runner.set_output("status", record["status"])
     runner.set_output("result", str(Path(out_dir) / f"draft-{record['issue']}.json"))

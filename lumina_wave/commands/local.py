@@ -188,20 +188,11 @@ def _check(args: argparse.Namespace, plan: Plan, repo: Path) -> str:
 
 def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
     """``--retry``: ``failed`` (every issue of the plan whose record is not done) or issue numbers."""
-    from lumina_wave.local import Paths, not_done
+    from lumina_wave.local import Paths
+    from lumina_wave.reruns import parse_retry
     from lumina_wave.results import read_results
 
-    if text.strip() == "failed":
-        return not_done(plan, read_results(Paths(repo).results, plan.plan_id))
-    numbers = set()
-    for part in re.split(r"[\s,]+", text.strip()):
-        if not re.fullmatch(r"#?[1-9][0-9]*", part):
-            raise InputError(f"--retry takes 'failed' or issue numbers like 154,155; got {part!r}")
-        numbers.add(int(part.lstrip("#")))
-    outside = sorted(numbers - set(plan.items))
-    if outside:
-        raise InputError(f"--retry names {', '.join(f'#{n}' for n in outside)}, not in the plan")
-    return frozenset(numbers)
+    return parse_retry(text, plan, read_results(Paths(repo).results, plan.plan_id), "--retry")
 
 
 def _repository(directory: str) -> Path:

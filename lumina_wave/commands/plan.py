@@ -13,7 +13,7 @@ from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import References
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
-from lumina_wave.results import DEFAULT_PLAN_FILE
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
 from lumina_wave.sources import DEFAULT_LABEL, SourceOptions, read_selection
 
@@ -189,29 +189,58 @@ def _continued_plan(path: str, plan_id: str) -> Plan:
     return plan
 
 
+def retry_plan(plan: Plan, retry: str, results_dir: str) -> Plan:
+    """A retry run (input ``retry``) of ``plan``, whose earlier records are in ``results_dir``: the
+    plan working only the chosen issues and their dependents (:mod:`lumina_wave.reruns`); their
+    earlier records are removed, so the ones this run writes are the only ones (the others are kept)."""
+    from dataclasses import replace
+
+    from lumina_wave.reruns import parse_retry, to_run
+    from lumina_wave.results import read_results, result_path
+
+    previous = read_results(results_dir, plan.plan_id, issues=plan.items)
+    works = to_run(plan, previous, rerun=False, retry=parse_retry(retry, plan, previous, "input 'retry'"))
+    for n in works:
+        result_path(results_dir, n).unlink(missing_ok=True)
+    return replace(plan, works=tuple(works))
+
+
 def run_action(runner: Runner) -> int:
-    from lumina_wave.continuation import window
+    from lumina_wave.continuation import window, worked_waves
     from lumina_wave.diagram import wave_table
 
     max_jobs = runner.int_input("max-jobs-per-wave", GITHUB_MATRIX_LIMIT)
     max_waves = runner.int_input("max-waves", 0, minimum=0) or None
     start = runner.int_input("start-wave", 1)
     path = runner.input("plan-file", DEFAULT_PLAN_FILE)
-    if start > 1 or runner.input("plan-id"):
+    retry = runner.input("retry")
+    if retry:
+        if not Path(path).is_file():
+            raise InputError("input 'retry' needs the earlier run's plan: none was downloaded", Origin(path))
+        plan = retry_plan(
+            _continued_plan(path, runner.input("plan-id")),
+            retry,
+            runner.input("results-dir", DEFAULT_RESULTS_DIR),
+        )
+        print(f"retry: {', '.join(f'#{n}' for n in plan.works or ()) or 'nothing'} of plan {plan.plan_id}")
+    elif start > 1 or runner.input("plan-id"):
         plan = _continued_plan(path, runner.input("plan-id"))
     else:
         plan = make_plan(action_source_options(runner), max_jobs, runner.warning)
     data = write_plan(plan, path)
-    works = window(plan.wave_count, start, max_waves)
+    works = window(plan.wave_count, start, max_waves, worked_waves(plan))
     runner.set_output("plan", path)
     runner.set_output("plan-id", plan.plan_id)
     runner.set_output("plan-digest", plan_digest(Path(path).read_bytes()))
     # The wave slots run waves first … last of the plan: slot k works wave first + k - 1.
-    runner.set_output("wave-count", str(works.last - works.first + 1 if plan.wave_count else 0))
+    runner.set_output("wave-count", str(len(works.waves)))
     # Within GitHub's 1 MB of outputs per job by construction, whatever the titles: matrix entries
     # carry issue and wave only (plan.matrix_waves), and a plan holds at most 10,000 issues of
     # 32-bit numbers, ~450,000 UTF-16 units for both lists (tests/test_output_limits.py).
-    runner.set_output("waves", data["waves"][works.first - 1 : works.last])
+    worked = set(plan.items if plan.works is None else plan.works)
+    runner.set_output(
+        "waves", [[e for e in data["waves"][w - 1] if e["issue"] in worked] for w in works.waves]
+    )
     if works.next_start is not None:
         print(f"waves {works.first}-{works.last} of {plan.wave_count} run now; the rest in a follow-up run")
     runner.set_output("issues", [n for wave in plan.waves for n in wave])

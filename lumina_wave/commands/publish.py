@@ -70,16 +70,23 @@ def publish_wave(
     token: str,
     options: FinishOptions,
     digest: str = "",
+    start: int | None = None,
 ) -> tuple[list[dict], list[int]]:
-    """Publish every leg of ``wave``; returns their records (also written to ``out_dir``) and the
-    issues whose leg ended done by its own account but could not be published here."""
+    """Publish every leg of ``wave`` (with ``start``: of the run's wave slot ``wave``, the run
+    starting at wave ``start``) that the run works; returns their records (also written to
+    ``out_dir``) and the issues whose leg ended done by its own account but could not be
+    published here."""
     from lumina_wave import git
     from lumina_wave.commands.finish import _pulls
     from lumina_wave.commands.prepare import default_base, load_plan
+    from lumina_wave.continuation import window, worked_waves
     from lumina_wave.legs import publish_leg
     from lumina_wave.results import read_results, write_result
 
     plan = load_plan(plan_file, digest)
+    if start is not None:  # the action: ``wave`` is the slot, counted from the run's start wave
+        slots = window(plan.wave_count, start, None, worked_waves(plan)).waves
+        wave = slots[wave - 1] if wave <= len(slots) else 0
     if not 1 <= wave <= plan.wave_count:
         raise InputError(f"wave {wave} is not in plan {plan.plan_id} ({plan.wave_count} waves)")
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
@@ -100,7 +107,7 @@ def publish_wave(
         git.fetch(workdir, token=token or None)
     pulls = _pulls(repo, token)
     records, lost = [], []
-    for issue in plan.waves[wave - 1]:
+    for issue in (n for n in plan.waves[wave - 1] if plan.works is None or n in plan.works):
         draft, why = read_draft(legs_dir, issue)
         if why:
             _warn(runner, why)
@@ -247,7 +254,7 @@ def run_action(runner: Runner) -> int:
         runner,
         env.get("GITHUB_WORKSPACE") or os.getcwd(),
         runner.input("plan-file", DEFAULT_PLAN_FILE),
-        runner.int_input("start-wave", 1) + slot - 1,
+        slot,
         results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
         legs_dir=runner.input("legs-dir", DEFAULT_LEGS_DIR),
         out_dir=runner.input("out-dir", DEFAULT_OUT_DIR),
@@ -257,5 +264,6 @@ def run_action(runner: Runner) -> int:
         token=runner.input("github-token"),
         options=options,
         digest=runner.input("plan-digest"),
+        start=runner.int_input("start-wave", 1),
     )
     return exit_code(lost)

@@ -83,7 +83,7 @@ def run_action(runner: Runner) -> int:
     :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them,
     once per start wave (recorded in the summary comment), before any comment is written.
     """
-    from lumina_wave.continuation import window
+    from lumina_wave.continuation import window, worked_waves
     from lumina_wave.limits import OUTPUT_BUDGET, STEP_SUMMARY_LIMIT, output_units, utf8_bytes
     from lumina_wave.publish import comment_targets, first_targets, parse_numbers, triggering_number
     from lumina_wave.summary import (
@@ -109,6 +109,7 @@ def run_action(runner: Runner) -> int:
         plan.wave_count,
         runner.int_input("start-wave", 1),
         runner.int_input("max-waves", 0, minimum=0) or None,
+        worked_waves(plan),
     )
 
     run_repo = os.environ.get("GITHUB_REPOSITORY", "")
@@ -278,9 +279,10 @@ def _publish(
     """Write the sticky comments; False when any target failed (each failure is annotated).
 
     ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
-    ``follow_ups`` (start wave -> run id) are recorded in a hidden line under the marker.
+    ``follow_ups`` (start wave -> run id) are recorded in a hidden line under the marker, and
+    this run's id in another (:func:`~lumina_wave.continuation.run_line`).
     """
-    from lumina_wave.continuation import follow_ups_line
+    from lumina_wave.continuation import follow_ups_line, run_line
     from lumina_wave.limits import COMMENT_LIMIT
     from lumina_wave.publish import Publisher
     from lumina_wave.summary import render_markdown
@@ -289,6 +291,8 @@ def _publish(
         print("no issue or PR to comment on (no PRs, no comment-on, no triggering issue)")
         return True
     record = follow_ups_line(follow_ups) + "\n" if follow_ups else ""
+    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    record += run_line(run_id) + "\n" if run_id.isdigit() else ""  # where a retry finds this run
     marker_line, _, rest = render_markdown(summary, COMMENT_LIMIT - len(record), full=full).partition("\n")
     body = f"{marker_line}\n{record}{rest}"
     ok = True

@@ -3,13 +3,13 @@
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
 from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
 "commit": bool, "link": {"<path>": "<target>"}, "plant": marker, "usage": object or str, "env":
-[names], "say": [names]}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never
+[names], "say": [names], "fail_times": N}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never
 from a command line), commits it itself when told (as the runner's git configuration names it),
 replaces each ``link`` path of the work tree with a symlink to its target, plants hooks and
 configuration in its tree when told (:mod:`plant`), writes the SHA-256 of each ``env`` variable
 to ``work/env-<N>.json`` (never the value), prints each ``say`` variable (a chatty agent: its log
 must mask them) and, as a recipe does, ``usage`` to ``$WAVE_USAGE_FILE`` (a string as it is: a
-bad file), then sleeps and fails as told.
+bad file), then sleeps and fails as told (``fail_times``: its first N runs in the leg).
 """
 
 from __future__ import annotations
@@ -62,6 +62,11 @@ def main() -> int:
 
         plant(Path.cwd(), Path(script["plant"]), Path(os.environ["GITHUB_ENV"]))
     time.sleep(float(script.get("sleep", 0)))
+    if script.get("fail_times"):  # fail the first N runs of this leg (counted in RUNNER_TEMP)
+        count = Path(os.environ["RUNNER_TEMP"], f"e2e-agent-runs-{issue}")
+        runs = int(count.read_text()) + 1 if count.exists() else 1
+        count.write_text(str(runs))
+        return 1 if runs <= script["fail_times"] else 0
     return 1 if script.get("fail") else 0
 
 

@@ -426,6 +426,12 @@ class Inputs:
     base: str = ""
     max_parallel: int = 4
     comment_on: str = ""
+    retry: str = ""
+    previous_run_id: str = ""
+    start_wave: str = ""
+    plan_id: str = ""
+    agent_retries: int = 0
+    agent_retry_backoff: int = 0  # wave.yml's default is 30 s; the tests do not wait
 
 
 def _bool(value: bool) -> str:
@@ -456,8 +462,10 @@ class WaveRun:
         entrypoint: Path | None = None,
         after_checkout: Callable[[Job, int], None] | None = None,
         secrets: dict[str, str] | None = None,
+        earlier: dict[int, WaveRun] | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
+        self.earlier = dict(earlier or {})  # the repository's earlier runs, for run-id downloads
         self.user, self.after_checkout = user, after_checkout
         python = user.action_python() if user else [sys.executable]
         self.entrypoint = [*python, str(entrypoint or ENTRYPOINT)]
@@ -546,7 +554,26 @@ class WaveRun:
         return json.loads(self.plan.steps["plan"].outputs["waves"])
 
     def _plan_job(self) -> Job:
+        """The plan job; a follow-up or retry run first downloads the earlier run's plan and records
+        (``run-id``: previous-run-id, else what the ``previous`` step found) and passes the kept
+        records on as ``lumina-wave-result-earlier``."""
         job = Job(self, "plan", job_id="plan")
+        lw = job.workspace / ".lumina-wave"
+        run_id = self.inputs.previous_run_id
+        if self.inputs.retry and not run_id:
+            found = job.action(
+                "previous",
+                command="previous",
+                **{"github-token": TOKEN, "comment-on": self.inputs.comment_on},
+            )
+            if not found.ok:
+                self._timing(job)
+                return job
+            run_id = found.outputs["run-id"]
+        if run_id:
+            earlier = self.earlier[int(run_id)].artifacts
+            earlier.download(PLAN_ARTIFACT, lw)
+            earlier.download_pattern("lumina-wave-result-", lw / "results")
         step = job.action(
             "plan",
             command="plan",
@@ -557,10 +584,20 @@ class WaveRun:
                 "epic": self.inputs.epic,
                 "include-dependencies": _bool(self.inputs.include_dependencies),
                 "max-waves": workflow_facts().max_waves,
+                "start-wave": self.inputs.start_wave,
+                "plan-id": self.inputs.plan_id,
+                "retry": self.inputs.retry,
             },
         )
         if step.ok:
-            job.upload("upload", PLAN_ARTIFACT, job.workspace / ".lumina-wave" / "plan.json", PLAN_ARTIFACT)
+            job.upload("upload", PLAN_ARTIFACT, lw / "plan.json", PLAN_ARTIFACT)
+            if run_id:
+                job.upload(
+                    "upload-earlier",
+                    "lumina-wave-result-earlier",
+                    lw / "results",
+                    "lumina-wave-result-earlier",
+                )
         self._timing(job)
         return job
 
@@ -581,7 +618,8 @@ class WaveRun:
             self.after_checkout(job, issue)
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
-        if k > 1:
+        # wave.yml: `if: matrix.wave > 1`, the plan's wave (a retry's slot 1 may work wave 2)
+        if next(e["wave"] for e in self.waves[k - 1] if e["issue"] == issue) > 1:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         prepare = job.action(
             "prepare",
@@ -595,7 +633,7 @@ class WaveRun:
             },
         )
         skip = prepare.outputs.get("skip", "")
-        agent_outcome = "skipped"
+        agent_outcome, agent = "skipped", None
         if prepare.ok and skip == "false":
             facts = workflow_facts()
             step_env = {name: self._evaluate(value) for name, value in facts.agent_env.items()}
@@ -607,7 +645,12 @@ class WaveRun:
                 "collect",
                 command="collect",
                 issue=str(issue),
-                **{"github-token": TOKEN, "agent-outcome": agent_outcome, "plan-digest": self.plan_digest},
+                **{
+                    "github-token": TOKEN,
+                    "agent-outcome": agent_outcome,
+                    "agent-attempts": agent.outputs.get("attempts", "") if agent else "",
+                    "plan-digest": self.plan_digest,
+                },
             )
         job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
         self._timing(job)
@@ -622,7 +665,7 @@ class WaveRun:
         job = Job(self, f"publish wave {k}", job_id=f"publish-{k}")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
-        if k > 1:
+        if k > 1 or self.inputs.start_wave or self.inputs.retry:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         self.artifacts.download_pattern("lumina-wave-leg-", lw / "legs")
         job.action(
@@ -637,6 +680,7 @@ class WaveRun:
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
                 "plan-digest": self.plan_digest,
+                "start-wave": self.inputs.start_wave,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
@@ -662,6 +706,8 @@ class WaveRun:
                 "comment-on": self.inputs.comment_on,
                 "stack": _bool(self.inputs.stack),
                 "plan-digest": self.plan_digest,
+                "max-waves": workflow_facts().max_waves,
+                "start-wave": self.inputs.start_wave,
             },
         )
         self._timing(job)
@@ -669,9 +715,13 @@ class WaveRun:
         return job
 
     def _evaluate(self, value: str) -> str:
-        """An agent step ``env:`` value: the agent command or a secret of the run (empty when unset)."""
+        """An agent step ``env:`` value: the agent command, another input, or a secret of the run
+        (empty when unset)."""
         if value == "${{ inputs.agent-command }}":
             return f'"{self.user.python if self.user else sys.executable}" "{AGENT}"'
+        given = re.fullmatch(r"\$\{\{ inputs\.([a-z-]+) \}\}", value)
+        if given:
+            return str(getattr(self.inputs, given[1].replace("-", "_")))
         secret = re.fullmatch(r"\$\{\{ secrets\.([A-Za-z0-9_-]+) \}\}", value)
         assert secret, f"the driver cannot evaluate {value!r} of the agent step"
         return self.secrets.get(secret[1], "")
