@@ -16,6 +16,7 @@ LABELS = {
     "failed": "FAILED",
     "blocked": "blocked",
     "cancelled": "cancelled",
+    "refused": "refused",
     "skipped": "already done",
     "pending": "waiting",
 }
