@@ -66,7 +66,7 @@ STATUS_STYLES = {
     "refused": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:2",
 }
 # Classes defined only when a node has them, so graphs without them stay as they were.
-WHEN_USED = frozenset({"pending", "rejected"})
+WHEN_USED = frozenset({"pending", "rejected", "refused"})
 
 
 def _class(status: str) -> str:
