@@ -263,12 +263,13 @@ def gate(runner: Runner, follow_up: bool) -> None:
     The runner always names the event (GITHUB_EVENT_PATH); the action run by hand without one,
     like ``local``, has no one who triggered it and no gate."""
     from lumina_wave import actor_gate
-    from lumina_wave.github.client import connect
-    from lumina_wave.github.collaborators import permission_of
 
     policy = actor_gate.parse_policy(runner.input("min-permission"), runner.input("allowed-bots"))
     if not os.environ.get("GITHUB_EVENT_PATH"):
         return
+    from lumina_wave.github.client import connect
+    from lumina_wave.github.collaborators import permission_of
+
     repo = os.environ.get("GITHUB_REPOSITORY") or runner.input("repository")
     event = actor_gate.read_event(os.environ.get("GITHUB_EVENT_PATH"))
     client = connect(repo, runner.input("github-token"), os.environ.get("GITHUB_API_URL") or None)
