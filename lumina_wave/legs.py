@@ -656,9 +656,9 @@ def publish_leg(
             start = str(draft["start"])
             changed = tip != start and not git.same_tree(workdir, start, tip)
             if changed:
-                fields["commit"] = tip
                 wants_pr = leg_status(agent_outcome, True) == "success" or options.pr_on_failure
                 options.policy.check(issue, git.changed_paths(workdir, start, tip), wants_pr)
+                fields["commit"] = tip
                 git.push_commit(workdir, tip, branch, remote, token)
         status = leg_status(agent_outcome, changed)
         _open_pr(plan, issue, status, changed, True, pulls, choice.base, options, fields, notes)

@@ -40,7 +40,12 @@ def pr_issues(fake) -> set[int]:
 
 def assert_refused(run: WaveRun, fake, records: dict, issue: int, why: str) -> None:
     record = records[issue]
-    assert (record["status"], record["error"], record["pr_number"]) == ("refused", why, None), record
+    assert (record["status"], record["error"], record["pr_number"], record["commit"]) == (
+        "refused",
+        why,
+        None,
+        None,
+    )
     assert f"feature/issue-{issue}" not in branches(run.bare)
     assert issue not in pr_issues(fake)
     assert f"::error::#{issue}: refused ({why})" in run.transcript()
