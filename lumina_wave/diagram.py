@@ -80,9 +80,10 @@ STATUS_STYLES = {
     "missing": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
     "pending": "fill:#ffffff,stroke:#8c959f,stroke-dasharray:2,color:#57606a",
     "rejected": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:4",
+    "refused": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:2",
 }
 # Classes defined only when a node has them, so graphs without them stay as they were.
-WHEN_USED = frozenset({"pending", "rejected"})
+WHEN_USED = frozenset({"pending", "rejected", "refused"})
 
 
 def _class(status: str) -> str:

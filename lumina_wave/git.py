@@ -435,6 +435,13 @@ def same_tree(directory: str | os.PathLike[str], a: str, b: str) -> bool:
     return trees[0] == trees[1]
 
 
+def changed_paths(directory: str | os.PathLike[str], a: str, b: str) -> list[str]:
+    """The files commit ``b`` adds, changes or removes against commit ``a`` (a rename: both
+    names), read without the repository's configuration (no drivers, no textconv)."""
+    out = run_hardened(directory, "diff-tree", "-r", "-z", "--no-renames", "--name-only", a, b)
+    return [path for path in out.split("\0") if path]
+
+
 def push_branch(directory: str | os.PathLike[str], branch: str, remote: str = "origin") -> None:
     """Push HEAD to ``branch`` on ``remote``, forcing only over what was last fetched.
 

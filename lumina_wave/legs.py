@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lumina_wave import git, usage
 from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline, truncate
+from lumina_wave.path_policy import ChangePolicy, PolicyRefusal
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DONE_STATUSES, new_record, utc_now
 from lumina_wave.safe_files import write_text
@@ -351,6 +352,7 @@ class FinishOptions:
     stat_cache: Path | None = None
     agent_error: str | None = None
     attempts: int | None = None
+    policy: ChangePolicy = field(default_factory=ChangePolicy)  # what publish lets through
 
 
 def finish_leg(
@@ -684,10 +686,15 @@ def publish_leg(
             start = str(draft["start"])
             changed = tip != start and not git.same_tree(workdir, start, tip)
             if changed:
+                wants_pr = leg_status(agent_outcome, True) == "success" or options.pr_on_failure
+                options.policy.check(issue, git.changed_paths(workdir, start, tip), wants_pr)
                 fields["commit"] = tip
                 git.push_commit(workdir, tip, branch, remote, token)
         status = leg_status(agent_outcome, changed)
         _open_pr(plan, issue, status, changed, True, pulls, choice.base, options, fields, notes)
+    except PolicyRefusal as exc:
+        status = "refused"
+        notes.append(str(exc))
     except (LegError, git.GitError, GitHubError) as exc:
         status = "failed" if status != "cancelled" else status
         if str(exc) not in notes:

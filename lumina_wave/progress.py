@@ -18,6 +18,7 @@ LABELS = {
     "failed": "FAILED",
     "blocked": "blocked",
     "cancelled": "cancelled",
+    "refused": "refused",
     "skipped": "already done",
     "pending": "waiting",
 }

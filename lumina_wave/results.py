@@ -17,7 +17,8 @@ from lumina_wave.markdown import truncate
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
 RESULT_VERSION = 1
-STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled")
+# refused: the publisher did not push the leg's change (lumina_wave/path_policy.py says why).
+STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled", "refused")
 DONE_STATUSES = frozenset({"success", "no-changes"})
 
 

@@ -56,8 +56,9 @@ SUMMARY_VERSION = 1
 MISSING = "missing"
 PENDING = "pending"
 REJECTED = "rejected"
+REFUSED = "refused"
 NOT_RUN = frozenset({"cancelled", MISSING})
-# ``counts`` has every status of STATUS_ORDER, and PENDING or REJECTED only when some issue has it.
+# ``counts`` has every status of STATUS_ORDER, and PENDING, REJECTED or REFUSED only when some issue has it.
 STATUS_ORDER = ("success", "no-changes", "failed", "blocked", "cancelled", MISSING)
 PENDING_WORDS = "waits for the follow-up run"
 STATUS_LABELS = {
@@ -69,6 +70,7 @@ STATUS_LABELS = {
     MISSING: "⏹️ did not run",
     PENDING: f"⏳ {PENDING_WORDS}",
     REJECTED: "🛑 record rejected",
+    REFUSED: "🛡️ refused",
 }
 _JOB_ISSUE = re.compile(r"#(\d+)")
 _AGENT_RAN = frozenset({"success", "no-changes", "failed"})
@@ -634,8 +636,9 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
             blocked.append(f"{head}: blocked by {_chain(_blockers(summary, o), ', ')}")
         elif o.status in NOT_RUN:
             not_run.append(f"{head}: {_why_not_run(summary, o)}")
-        elif o.status == REJECTED:
-            failed.append(f"{head}: {md.inline(o.error, md.ERROR_LIMIT)}")
+        elif o.status in (REJECTED, REFUSED):
+            why = md.inline(o.error or "", md.ERROR_LIMIT)
+            failed.append(f"{head}: {'refused: ' if o.status == REFUSED else ''}{why}")
     sections = []
     for title, lines in (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run)):
         if lines:
@@ -725,7 +728,7 @@ def render_text(summary: Summary) -> str:
                 line += f" ({o.attempts} attempts)"
             if o.usage:
                 line += f"\n           cost {usages.cost_text(o.usage.get('cost_usd'))}, tokens {usages.count_text(usages.tokens(o.usage))}"
-            if o.status in ("failed", REJECTED) and o.error:
+            if o.status in ("failed", REJECTED, REFUSED) and o.error:
                 line += f"\n           error: {_plain(o.error, 200)}"
             elif o.status == "blocked":
                 line += f"\n           blocked by {_chain(_blockers(summary, o), ', ')}"

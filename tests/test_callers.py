@@ -53,7 +53,7 @@ def check_callers(callers: dict[str, str], tmp_path: Path) -> subprocess.Complet
 
 
 def test_every_caller_passes_actionlint_against_the_local_wave_workflow(tmp_path):
-    assert len(CALLERS) == 4
+    assert len(CALLERS) == 5
     done = check_callers({p.name: p.read_text(encoding="utf-8") for p in CALLERS}, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""

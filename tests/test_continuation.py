@@ -259,6 +259,7 @@ def twelve_waves(fake_github, fake_origin, tmp_path) -> tuple[Workflow, str, Pat
         "GITHUB_API_URL": fake_github.api,
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_ACTOR": "octocat",  # an admin of the fake repository: the actor gate lets it start
         "GITHUB_WORKFLOW_REF": f"{state.full_name}/.github/workflows/{CALLER}@refs/heads/main",
         "INPUT_GITHUB-TOKEN": "ghs_fake",
         "LUMINA_WAVE_WRITE_GAP": "0",

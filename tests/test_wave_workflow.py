@@ -292,6 +292,7 @@ def test_no_expression_in_any_run_line_and_third_party_actions_pinned(path):
 def test_the_examples_cover_label_dispatch_uses_and_app_token():
     assert [p.name for p in EXAMPLES] == [
         "app-token.yml",
+        "comment-trigger.yml",
         "dispatch.yml",
         "label-trigger.yml",
         "own-pipeline.yml",
@@ -395,3 +396,16 @@ def test_every_caller_sets_concurrency_on_the_wave_job_keyed_so_unrelated_events
         assert not evaluate_if(condition, {"github.event_name": "issues", "github.event.label.name": "bug"})
         assert evaluate_if(condition, {"github.event_name": "issues", "github.event.label.name": "wave"})
         assert evaluate_if(condition, {"github.event_name": "workflow_dispatch"})
+
+
+def test_the_gate_and_path_policy_inputs_reach_the_plan_and_publish_steps(wave):
+    call = wave["on"]["workflow_call"]["inputs"]
+    assert call["min-permission"]["default"] == "write"
+    for job, command, names in (
+        ("plan", "plan", ("min-permission", "allowed-bots")),
+        ("publish-1", "publish", ("allowed-paths", "blocked-paths", "max-prs")),
+    ):
+        given = lumina_step(wave["jobs"][job], command)["with"]
+        for name in names:
+            assert call[name]["type"] == "string"
+            assert given[name] == f"${{{{ inputs.{name} }}}}", (job, name)

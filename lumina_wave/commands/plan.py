@@ -205,10 +205,33 @@ def retry_plan(plan: Plan, retry: str, results_dir: str) -> Plan:
     return replace(plan, works=tuple(works))
 
 
+def gate(runner: Runner, follow_up: bool) -> None:
+    """Refuse to start (bad input) unless every actor of the run passes :mod:`lumina_wave.actor_gate`.
+
+    The runner always names the event (GITHUB_EVENT_PATH); the action run by hand without one,
+    like ``local``, has no one who triggered it and no gate."""
+    from lumina_wave import actor_gate
+
+    policy = actor_gate.parse_policy(runner.input("min-permission"), runner.input("allowed-bots"))
+    if not os.environ.get("GITHUB_EVENT_PATH"):
+        return
+    from lumina_wave.github.client import connect
+    from lumina_wave.github.collaborators import permission_of
+
+    repo = os.environ.get("GITHUB_REPOSITORY") or runner.input("repository")
+    event = actor_gate.read_event(os.environ.get("GITHUB_EVENT_PATH"))
+    client = connect(repo, runner.input("github-token"), os.environ.get("GITHUB_API_URL") or None)
+    passed = actor_gate.check(
+        policy, event, os.environ, repo, lambda login: permission_of(client, login), follow_up=follow_up
+    )
+    print(f"lumina-wave: started by {', '.join(passed)} (at least {policy.min_permission} on {repo})")
+
+
 def run_action(runner: Runner) -> int:
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.diagram import wave_table
 
+    gate(runner, follow_up=bool(runner.input("plan-id")) or runner.input("start-wave") not in ("", "1"))
     max_jobs = runner.int_input("max-jobs-per-wave", GITHUB_MATRIX_LIMIT)
     max_waves = runner.int_input("max-waves", 0, minimum=0) or None
     start = runner.int_input("start-wave", 1)

@@ -81,6 +81,7 @@ def publish_wave(
     from lumina_wave.commands.prepare import default_base, load_plan
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.legs import publish_leg
+    from lumina_wave.path_policy import pr_holders
     from lumina_wave.results import read_results, write_result
 
     plan = load_plan(plan_file, digest)
@@ -100,6 +101,10 @@ def publish_wave(
     )
     for line in rejected:
         _warn(runner, line)
+    # max-prs counts the PRs of the earlier waves' records; unset, one per issue of the plan
+    options.policy.with_pr.update(pr_holders(results.values()))
+    if options.policy.max_prs is None:
+        options.policy.max_prs = len(plan.items)
     target = default_base(workdir, plan, base, token=token or None)
     if git.is_shallow(workdir):
         fetch_for_wave(workdir, plan, wave, results, legs_dir, stack=stack, default_base=target, token=token)
@@ -129,7 +134,7 @@ def publish_wave(
         if record["status"] not in DONE_STATUSES and draft is not None and draft["status"] in DONE_STATUSES:
             lost.append(issue)
         line = f"#{issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else "")
-        if runner is not None and record["status"] in ("failed", "cancelled"):
+        if runner is not None and record["status"] in ("failed", "cancelled", "refused"):
             runner.error(line)
         print(f"lumina-wave: {line}")
     return records, lost
@@ -236,6 +241,7 @@ def _run_cli(args: argparse.Namespace) -> int:
 def run_action(runner: Runner) -> int:
     from lumina_wave.commands.prepare import job_url
     from lumina_wave.legs import FinishOptions
+    from lumina_wave.path_policy import ChangePolicy, parse_globs
 
     env = dict(os.environ)
     slot = runner.int_input("wave")
@@ -249,6 +255,11 @@ def run_action(runner: Runner) -> int:
         pr_body_template=runner.input("pr-body-template"),
         pr_on_failure=runner.bool_input("pr-on-failure"),
         job_url=job_url(env),
+        policy=ChangePolicy(
+            allowed=parse_globs(runner.input("allowed-paths"), "allowed-paths"),
+            blocked=parse_globs(runner.input("blocked-paths"), "blocked-paths"),
+            max_prs=runner.int_input("max-prs", None, minimum=0),
+        ),
     )
     _, lost = publish_wave(
         runner,

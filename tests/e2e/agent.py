@@ -2,9 +2,9 @@
 
 It reads what prepare exported (WAVE_* variables, the context file) and the script of its issue
 from the JSON file named by ``E2E_AGENT_SCRIPT``: ``{"<issue>": {"fail": bool, "sleep": s, "text": str,
-"commit": bool, "link": {"<path>": "<target>"}, "plant": marker, "usage": object or str, "env":
-[names], "say": [names], "fail_times": N}}``. It writes ``work/issue-<N>.txt`` (title from the environment, never
-from a command line), commits it itself when told (as the runner's git configuration names it),
+"commit": bool, "files": {"<path>": "<text>"}, "link": {"<path>": "<target>"}, "plant": marker, "usage": object or str,
+"env": [names], "say": [names], "fail_times": N}}``. It writes ``work/issue-<N>.txt`` (title from the
+environment, never from a command line) and each of ``files``, commits it itself when told (as the runner's git configuration names it),
 replaces each ``link`` path of the work tree with a symlink to its target, plants hooks and
 configuration in its tree when told (:mod:`plant`), writes the SHA-256 of each ``env`` variable
 to ``work/env-<N>.json`` (never the value), prints each ``say`` variable (a chatty agent: its log
@@ -36,6 +36,9 @@ def main() -> int:
         out.parent.mkdir(exist_ok=True)
         text = script.get("text", "done")
         out.write_text(f"{os.environ['WAVE_ISSUE_TITLE']}\n{text}\n", encoding="utf-8")
+        for path, content in script.get("files", {}).items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(content, encoding="utf-8")
         if script.get("commit"):
             subprocess.run(["git", "add", str(out)], check=True)
             subprocess.run(["git", "commit", "--quiet", "-m", f"Agent's work on #{issue}"], check=True)

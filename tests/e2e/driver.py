@@ -317,6 +317,8 @@ class Job:
             "GITHUB_API_URL": self.run.fake.api,
             "GITHUB_SERVER_URL": "https://github.com",
             "GITHUB_EVENT_NAME": self.run.event_name,
+            "GITHUB_ACTOR": self.run.actor,
+            "GITHUB_TRIGGERING_ACTOR": self.run.triggering_actor,
             "GITHUB_EVENT_PATH": str(self.run.event_path),
             "GITHUB_JOB": self.name,
             "GITHUB_OUTPUT": str(files[0]),
@@ -379,12 +381,13 @@ class Job:
         inputs = {**action_defaults(), **{input_var(name): value for name, value in given.items()}}
         return self._run_step(step_id, self.run.entrypoint, inputs, container=True)
 
-    def script(self, step_id: str, text: str, step_env: dict[str, str]) -> Step:
-        """A ``run:`` step without ``shell:``: its text in a file, run as ``bash -e {0}``, with
-        ``step_env`` from its ``env:``."""
-        file = self.dir / f"{step_id}.sh"
+    def script(self, step_id: str, text: str, step_env: dict[str, str], shell: str = "bash") -> Step:
+        """A ``run:`` step: its text in a file, run as the runner runs its ``shell:`` (none:
+        ``bash -e {0}``; ``python``: ``python {0}``), with ``step_env`` from its ``env:``."""
+        file = self.dir / f"{step_id}.{'py' if shell == 'python' else 'sh'}"
         file.write_text(text, encoding="utf-8")
-        return self._run_step(step_id, ["bash", "-e", str(file)], step_env, container=False)
+        argv = [sys.executable, str(file)] if shell == "python" else ["bash", "-e", str(file)]
+        return self._run_step(step_id, argv, step_env, container=False)
 
     def upload(self, step_id: str, name: str, file: Path, pattern: str) -> Step:
         """An upload-artifact step of ``file`` (a file or a folder's files); a name conflict fails
@@ -432,6 +435,11 @@ class Inputs:
     plan_id: str = ""
     agent_retries: int = 0
     agent_retry_backoff: int = 0  # wave.yml's default is 30 s; the tests do not wait
+    min_permission: str = ""
+    allowed_bots: str = ""
+    allowed_paths: str = ""
+    blocked_paths: str = ""
+    max_prs: str = ""
 
 
 def _bool(value: bool) -> str:
@@ -445,6 +453,9 @@ class WaveRun:
     ``commit``, ``plant``); change it between attempts to script a re-run. ``user`` gives the
     run GitHub's two users (see the module's docstring); ``entrypoint`` is the action's command
     script (default: ``entrypoint.py``); ``after_checkout(job, issue)`` runs after each leg's checkout.
+    ``actor`` is GITHUB_ACTOR (an admin of the fake's repository by default), ``triggering_actor``
+    GITHUB_TRIGGERING_ACTOR (who re-ran it; set it between attempts); the event's name follows its
+    payload (``comment``: issue_comment, ``pull_request``, ``issue``: issues) unless ``event_name`` says.
     """
 
     def __init__(
@@ -463,6 +474,8 @@ class WaveRun:
         after_checkout: Callable[[Job, int], None] | None = None,
         secrets: dict[str, str] | None = None,
         earlier: dict[int, WaveRun] | None = None,
+        actor: str = "octocat",
+        event_name: str | None = None,
     ) -> None:
         self.fake, self.bare, self.inputs, self.run_id = fake, bare, inputs, run_id
         self.earlier = dict(earlier or {})  # the repository's earlier runs, for run-id downloads
@@ -481,7 +494,8 @@ class WaveRun:
             user.own(self.root)
         self.artifacts = Artifacts(self.root / "artifacts", user)
         self.agents = dict(agents or {})
-        self.event_name = "issues" if event and "issue" in event else "workflow_dispatch"
+        self.actor = self.triggering_actor = actor
+        self.event_name = event_name or _event_name(event or {})
         self.event_path = self.root / "event.json"
         self.event_path.write_text(json.dumps(event or {"inputs": {}, "ref": "refs/heads/main"}))
         base = {k: v for k, v in (env or dict(os.environ)).items() if not _runner_variable(k)}
@@ -587,6 +601,8 @@ class WaveRun:
                 "start-wave": self.inputs.start_wave,
                 "plan-id": self.inputs.plan_id,
                 "retry": self.inputs.retry,
+                "min-permission": self.inputs.min_permission,
+                "allowed-bots": self.inputs.allowed_bots,
             },
         )
         if step.ok:
@@ -681,6 +697,9 @@ class WaveRun:
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
                 "plan-digest": self.plan_digest,
                 "start-wave": self.inputs.start_wave,
+                "allowed-paths": self.inputs.allowed_paths,
+                "blocked-paths": self.inputs.blocked_paths,
+                "max-prs": self.inputs.max_prs,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
@@ -777,6 +796,13 @@ class WaveRun:
     def transcript(self) -> str:
         """Every step's exit code and output, for assertion messages."""
         return "\n".join(self.logs)
+
+
+def _event_name(event: dict[str, Any]) -> str:
+    for key, name in (("comment", "issue_comment"), ("pull_request", "pull_request"), ("issue", "issues")):
+        if key in event:
+            return name
+    return "workflow_dispatch"
 
 
 def _enterable(folder: Path) -> bool:

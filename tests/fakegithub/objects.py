@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .state import BASE_ROLES, LEGACY_PERMISSION, User
+
 if TYPE_CHECKING:
-    from .state import Comment, Issue, Job, Pull, Repo, Stack, User
+    from .state import Comment, Issue, Job, Pull, Reaction, Repo, Stack
 
 HTML = "https://github.com"
 _EPOCH = "2024-01-01T00:00:00Z"
@@ -320,6 +322,33 @@ def stack(api: str, repo: Repo, item: Stack, full: bool) -> dict[str, Any]:
         "open": any(repo.issues[n].state == "open" for n in item.pulls),
         "created_at": item.created_at,
         "pull_requests": pulls,
+    }
+
+
+def collaborator_permission(api: str, repo: Repo, login: str) -> dict[str, Any]:
+    """``repository-collaborator-permission``: the role and its base, as GitHub computes them."""
+    role, base = repo.role(login)
+    rank = BASE_ROLES.index(base)
+    who = User(login, 10_000 + sum(map(ord, login)), "Bot" if login.endswith("[bot]") else "User")
+    flags = {name: rank >= BASE_ROLES.index(level) for name, level in _FLAGS.items()}
+    return {
+        "permission": LEGACY_PERMISSION[base],
+        "role_name": role,
+        "user": {**user(api, who), "permissions": flags, "role_name": role},
+    }
+
+
+_FLAGS = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
+
+
+def reaction(api: str, item: Reaction) -> dict[str, Any]:
+    """``reaction``."""
+    return {
+        "id": item.id,
+        "node_id": node_id("REA", item.id),
+        "user": user(api, item.user),
+        "content": item.content,
+        "created_at": item.created_at,
     }
 
 

@@ -97,6 +97,8 @@ class FakeGitHub:
             "pull-request-stacks/list": self._list_stacks,
             "pull-request-stacks/create": self._create_stack,
             "pull-request-stacks/add": self._add_to_stack,
+            "repos/get-collaborator-permission-level": self._permission,
+            "reactions/create-for-issue-comment": self._react,
         }  # fmt: skip
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -285,6 +287,14 @@ class FakeGitHub:
     def _delete_comment(self, req: Request) -> Reply:
         self._repo_of(req).delete_comment(_int(req, "comment_id"))
         return 204, None, {}
+
+    def _permission(self, req: Request) -> Reply:
+        repo = self._repo_of(req)
+        return 200, objects.collaborator_permission(self.api, repo, req.params["username"]), {}
+
+    def _react(self, req: Request) -> Reply:
+        made, new = self._repo_of(req).react(_int(req, "comment_id"), _field(req, "content"))
+        return (201 if new else 200), objects.reaction(self.api, made), {}
 
     def _pull(self, number: int, full: bool = True) -> dict:
         issue, pr = self.state.pull(number)

@@ -98,6 +98,26 @@ class Comment:
     updated_at: str = field(default_factory=now)
 
 
+@dataclass(frozen=True)
+class Reaction:
+    id: int
+    comment_id: int
+    content: str
+    user: User
+    created_at: str = field(default_factory=now)
+
+
+# GitHub's base roles, weakest first; ``permission`` maps maintain to write and triage to read.
+BASE_ROLES = ("read", "triage", "write", "maintain", "admin")
+LEGACY_PERMISSION = {
+    "read": "read",
+    "triage": "read",
+    "write": "write",
+    "maintain": "write",
+    "admin": "admin",
+}
+
+
 @dataclass
 class Job:
     id: int
@@ -144,6 +164,11 @@ class Repo:
     stacks: dict[int, Stack] = field(default_factory=dict)
     # None: native stacks are enabled; 404 or 403: every stacks call answers that (not enabled)
     stacks_refused: int | None = None
+    # login -> role on the repository (a base role, or a name of custom_roles); a login missing
+    # here reads as a public repository answers for anyone: read
+    collaborators: dict[str, str] = field(default_factory=lambda: {AUTHOR.login: "admin"})
+    custom_roles: dict[str, str] = field(default_factory=dict)  # custom role name -> its base role
+    reactions: list[Reaction] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_000_001))
 
     @property
@@ -354,6 +379,22 @@ class Repo:
     def delete_comment(self, comment_id: int) -> None:
         self.comment(comment_id)
         del self.comments[comment_id]
+
+    def role(self, login: str) -> tuple[str, str]:
+        """``(role_name, base role)`` of ``login`` on the repository."""
+        role = self.collaborators.get(login, "read")
+        return role, self.custom_roles.get(role, role)
+
+    def react(self, comment_id: int, content: str) -> tuple[Reaction, bool]:
+        """The actor's reaction ``content`` to a comment, and whether it is new (GitHub answers an
+        existing one with 200)."""
+        self.comment(comment_id)
+        for made in self.reactions:
+            if (made.comment_id, made.content, made.user) == (comment_id, content, self.actor):
+                return made, False
+        made = Reaction(self.next_id(), comment_id, content, self.actor)
+        self.reactions.append(made)
+        return made, True
 
     def comment(self, comment_id: int) -> Comment:
         if comment_id not in self.comments:
