@@ -224,6 +224,25 @@ def test_bad_inputs_exit_2_with_one_line_and_touch_nothing(job, inputs, message,
     assert not (runner.workspace / ".lumina-wave" / "results").exists()
 
 
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ({"repository": {"default_branch": "trunk"}}, "trunk"),
+        ({"repository": {"default_branch": "../x"}}, "main"),  # not a branch name: origin's HEAD
+        ({"schedule": "0 5 * * *"}, "main"),  # no repository: origin's HEAD
+    ],
+)
+def test_the_default_base_is_the_events_else_the_remotes(event, expected, clone, tmp_path, monkeypatch):
+    from lumina_wave.commands.prepare import default_base
+
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+    plan = build_plan(Selection("label", [Item(1, "One")], []))
+    assert default_base(str(clone), plan, "") == expected
+    assert default_base(str(clone), plan, "given") == "given"
+
+
 def test_the_context_path_maps_from_the_container_to_the_runner():
     from lumina_wave.commands.prepare import context_dirs, to_runner_path
 

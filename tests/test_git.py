@@ -286,6 +286,12 @@ def test_a_saved_index_spares_rehashing_and_what_changed_since_is_still_seen(clo
     (clone / "new.txt").write_text("new\n")
     assert snapshot_tree(clone, cache) == snapshot_tree(clone, None)
     assert snapshot_tree(clone, tmp_path / "missing.index") == snapshot_tree(clone, None)
+    garbage = tmp_path / "garbage.index"
+    garbage.write_bytes(b"DIRC" + cache.read_bytes()[4:-1])  # cut short: its checksum fails
+    assert snapshot_tree(clone, garbage) == snapshot_tree(clone, None)
+    link = tmp_path / "link.index"
+    link.symlink_to(cache)  # never read through a link
+    assert snapshot_tree(clone, link) == snapshot_tree(clone, None)
 
 
 def test_a_stat_cache_is_trusted_for_stat_data_only(clone, sh, tmp_path):

@@ -63,6 +63,23 @@ def test_prepare_reads_plan_and_records_without_jsonschema(tmp_path, clone):
     assert modules == []
 
 
+def test_collect_imports_no_http_stack_and_no_jsonschema(tmp_path, clone, monkeypatch):
+    """The leg's end: PyGithub and its HTTP stack are for the publisher, which calls the API."""
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path))  # prepare's state and saved index go here
+    plan = build_plan(Selection("manifest", [Item(1, "One")], [], base="main"))
+    lw = clone / ".lumina-wave"
+    lw.mkdir()
+    (lw / "plan.json").write_text(json.dumps(plan_to_json(plan)))
+    modules, log = imported(clone, {"command": "prepare", "issue": "1"})
+    assert log.startswith("0") and modules == [], log
+    (clone / "work.txt").write_text("the agent's change\n")
+    modules, log = imported(clone, {"command": "collect", "issue": "1", "agent-outcome": "success"})
+    assert log.startswith("0"), log
+    assert modules == []
+    assert (lw / "out" / "issue-1.bundle").is_file()
+    assert (tmp_path / "lumina-wave" / "issue-1.index").is_file()  # the stat data collect used
+
+
 def test_summarize_without_a_token_imports_no_http_stack(tmp_path):
     plan = build_plan(Selection("manifest", [Item(1, "One"), Item(2, "Two")], [Edge(2, 1)], base="main"))
     lw = tmp_path / ".lumina-wave"

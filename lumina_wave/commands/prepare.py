@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -72,10 +73,30 @@ def to_runner_path(value: str, here: Path, runner: Path) -> str:
 def default_base(
     workdir: str, plan: Plan, given: str, remote: str = "origin", token: str | None = None
 ) -> str:
-    """The base input, else the plan's base, else the remote's default branch, else ``main``."""
+    """The base input, else the plan's base, else the repository's default branch (as the event
+    names it, else as the remote says), else ``main``."""
     from lumina_wave.git import remote_default_branch
 
-    return given or plan.base or remote_default_branch(workdir, remote, token) or "main"
+    return (
+        given
+        or plan.base
+        or event_default_branch(os.environ.get("GITHUB_EVENT_PATH"))
+        or remote_default_branch(workdir, remote, token)
+        or "main"
+    )
+
+
+def event_default_branch(event_path: str | None) -> str | None:
+    """``repository.default_branch`` of the event GitHub wrote (most events carry it; schedule
+    does not): a round trip to the remote fewer for every leg and publisher."""
+    try:
+        event = json.loads(Path(event_path).read_text(encoding="utf-8")) if event_path else None
+    except (OSError, ValueError):
+        return None
+    repository = event.get("repository") if isinstance(event, dict) else None
+    name = repository.get("default_branch") if isinstance(repository, dict) else None
+    valid = isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._/-]*", name) and ".." not in name
+    return name if valid else None
 
 
 def job_url(env: dict[str, str]) -> str | None:
