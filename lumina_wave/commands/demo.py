@@ -9,8 +9,16 @@ if TYPE_CHECKING:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    demo = subparsers.add_parser(
-        "demo", help="run the three-issue LuminaGuard wave in a throwaway repository (no network)"
+    from lumina_wave.arguments import EXIT_INTERRUPTED_LINE, add_command
+
+    demo = add_command(
+        subparsers,
+        "demo",
+        summary="run the three-issue LuminaGuard wave in a throwaway repository (no network)",
+        description="Run the LuminaGuard wave of examples/luminaguard.yml with `local` in a "
+        "throwaway git repository, with a demo agent: no network, no token.",
+        examples=("lumina-wave demo", "lumina-wave demo --keep"),
+        exit_codes=("0  the demo ran", "1  the demo's wave did not end as it should", EXIT_INTERRUPTED_LINE),
     )
     demo.add_argument("--keep", action="store_true", help="keep the throwaway repository and print its path")
     demo.set_defaults(run=_run)
