@@ -6,87 +6,19 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
-from lumina_wave.model import References, Selection
+from lumina_wave.model import References
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
 from lumina_wave.results import DEFAULT_PLAN_FILE
 from lumina_wave.runner import Runner
+from lumina_wave.sources import DEFAULT_LABEL, SourceOptions, read_selection
 
 if TYPE_CHECKING:
     import argparse
-
-DEFAULT_LABEL = "wave"
-
-
-@dataclass(frozen=True)
-class SourceOptions:
-    """Which source to read. Precedence: epic, manifest, label, the default manifest, label ``wave``."""
-
-    manifest: str = ""
-    label: str = ""
-    epic: int | None = None
-    repo: str = ""
-    token: str = ""
-    api_url: str | None = None
-    include_dependencies: bool = False
-    workspace: str | None = None
-    references: References = field(default_factory=References)
-
-
-def read_selection(options: SourceOptions) -> Selection:
-    """The items and edges named by ``options``, from a manifest or from GitHub."""
-    from lumina_wave.manifest import read_manifest
-
-    manifest = options.manifest
-    nothing_named = options.epic is None and not manifest and not options.label
-    if nothing_named and Path(options.workspace or ".", DEFAULT_MANIFEST).is_file():
-        manifest = DEFAULT_MANIFEST
-    if manifest and options.epic is None:
-        # Errors and file annotations name the manifest as given: relative to the workspace.
-        selection = read_manifest(_inside_workspace(manifest, options.workspace), manifest)
-        if options.token and options.repo and any(not i.title for i in selection.items):
-            from lumina_wave.github_source import fill_titles
-            from lumina_wave.plan import build_plan
-
-            build_plan(selection)  # a bad manifest (cycle, unknown reference…) costs no GitHub call
-            selection = fill_titles(_client(options), selection)
-        return selection
-
-    client = _client(options)
-    from lumina_wave.github_source import from_epic, from_label
-
-    if options.epic is not None:
-        return from_epic(client, options.epic, options.include_dependencies, options.references)
-    return from_label(
-        client, options.label or DEFAULT_LABEL, options.include_dependencies, options.references
-    )
-
-
-def _client(options: SourceOptions):
-    from lumina_wave.github.client import connect
-
-    if not options.repo:
-        raise InputError("reading issues from GitHub needs a repository (--github-repo OWNER/NAME)")
-    if not options.token:
-        raise InputError("reading issues from GitHub needs a token (GITHUB_TOKEN or input github-token)")
-    return connect(options.repo, options.token, options.api_url)
-
-
-def _inside_workspace(path: str, workspace: str | None) -> Path:
-    """The file to read for ``path``: resolved under ``workspace`` (symlinks too) when there is
-    one, whatever the current directory; bad input if it lies outside."""
-    if workspace is None:
-        return Path(path)
-    root = Path(workspace).resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root):
-        raise InputError(f"manifest path {path!r} is outside the workspace {workspace!r}")
-    return target
 
 
 def make_plan(
