@@ -7,8 +7,18 @@ import os
 from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
-from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line
+from lumina_wave.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURES,
+    GitHubError,
+    InputError,
+    one_line,
+    problem_lines,
+)
 from lumina_wave.runner import Runner, guarded_output
+
+# GitHub shows at most 10 error annotations of a step; the log lines name every problem.
+MAX_ANNOTATIONS = 10
 
 
 def main() -> int:
@@ -32,10 +42,12 @@ def _run() -> int:
         module = importlib.import_module(f"lumina_wave.commands.{command}")
         return int(module.run_action(runner))
     except InputError as exc:
-        origin = exc.origin and replace(exc.origin, file=_redact(exc.origin.file, token))
-        message = exc.message if origin and origin.line else str(exc)
-        runner.error(_redact(message, token), origin)
-        print(f"lumina-wave: error: {one_line(_redact(str(exc), token))}")
+        for problem in exc.problems[:MAX_ANNOTATIONS]:
+            origin = problem.origin and replace(problem.origin, file=_redact(problem.origin.file, token))
+            message = problem.message if origin and origin.line else str(problem)
+            runner.error(_redact(message, token), origin)
+        for line in problem_lines(exc):
+            print(f"lumina-wave: error: {one_line(_redact(line, token))}")
         return EXIT_BAD_INPUT
     except GitHubError as exc:
         runner.error(_redact(str(exc), token))

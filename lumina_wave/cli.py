@@ -9,20 +9,47 @@ import pkgutil
 import sys
 
 from lumina_wave import __version__, commands
-from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line
+from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, EXIT_INTERRUPTED_LINE, HelpFormatter
+from lumina_wave.errors import EXIT_BAD_INPUT, EXIT_FAILURES, GitHubError, InputError, one_line, problem_lines
+
+EPILOG = f"""\
+A wave on GitHub runs plan, then per issue prepare, the agent and collect, then publish per wave,
+then summarize (the reusable workflow does it all). On one machine, `local` runs the whole wave.
+`lumina-wave COMMAND --help` shows a command's options, examples and exit codes.
+
+examples:
+  lumina-wave demo
+  lumina-wave validate --manifest .github/waves.yml
+  lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh
+
+exit codes:
+  0  done: every issue done, or the command did what it was asked
+  1  some issue is not done, or GitHub refused a call
+  {EXIT_BAD_INPUT_LINE}
+  {EXIT_INTERRUPTED_LINE}
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lumina-wave",
         description="Run batches of GitHub issues in parallel, in dependency order.",
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="print debug details (API call counts, …)")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{commands.__name__}.{info.name}").add_parser(subparsers)
+    for name in command_modules():
+        importlib.import_module(f"{commands.__name__}.{name}").add_parser(subparsers)
     return parser
+
+
+def command_modules() -> list[str]:
+    """The command modules, in pipeline order (:data:`commands.CLI_ORDER`)."""
+    names = [info.name for info in pkgutil.iter_modules(commands.__path__)]
+    rank = {name: index for index, name in enumerate(commands.CLI_ORDER)}
+    return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InputError as exc:
-        print(f"lumina-wave: error: {one_line(str(exc))}", file=sys.stderr)
+        for line in problem_lines(exc):
+            print(f"lumina-wave: error: {one_line(line)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GitHubError as exc:
         print(f"lumina-wave: error: {one_line(str(exc))}", file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_BAD_INPUT = 2
+MAX_PROBLEM_LINES = 100  # lines one bad input reports; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,42 @@ def valid_unicode(data: Any) -> bool:
 
 
 class InputError(Exception):
-    """Bad input (manifest, inputs, references): exit code 2, nothing written to GitHub."""
+    """Bad input (manifest, inputs, references): exit code 2, nothing written to GitHub.
+
+    ``problems`` lists every problem found, one line each (just this one unless it was made by
+    :func:`input_errors`); ``message`` and ``origin`` are the first's.
+    """
 
     def __init__(self, message: str, origin: Origin | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.origin = origin
+        self.problems: tuple[InputError, ...] = (self,)
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}" if self.origin else self.message
+
+
+def input_errors(problems: list[InputError]) -> InputError:
+    """One error for several ``problems``, sorted by their position in the file (a problem
+    without one first, as it concerns the whole file); str() is the first's."""
+    ordered = sorted(problems, key=_position)
+    first = InputError(ordered[0].message, ordered[0].origin)
+    first.problems = tuple(ordered)
+    return first
+
+
+def problem_lines(error: InputError, limit: int = MAX_PROBLEM_LINES) -> list[str]:
+    """The lines reporting ``error``: one per problem, at most ``limit``, then how many more."""
+    shown = [str(p) for p in error.problems[:limit]]
+    if len(error.problems) > limit:
+        shown.append(f"… and {len(error.problems) - limit:,} more problems")
+    return shown
+
+
+def _position(error: InputError) -> tuple[int, int]:
+    origin = error.origin
+    return (origin.line or 0, origin.col or 0) if origin else (0, 0)
 
 
 class GitHubError(Exception):

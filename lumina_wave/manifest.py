@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import os
 from pathlib import Path
 from typing import Any
 
-from lumina_wave.errors import SURROGATE, InputError, Origin
+from lumina_wave.errors import SURROGATE, InputError, Origin, input_errors
 from lumina_wave.markdown import truncate
 from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
@@ -32,8 +34,6 @@ def parse_manifest(text: str, name: str) -> Selection:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    from lumina_wave import schemas
-
     try:
         document = _yaml().load(text)
     except _Refused as exc:
@@ -44,10 +44,9 @@ def parse_manifest(text: str, name: str) -> Selection:
             f"nested deeper than {MAX_DEPTH} levels", Origin(name, mark.line + 1, mark.column + 1)
         ) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        problem, mark = _syntax_problem(exc, text)
         origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name)
-        raise InputError(f"YAML syntax error: {truncate(problem, MESSAGE_LIMIT)}", origin) from None
+        raise InputError(f"YAML syntax error: {problem}", origin) from None
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -62,10 +61,9 @@ def parse_manifest(text: str, name: str) -> Selection:
 
     if document is None:
         raise InputError("the manifest is empty", Origin(name))
-    found = schemas.errors(document, "manifest")
-    if found:
-        error = found[0]
-        raise InputError(_schema_message(error), _origin_of(document, list(error.absolute_path), name, error))
+    problems = _schema_problems(document, name)
+    if problems:
+        raise input_errors(problems)
 
     defaults = document.get("defaults") or {}
     items: list[Item] = []
@@ -155,10 +153,10 @@ def _yaml() -> Any:
             except (AttributeError, IndexError, KeyError, TypeError):
                 raise _Refused(f"unreadable value: not a valid {_tag_name(node)}", node.start_mark) from None
             except ValueError as exc:
-                reason = " ".join(str(exc).split(";")[0].split())
-                raise _Refused(
-                    f"unreadable value: {truncate(reason, MESSAGE_LIMIT)}", node.start_mark
-                ) from None
+                reason = truncate(" ".join(str(exc).split(";")[0].split()), MESSAGE_LIMIT)
+                if _tag_name(node) == "!!timestamp":  # 2024-13-45, unquoted, is a bad date
+                    reason += f"; YAML reads an unquoted {truncate(str(node.value), 60)} as a date: quote it"
+                raise _Refused(f"unreadable value: {reason}", node.start_mark) from None
             surrogate = SURROGATE.search(value) if isinstance(value, str) else None
             if surrogate:
                 raise _Refused(
@@ -205,12 +203,100 @@ def _read_text(path: Path, name: str) -> str:
         ) from None
 
 
+# Keys people write for the manifest's own (difflib catches the typos: dependson, titel, Number).
+SYNONYMS = {
+    "needs": "depends_on", "deps": "depends_on", "after": "depends_on", "blocked_by": "depends_on",
+    "id": "number", "issue": "number", "name": "title", "description": "body", "type": "kind",
+}  # fmt: skip
+# What YAML 1.2 reads as text but people mean as a boolean (YAML 1.1 read them as booleans).
+YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def _syntax_problem(exc: Any, text: str) -> tuple[str, Any]:
+    """What a YAML syntax error means for the writer, and where: a quote or bracket that is never
+    closed is reported where it opens (the parser notices only at the end of the file), a tab in
+    the indentation and an unquoted ``: `` get a hint."""
+    problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+    mark, opened = exc.problem_mark or exc.context_mark, exc.context_mark
+    at_end = "end of stream" in problem or "<stream end>" in problem
+    context = str(exc.context or "")
+    if at_end and opened is not None and "quoted scalar" in context:
+        quote = text[opened.index] if opened.index < len(text) else '"'
+        return f"unterminated quote: the {quote} here is never closed", opened
+    if opened is not None and "flow" in context and (at_end or mark.line > opened.line):
+        # a flow list or mapping of a manifest fits on its line: ended by the file or a later line,
+        # its bracket was not closed
+        bracket = text[opened.index] if opened.index < len(text) else "["
+        closing = {"[": "]", "{": "}"}.get(bracket, "]")
+        found = (
+            ""
+            if at_end
+            else f" (found {problem.rsplit('but got ', 1)[-1]} at {mark.line + 1}:{mark.column + 1})"
+        )
+        return f"the {bracket} here is never closed with {closing}{found}", opened
+    problem = truncate(problem, MESSAGE_LIMIT)
+    if "'\\t'" in problem:
+        problem += "; YAML indents with spaces, not tabs"
+    elif problem == "mapping values are not allowed here":
+        problem += "; quote a value that holds ': ' (title: \"a: b\")"
+    return problem, mark
+
+
+def _schema_problems(document: Any, name: str) -> list[InputError]:
+    """Every schema violation of ``document``, one per place: an unknown key each, and for a value
+    of the wrong type only that (not also the range it misses)."""
+    from lumina_wave import schemas
+
+    by_path: dict[tuple, list] = {}
+    for error in schemas.errors(document, "manifest"):
+        by_path.setdefault(tuple(error.absolute_path), []).append(error)
+    problems: list[InputError] = []
+    seen: set[str] = set()
+    for path, found in by_path.items():
+        typed = [e for e in found if e.validator == "type"]
+        for error in typed[:1] or found:
+            if error.validator == "additionalProperties":
+                for key in _unknown_keys(error):
+                    problems.append(
+                        InputError(
+                            _unknown_key_message(key, error, list(path)),
+                            _key_origin(document, list(path), key, name),
+                        )
+                    )
+                continue
+            message = _schema_message(error)
+            if message not in seen:
+                seen.add(message)
+                # an empty value has no place of its own (ruamel puts it on the next line): its key's
+                at_key = error.instance is None and path and isinstance(path[-1], str)
+                origin = (
+                    _key_origin(document, list(path[:-1]), path[-1], name)
+                    if at_key
+                    else _origin_of(document, list(path), name)
+                )
+                problems.append(InputError(message, origin))
+    return problems
+
+
+def _unknown_keys(error: Any) -> list:
+    return sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+
+
+def _unknown_key_message(key: Any, error: Any, path: list) -> str:
+    message = f"unknown key {_show(key)} in {_describe_path(path)}"
+    known = list(error.schema.get("properties", {}))
+    if isinstance(key, str):
+        word = key.strip().lower().replace("-", "_")
+        guess = SYNONYMS.get(word) if SYNONYMS.get(word) in known else None
+        guess = guess or next(iter(difflib.get_close_matches(word, known, n=1, cutoff=0.6)), None)
+        if guess:
+            message += f"; did you mean {guess!r}?"
+    return message
+
+
 def _schema_message(error: Any) -> str:
     path = list(error.absolute_path)
     where = _describe_path(path)
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
-        return f"unknown key {_show(extra[0])} in {where}" if extra else f"unknown key in {where}"
     if error.validator == "required":
         return f"{where}: {error.message}"
     if error.validator == "const" and path == ["version"]:
@@ -218,10 +304,25 @@ def _schema_message(error: Any) -> str:
     if error.validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return f"{where}: expected {expected}, got {_yaml_type(error.instance)}"
+        return f"{where}: expected {expected}, got {_yaml_type(error.instance)}{_type_hint(expected, error.instance)}"
     if error.validator == "uniqueItems":
         return f"{where}: lists the same issue twice"
     return truncate(f"{where}: {error.message}", MESSAGE_LIMIT)
+
+
+def _type_hint(expected: str, value: Any) -> str:
+    """A hint for YAML's common traps: ``yes``/``no`` (text in YAML 1.2), an unquoted date, a
+    quoted number, a bare ``true`` or number where text is wanted."""
+    if expected == "boolean" and isinstance(value, str) and value.strip().lower() in YAML11_BOOLEANS:
+        return f"; write true or false ({_show(value)} is text in YAML 1.2)"
+    if expected == "integer" and isinstance(value, str) and value.strip().isdigit():
+        return f"; write {value.strip()} without quotes (quoted, it is text)"
+    if expected == "string" and isinstance(value, (datetime.date, bool, int, float)):
+        kind = "a date" if isinstance(value, datetime.date) else f"a {_yaml_type(value)}"
+        return f"; YAML reads this unquoted value as {kind}: quote it to make it text"
+    if expected == "string" and value is None:
+        return "; an empty value is null: write the text, or leave the key out"
+    return ""
 
 
 def _show(value: Any) -> str:
@@ -261,24 +362,43 @@ def _yaml_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _origin_of(document: Any, path: list, name: str, error: Any = None) -> Origin:
-    """The file position of ``path`` in the round-trip ``document`` (1-based line and column).
-
-    For an unknown key the position is that of the key itself.
-    """
+def _origin_of(document: Any, path: list, name: str) -> Origin:
+    """The file position of ``path`` in the round-trip ``document`` (1-based line and column)."""
     node = document
     line, col = _position(node, (0, 0))
     for part in path:
         try:
-            line, col = node.lc.item(part) if isinstance(part, int) else node.lc.value(part)
+            line, col = node.lc.item(part) if isinstance(part, int) else _value_position(node, part)
             node = node[part]
         except (AttributeError, KeyError, IndexError, TypeError):
             break
         line, col = _position(node, (line, col))
-    if error is not None and error.validator == "additionalProperties" and hasattr(node, "lc"):
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
-        if extra:
-            line, col = node.lc.key(extra[0])
+    return Origin(name, line + 1, col + 1)
+
+
+def _value_position(node: Any, key: Any) -> tuple[int, int]:
+    """Where the value of ``key`` in mapping ``node`` is written: in the mapping itself, or in a
+    mapping merged into it with ``<<:``."""
+    try:
+        return node.lc.value(key)
+    except KeyError:
+        for merged in getattr(node, "merge", ()):
+            merged = merged[1] if isinstance(merged, tuple) else merged
+            if key in getattr(getattr(merged, "lc", None), "data", {}):
+                return merged.lc.value(key)
+        raise
+
+
+def _key_origin(document: Any, path: list, key: Any, name: str) -> Origin:
+    """The file position of ``key`` in the mapping at ``path``."""
+    origin = _origin_of(document, path, name)
+    node = document
+    try:
+        for part in path:
+            node = node[part]
+        line, col = node.lc.key(key)
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return origin
     return Origin(name, line + 1, col + 1)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-from lumina_wave.errors import InputError, Origin
+from lumina_wave.errors import InputError, Origin, input_errors
 from lumina_wave.model import MAX_ISSUES, Edge, Item, Selection
 
 PLAN_VERSION = 1
@@ -57,17 +57,23 @@ def build_plan(selection: Selection, max_jobs_per_wave: int = GITHUB_MATRIX_LIMI
     An item's wave is one more than its deepest dependency's, and at least its pin; a wave
     holds at most ``max_jobs_per_wave`` issues (one matrix job each), the rest wait for the
     next; waves left empty are dropped (see :func:`layout`). Raises :class:`InputError` naming
-    the problem and, where known, its origin.
+    every problem found (duplicates, bad dependencies, a cycle) and, where known, its origin.
     """
     if max_jobs_per_wave < 1:
         raise InputError(f"max-jobs-per-wave must be at least 1, got {max_jobs_per_wave}")
-    items = _unique_items(selection.items)
+    problems: list[InputError] = []
+    items = _unique_items(selection.items, problems)
     if len(items) > MAX_ISSUES:
         raise InputError(
             f"{selection.source} selects {len(items):,} issues; a plan holds at most {MAX_ISSUES:,}"
         )
-    depends_on = _dependencies(items, selection.edges, selection.done)
-    order = _topological_order(items, depends_on, selection.edges)
+    depends_on = _dependencies(items, selection.edges, selection.done, problems)
+    try:
+        order = _topological_order(items, depends_on, selection.edges)
+    except InputError as cycle:
+        problems.append(cycle)
+    if problems:
+        raise input_errors(problems)
     pins = {n: i.min_wave for n, i in items.items()}
     wave_of, waves, critical_path = layout(order, depends_on, pins, max_jobs_per_wave)
 
@@ -171,32 +177,37 @@ def longest_chain(
     return tuple(reversed(chain)), length
 
 
-def _unique_items(items: Iterable[Item]) -> dict[int, Item]:
+def _unique_items(items: Iterable[Item], problems: list[InputError]) -> dict[int, Item]:
+    """The items by number; a number listed again is a problem (its first listing is kept)."""
     seen: dict[int, Item] = {}
     for item in items:
         if item.number in seen:
             first = seen[item.number].origin
             where = f" (first listed at {first})" if first else ""
-            raise InputError(f"issue #{item.number} is listed twice{where}", item.origin)
-        seen[item.number] = item
+            problems.append(InputError(f"issue #{item.number} is listed twice{where}", item.origin))
+        else:
+            seen[item.number] = item
     return seen
 
 
 def _dependencies(
-    items: dict[int, Item], edges: Iterable[Edge], done: set[int]
+    items: dict[int, Item], edges: Iterable[Edge], done: set[int], problems: list[InputError]
 ) -> dict[int, tuple[int, ...]]:
+    """Each item's dependencies in the plan; a bad edge is a problem, and left out."""
     deps: dict[int, set[int]] = {n: set() for n in items}
     for edge in edges:
         if edge.issue not in items:
-            raise InputError(f"dependency of unknown issue #{edge.issue}", edge.origin)
-        if edge.issue == edge.depends_on:
-            raise InputError(f"issue #{edge.issue} depends on itself", edge.origin)
-        if edge.depends_on in items:
+            problems.append(InputError(f"dependency of unknown issue #{edge.issue}", edge.origin))
+        elif edge.issue == edge.depends_on:
+            problems.append(InputError(f"issue #{edge.issue} depends on itself", edge.origin))
+        elif edge.depends_on in items:
             deps[edge.issue].add(edge.depends_on)
         elif edge.depends_on not in done:
-            raise InputError(
-                f"issue #{edge.issue} depends on #{edge.depends_on}, which is not in the plan",
-                edge.origin,
+            problems.append(
+                InputError(
+                    f"issue #{edge.issue} depends on #{edge.depends_on}, which is not in the plan",
+                    edge.origin,
+                )
             )
     return {n: tuple(sorted(d)) for n, d in deps.items()}
 

@@ -127,7 +127,7 @@ def check_plan_invariants(text: str) -> None:
     try:
         plan = build_plan(parse_manifest(text, "fuzz.yml"))
     except InputError as exc:
-        assert exc.message and "\n" not in str(exc.origin or "")
+        assert exc.problems and all(p.message and "\n" not in str(p.origin or "") for p in exc.problems)
         CASES["manifest refused"] += 1
         return
     CASES["manifest planned"] += 1
@@ -164,9 +164,15 @@ def test_validate_exits_0_or_2(text):
             contextlib.redirect_stdout(io.StringIO()) as out,
             contextlib.redirect_stderr(io.StringIO()) as err,
         ):
-            code = cli.main(["validate", str(path)])
+            code = cli.main(["validate", "--manifest", str(path)])
     assert code in (0, 2)
-    assert (out.getvalue().count("\n"), err.getvalue().count("\n")) == ((1, 0) if code == 0 else (0, 1))
+    lines = err.getvalue().splitlines()
+    if code == 0:
+        assert (out.getvalue().count("\n"), lines) == (1, [])
+    else:  # one line per problem
+        assert (
+            out.getvalue() == "" and lines and all(line.startswith("lumina-wave: error: ") for line in lines)
+        )
 
 
 # --- records -------------------------------------------------------------------------------
@@ -313,7 +319,7 @@ def corpus(kind: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", corpus("manifests"), ids=lambda p: p.name)
 def test_manifest_crashers_stay_fixed(path, capsys):
-    assert cli.main(["validate", str(path)]) == 2
+    assert cli.main(["validate", "--manifest", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"lumina-wave: error: {path}:") and err.count("\n") == 1
     check_plan_invariants(path.read_bytes().decode("utf-8"))

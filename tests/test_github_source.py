@@ -317,7 +317,7 @@ def test_cli_plan_from_label(fake, monkeypatch, capsys):
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.delenv("GITHUB_API_URL", raising=False)
     luminaguard(fake)
-    assert cli.main(["plan", "--repo", "o/r", "--label", "wave", "--format", "json"]) == 0
+    assert cli.main(["plan", "--github-repo", "o/r", "--label", "wave", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["source"] == "label:wave"
     assert [[entry["issue"] for entry in wave] for wave in data["waves"]] == [[152, 154], [155]]
@@ -332,7 +332,7 @@ def test_cli_open_dependency_is_exit_2(fake, monkeypatch, capsys):
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     fake.add_issue(2)
     fake.add_issue(1, labels=["wave"], body="Depends on #2")
-    assert cli.main(["plan", "--repo", "o/r", "--label", "wave"]) == 2
+    assert cli.main(["plan", "--github-repo", "o/r", "--label", "wave"]) == 2
     assert capsys.readouterr().err == (
         "lumina-wave: error: issue #1 body:1: issue #1 depends on #2, which is open and not labelled "
         "'wave'; add it, close it, or turn on include-dependencies\n"
@@ -386,7 +386,7 @@ def test_the_plan_looks_up_at_most_max_references_outside_issues(fake, client):
 def test_a_missing_reference_names_the_issue_and_line_and_exits_2(fake, monkeypatch, capsys):
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     fake.add_issue(1, labels=["wave"], body="Intro\n\nDepends on #404\n")
-    assert cli.main(["plan", "--repo", "o/r", "--label", "wave"]) == 2
+    assert cli.main(["plan", "--github-repo", "o/r", "--label", "wave"]) == 2
     assert capsys.readouterr().err == (
         "lumina-wave: error: issue #1 body:3: issue #1 depends on #404, which does not exist in o/r\n"
     )
@@ -396,7 +396,16 @@ def test_ignore_missing_references_warns_and_plans_the_rest(fake, monkeypatch, c
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     fake.add_issue(2, labels=["wave"])
     fake.add_issue(1, labels=["wave"], body="Intro\n\nDepends on #404 and #2\n")
-    argv = ["plan", "--repo", "o/r", "--label", "wave", "--format", "json", "--ignore-missing-references"]
+    argv = [
+        "plan",
+        "--github-repo",
+        "o/r",
+        "--label",
+        "wave",
+        "--format",
+        "json",
+        "--ignore-missing-references",
+    ]
     assert cli.main(argv) == 0
     out, err = capsys.readouterr()
     assert err == (

@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 from hostile.generate import GENERATED, generate
 
+from lumina_wave.action import MAX_ANNOTATIONS
+from lumina_wave.errors import MAX_PROBLEM_LINES
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
 CORPUS = Path(__file__).resolve().parent / "hostile"
@@ -32,21 +35,40 @@ WRITES = {"POST", "PATCH", "PUT", "DELETE"}
 SLOWEST: dict[str, float] = {}
 
 # case file -> what follows "<manifest path>:" in the error line ("line:col: message", or
-# " message" where no position applies)
+# " message" where no position applies); for a file with several problems, (the first, how many)
 BAD_MANIFESTS = {
-    "syntax-unclosed-flow.yml": "3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'",
+    # issue 16: a bracket or quote never closed is reported where it opens, not at the file's end
+    "syntax-unclosed-flow.yml": "2:9: YAML syntax error: the [ here is never closed with ]",
+    "syntax-unterminated-quote.yml": '4:12: YAML syntax error: unterminated quote: the " here is never closed',
     "syntax-bad-indent.yml": "4:4: YAML syntax error: expected <block end>, but found '<block mapping start>'",
-    "tab-indent.yml": "3:1: YAML syntax error: found character '\\t' that cannot start any token",
-    "number-string.yml": "3:13: issues[0].number: expected integer, got string",
+    "tab-indent.yml": (
+        "3:1: YAML syntax error: found character '\\t' that cannot start any token; YAML indents with spaces,"
+        " not tabs"
+    ),
+    "number-string.yml": (
+        "3:13: issues[0].number: expected integer, got string; write 12 without quotes (quoted, it is text)"
+    ),
     "number-float.yml": "3:13: issues[0].number: expected integer, got number",
     "number-bool.yml": "3:13: issues[0].number: expected integer, got boolean",
     "number-exponent.yml": "3:13: issues[0].number: expected integer, got number",
     "number-zero.yml": "3:13: issues[0].number: 0 is less than the minimum of 1",
     "wave-zero.yml": "4:11: issues[0].wave: 0 is less than the minimum of 1",
     "depends-on-string.yml": "4:17: issues[0].depends_on: expected array, got string",
-    "draft-yes.yml": "3:10: defaults.draft: expected boolean, got string",
-    "title-date.yml": "4:12: issues[0].title: expected string, got date",
-    "title-bad-date.yml": "4:12: unreadable value: month must be in 1..12",
+    "draft-yes.yml": (
+        "3:10: defaults.draft: expected boolean, got string; write true or false ('yes' is text in YAML 1.2)"
+    ),
+    "title-date.yml": (
+        "4:12: issues[0].title: expected string, got date; YAML reads this unquoted value as a date:"
+        " quote it to make it text"
+    ),
+    "title-bad-date.yml": (
+        "4:12: unreadable value: month must be in 1..12; YAML reads an unquoted 2024-13-45 as a date: quote it"
+    ),
+    "unknown-key-typo.yml": "4:5: unknown key 'dependson' in issues[0]; did you mean 'depends_on'?",
+    "colon-in-value.yml": (
+        "4:15: YAML syntax error: mapping values are not allowed here; quote a value that holds ': '"
+        ' (title: "a: b")'
+    ),
     "unknown-key.yml": "4:5: unknown key 'colour' in issues[0]",
     "unknown-top-key.yml": "2:1: unknown key 'waves' in the manifest",
     "key-integer.yml": "4:1: unknown key 1 in the manifest",
@@ -66,7 +88,7 @@ BAD_MANIFESTS = {
     "python-name-tag.yml": (
         "4:12: issues[0].title: expected string, got a value tagged tag:yaml.org,2002:python/name:os.system"
     ),
-    "merge-bad-type.yml": "4:11: issues[0].kind: expected string, got list",
+    "merge-bad-type.yml": ("4:11: issues[0].kind: expected string, got list", 2),  # and the merged title
     "recursive-alias.yml": "2:9: issues[0]: expected object, got null",
     "nul-byte.yml": "4:14: character U+0000 is not allowed in YAML",
     "non-utf8.yml": "4:15: not UTF-8: byte 0xe9 cannot be decoded",
@@ -86,7 +108,8 @@ BAD_MANIFESTS = {
     "deep-flow.yml": "2:72: nested deeper than 64 levels",
     "deep-block.yml": "3:129: nested deeper than 64 levels",
     "issues-100k.yml": "20002:5: more than 10,000 issues; split the wave into several manifests",
-    "dict-dependencies.yml": "4:18: issues[0].depends_on[0]: expected integer, got mapping",
+    # every one of the 40,000 bad dependencies is a problem: the first 100 are shown, the rest counted
+    "dict-dependencies.yml": ("4:18: issues[0].depends_on[0]: expected integer, got mapping", 40_000),
     "long-number.yml": (
         "3:13: unreadable value: Exceeds the limit (4300 digits) for integer string conversion: "
         "value has 5000 digits"
@@ -207,17 +230,28 @@ def run_action(workspace: Path, fake, inputs: dict[str, str], extra_env: dict[st
     return done, time.perf_counter() - started, output, summary
 
 
-def assert_refused(done, fake, message: str, annotation: str) -> None:
-    """Exit 2, one annotation, one error line equal to ``message``, no traceback, no writes."""
+def expected_lines(first: str, problems: int = 1) -> list[str]:
+    """The error lines of a file with ``problems`` problems, the first ``first``: one line each
+    up to MAX_PROBLEM_LINES, then how many more."""
+    lines = [f"lumina-wave: error: {first}"] + [None] * (min(problems, MAX_PROBLEM_LINES) - 1)
+    if problems > MAX_PROBLEM_LINES:
+        lines.append(f"lumina-wave: error: … and {problems - MAX_PROBLEM_LINES:,} more problems")
+    return lines
+
+
+def assert_refused(done, fake, message: str, annotation: str, problems: int = 1) -> None:
+    """Exit 2, an annotation and an error line per problem (the first equal to ``message``; at
+    most MAX_ANNOTATIONS and MAX_PROBLEM_LINES), no traceback, no writes."""
     out = done.stdout + done.stderr
     assert done.returncode == 2, out[-2000:]
     assert "Traceback" not in out
     errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
-    assert len(errors) == 1, errors
+    assert len(errors) == min(problems, MAX_ANNOTATIONS), errors
     assert not [line for line in done.stdout.splitlines() if line.startswith("::warning")]  # none forged
     assert errors[0].startswith(annotation), errors[0]
     lines = [line for line in out.splitlines() if "lumina-wave: error:" in line]
-    assert lines == [f"lumina-wave: error: {message}"]
+    expected = expected_lines(message, problems)
+    assert [None if want is None else line for line, want in zip(lines, expected, strict=True)] == expected
     assert not [r for r in fake.requests if r.method in WRITES]
     assert TOKEN not in out.replace(f"::add-mask::{TOKEN}", "")
 
@@ -227,12 +261,13 @@ def test_bad_manifest_is_one_line_exit_2(name, workspace, generated, fake_github
     path = case_path(name, workspace, generated)
     done, seconds, output, _ = run_action(workspace, fake_github, {"manifest": path})
     SLOWEST[name] = seconds
-    expected = BAD_MANIFESTS[name].replace("{path}", path)
+    expected, problems = case_problems(name)
+    expected = expected.replace("{path}", path)
     position = expected.split(": ", 1)[0].split(":")
     annotation = f"::error file={path}"
     if all(p.isdigit() for p in position) and len(position) == 2:
         annotation += f",line={position[0]},col={position[1]}::"
-    assert_refused(done, fake_github, f"{path}:{expected}", annotation)
+    assert_refused(done, fake_github, f"{path}:{expected}", annotation, problems)
     assert output.read_text() == ""  # no outputs: the wave does not start
 
 
@@ -240,7 +275,7 @@ def test_bad_manifest_is_one_line_exit_2(name, workspace, generated, fake_github
 def test_cli_validate_refuses_the_same_way(name, generated):
     path = generated[name] if name in GENERATED else CORPUS / name
     done = subprocess.run(
-        [sys.executable, "-m", "lumina_wave", "validate", str(path)],
+        [sys.executable, "-m", "lumina_wave", "validate", "--manifest", str(path)],
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT,
@@ -248,8 +283,17 @@ def test_cli_validate_refuses_the_same_way(name, generated):
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    expected = BAD_MANIFESTS[name].replace("{path}", str(path))
-    assert done.stderr == f"lumina-wave: error: {path}:{expected}\n"
+    expected, problems = case_problems(name)
+    lines = expected_lines(f"{path}:{expected.replace('{path}', str(path))}", problems)
+    got = done.stderr.splitlines()
+    assert [None if want is None else line for line, want in zip(got, lines, strict=True)] == lines
+    assert all(line.startswith(f"lumina-wave: error: {path}:") for line in got[:MAX_PROBLEM_LINES])
+
+
+def case_problems(name: str) -> tuple[str, int]:
+    """The first error of case ``name`` and how many problems it has."""
+    expected = BAD_MANIFESTS[name]
+    return (expected, 1) if isinstance(expected, str) else expected
 
 
 def test_python_tags_construct_nothing(workspace, generated, fake_github):

@@ -52,9 +52,12 @@ def test_positions_of_items_and_edges_are_one_based(tmp_path):
         ("version: 1\nextra: 1\nissues:\n  - number: 1\n", ":2:1: unknown key 'extra' in the manifest"),
         (
             "version: 1\ndefaults: {bass: x}\nissues:\n  - number: 1\n",
-            ":2:12: unknown key 'bass' in defaults",
+            ":2:12: unknown key 'bass' in defaults; did you mean 'base'?",
         ),
-        ("version: 1\nissues:\n  - number: '7'\n", ":3:13: issues[0].number: expected integer, got string"),
+        (
+            "version: 1\nissues:\n  - number: '7'\n",
+            ":3:13: issues[0].number: expected integer, got string; write 7 without quotes (quoted, it is text)",
+        ),
         ("version: 1\nissues:\n  - number: 0\n", ":3:13: issues[0].number: 0 is less than the minimum of 1"),
         ("version: 1\nissues:\n  - title: x\n", ":3:5: issues[0]: 'number' is a required property"),
         (
@@ -107,9 +110,106 @@ def test_plan_errors_name_the_manifest_position(tmp_path, text, expected):
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
-    path = write(tmp_path, "version: 1\nissues:\n  - number: [1\n")
-    message = error_of(path)
-    assert message.startswith(f"{path}:4:1: YAML syntax error:")
+    path = write(tmp_path, "version: 1\nissues:\n  - number: [1, 2\n    title: x\n")
+    assert (
+        error_of(path)
+        == f"{path}:3:13: YAML syntax error: the [ here is never closed with ] (found ':' at 4:10)"
+    )
+
+
+def test_an_unterminated_quote_is_reported_where_it_opens(tmp_path):
+    text = "version: 1\nissues:\n  - number: 1\n    title: 'Fix the login\n  - number: 2\n    kind: x\n"
+    path = write(tmp_path, text)
+    assert error_of(path) == f"{path}:4:12: YAML syntax error: unterminated quote: the ' here is never closed"
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(InputError) as info:
+        build_plan(read_manifest(path))
+    return [str(p) for p in info.value.problems]
+
+
+def test_every_schema_problem_is_reported_once_by_position(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\n"
+        "issues:\n"
+        "  - number: 1\n"
+        "    dependson: [2]\n"  # a typo
+        "    wave: 0.5\n"  # a type error, not also the minimum it misses
+        "  - nummber: 2\n"  # a typo, and so no number
+        "    Title: x\n"
+        "defaults:\n"
+        "  draft: no\n",
+    )
+    assert problems_of(path) == [
+        f"{path}:4:5: unknown key 'dependson' in issues[0]; did you mean 'depends_on'?",
+        f"{path}:5:11: issues[0].wave: expected integer, got number",
+        f"{path}:6:5: unknown key 'nummber' in issues[1]; did you mean 'number'?",
+        f"{path}:6:5: issues[1]: 'number' is a required property",
+        f"{path}:7:5: unknown key 'Title' in issues[1]; did you mean 'title'?",
+        f"{path}:9:10: defaults.draft: expected boolean, got string; write true or false ('no' is text in YAML 1.2)",
+    ]
+
+
+def test_every_plan_problem_is_reported_by_position(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nissues:\n"
+        "  - number: 1\n    depends_on: [9]\n"
+        "  - number: 2\n    depends_on: [2]\n"
+        "  - number: 1\n"
+        "  - number: 3\n    depends_on: [4]\n"
+        "  - number: 4\n    depends_on: [3]\n",
+    )
+    assert problems_of(path) == [
+        f"{path}:4:18: issue #1 depends on #9, which is not in the plan",
+        f"{path}:6:18: issue #2 depends on itself",
+        f"{path}:7:5: issue #1 is listed twice (first listed at {path}:3:5)",
+        f"{path}:9:18: dependency cycle: 3 -> 4 -> 3 (each depends on the next)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "version: 1\nissues:\n  - number: 1\n    title: 2024-05-01\n",
+            "4:12: issues[0].title: expected string, got date; YAML reads this unquoted value as a date: quote it to make it text",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n    title: true\n",
+            "4:12: issues[0].title: expected string, got boolean; YAML reads this unquoted value as a boolean: quote it to make it text",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n    kind: 1.5\n",
+            "4:11: issues[0].kind: expected string, got number; YAML reads this unquoted value as a number: quote it to make it text",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n    title:\n",
+            "4:5: issues[0].title: expected string, got null; an empty value is null: write the text, or leave the key out",
+        ),
+        (
+            "version: 1\ndefaults:\n  draft: On\nissues:\n  - number: 1\n",
+            "3:10: defaults.draft: expected boolean, got string; write true or false ('On' is text in YAML 1.2)",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n  \ttitle: x\n",
+            "4:3: YAML syntax error: found character '\\t' that cannot start any token; YAML indents with spaces, not tabs",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n    title: 2024-02-30\n",
+            "4:12: unreadable value: day is out of range for month; YAML reads an unquoted 2024-02-30 as a date: quote it",
+        ),
+        (
+            "version: 1\nissues:\n  - number: 1\n    needs: [2]\n  - number: 2\n",
+            "4:5: unknown key 'needs' in issues[0]; did you mean 'depends_on'?",
+        ),
+    ],
+)
+def test_yaml_traps_get_a_hint(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    assert error_of(path) == f"{path}:{expected}"
 
 
 def test_duplicate_yaml_key_is_a_syntax_error(tmp_path):

@@ -53,10 +53,10 @@ def test_plan_output_writes_plan_json(tmp_path):
 
 
 def test_validate_ok_and_bad(tmp_path):
-    assert cli("validate", str(EXAMPLE)).stdout.strip().endswith("ok (3 issues, 2 waves)")
+    assert cli("validate", "--manifest", str(EXAMPLE)).stdout.strip().endswith("ok (3 issues, 2 waves)")
     bad = tmp_path / "bad.yml"
     bad.write_text("version: 1\nissues:\n  - number: 1\n    depends_on: [1]\n")
-    done = cli("validate", str(bad))
+    done = cli("validate", "--manifest", str(bad))
     assert done.returncode == 2
     assert done.stderr == f"lumina-wave: error: {bad}:4:18: issue #1 depends on itself\n"
     assert done.stdout == ""
@@ -224,7 +224,7 @@ def test_a_reader_that_goes_away_gets_no_traceback():
 
 def test_cli_error_with_a_newline_in_a_path_stays_on_one_line(tmp_path):
     bad = tmp_path / "two\nlines.yml"
-    done = cli("validate", str(bad))
+    done = cli("validate", "--manifest", str(bad))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "two\\nlines.yml: no such file" in done.stderr

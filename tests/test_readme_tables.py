@@ -171,3 +171,91 @@ def test_readme_tables_match_action_yml() -> None:
             )
         )
         pytest.fail(f"README.md's tables differ from action.yml: run python tools/readme_tables.py\n{diff}")
+
+
+WORKFLOW = """\
+name: sample
+on:
+  workflow_call:
+    inputs:
+      agent-command:
+        description: "The agent; gets WAVE_<name> variables."
+        type: string
+        required: true
+      max-parallel:
+        description: "The most legs at once."
+        type: number
+        default: 4
+      stack:
+        description: "Stack the branches."
+        type: boolean
+        default: false
+    secrets:
+      token:
+        description: "Token | for pushing."
+        required: false
+    outputs:
+      success-rate:
+        description: "Share done."
+        value: ${{ jobs.summarize.outputs.success-rate }}
+jobs: {}
+"""
+
+WORKFLOW_INPUTS = """\
+| Name | Description | Type | Default | Required |
+| --- | --- | --- | --- | --- |
+| `agent-command` | The agent; gets WAVE_&lt;name&gt; variables. | string |  | yes |
+| `max-parallel` | The most legs at once. | number | `4` | no |
+| `stack` | Stack the branches. | boolean | `false` | no |"""
+
+WORKFLOW_SECRETS = """\
+| Name | Description | Required |
+| --- | --- | --- |
+| `token` | Token \\| for pushing. | no |"""
+
+WORKFLOW_README = README + "".join(
+    f"<!-- workflow-{s}:start -->\n<!-- workflow-{s}:end -->\n" for s in ("inputs", "secrets", "outputs")
+)
+
+
+def test_renders_the_reusable_workflows_inputs_secrets_and_outputs() -> None:
+    workflow = YAML(typ="safe").load(WORKFLOW)
+    out = tables.render_readme(WORKFLOW_README, sample(), workflow=workflow)
+    assert f"<!-- workflow-inputs:start -->\n{WORKFLOW_INPUTS}\n<!-- workflow-inputs:end -->" in out
+    assert f"<!-- workflow-secrets:start -->\n{WORKFLOW_SECRETS}\n<!-- workflow-secrets:end -->" in out
+    assert (
+        "<!-- workflow-outputs:start -->\n| Name | Description |\n| --- | --- |\n| `success-rate` | Share done. |\n"
+        in out
+    )
+    assert tables.render_readme(out, sample(), workflow=workflow) == out
+
+
+def test_a_workflow_that_is_not_reusable_is_named() -> None:
+    with pytest.raises(tables.TablesError) as caught:
+        tables.render_readme(WORKFLOW_README, sample(), workflow={"on": {"push": None}})
+    assert str(caught.value) == "wave.yml: not a reusable workflow (no on.workflow_call)"
+
+
+def test_cli_renders_the_workflow_given(tmp_path: Path) -> None:
+    (tmp_path / "action.yml").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "wave.yml").write_text(WORKFLOW, encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(WORKFLOW_README, encoding="utf-8")
+    assert run_tool(tmp_path, "--workflow", "wave.yml").returncode == 0
+    assert WORKFLOW_INPUTS in readme.read_text(encoding="utf-8")
+    assert run_tool(tmp_path, "--workflow", "wave.yml", "--check").returncode == 0
+
+
+def test_readme_tables_match_wave_yml() -> None:
+    """The drift check of the reusable workflow's tables: README.md's are what wave.yml says now."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    action = tables.load_action(ROOT / "action.yml")
+    workflow = tables.load_action(ROOT / ".github" / "workflows" / "wave.yml")
+    expected = tables.render_readme(readme, action, workflow=workflow)
+    if expected != readme:
+        diff = "".join(
+            difflib.unified_diff(
+                readme.splitlines(True), expected.splitlines(True), "README.md", "from wave.yml"
+            )
+        )
+        pytest.fail(f"README.md's tables differ from wave.yml: run python tools/readme_tables.py\n{diff}")

@@ -214,7 +214,7 @@ def test_prepare_refuses_a_bad_record_in_one_line(wave):
 # --- CLI -----------------------------------------------------------------------------------
 
 
-PATHS = ("--plan", ".lumina-wave/plan.json", "--results", ".lumina-wave/results")
+PATHS = ("--plan", ".lumina-wave/plan.json", "--results-dir", ".lumina-wave/results")
 
 
 def cli(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -95,12 +95,34 @@ def exit_code(record: dict) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("collect", help="end one leg without credentials: its change as a bundle")
-    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
-    parser.add_argument("--issue", type=int, required=True)
-    parser.add_argument("--agent-outcome", choices=OUTCOMES, required=True)
-    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, help="where the bundle and draft go")
-    parser.add_argument("--context-dir", default="", help="where prepare left its state")
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
+
+    parser = add_command(
+        subparsers,
+        "collect",
+        summary="end one leg without credentials: its change as a bundle",
+        description="End the leg of one issue where its agent ran, holding no credential: read what "
+        "the agent left in the work tree as data and write a git bundle and a draft record for "
+        "publish (which checks both, trusting neither).",
+        examples=("lumina-wave collect --issue 154 --agent-outcome success",),
+        exit_codes=("0  the leg is done", "1  the leg failed or was cancelled", EXIT_BAD_INPUT_LINE),
+    )
+    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
+    parser.add_argument(
+        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
+    )
+    parser.add_argument(
+        "--agent-outcome",
+        choices=OUTCOMES,
+        required=True,
+        help="how the agent's step ended, as GitHub's steps.<id>.outcome says (required)",
+    )
+    parser.add_argument(
+        "--out-dir", metavar="DIR", default=DEFAULT_OUT_DIR, help="where the bundle and the draft record go"
+    )
+    parser.add_argument(
+        "--context-dir", metavar="DIR", default="", help="where prepare left its state (default: prepare's)"
+    )
     parser.set_defaults(run=_run_cli)
 
 

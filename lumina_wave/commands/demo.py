@@ -9,15 +9,17 @@ if TYPE_CHECKING:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    demo = subparsers.add_parser(
+    from lumina_wave.arguments import EXIT_INTERRUPTED_LINE, add_command
+
+    demo = add_command(
+        subparsers,
         "demo",
-        help="run the three-issue LuminaGuard wave in a throwaway repository (no network): "
+        summary="run the three-issue LuminaGuard wave in a throwaway repository (no network): "
         "once with a scripted failure, then --retry failed",
-    )
-    demo.add_argument(
-        "--keep",
-        action="store_true",
-        help="keep the throwaway repository and name it, its summary.md and logs",
+        description="Run the LuminaGuard wave of examples/luminaguard.yml with `local` in a "
+        "throwaway git repository, with a demo agent: no network, no token.",
+        examples=("lumina-wave demo", "lumina-wave demo --keep"),
+        exit_codes=("0  the demo ran", "1  the demo's wave did not end as it should", EXIT_INTERRUPTED_LINE),
     )
     demo.set_defaults(run=_run)
 

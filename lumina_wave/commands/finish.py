@@ -47,22 +47,59 @@ def _pulls(repo: str, token: str):
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("finish", help="end one leg: commit, push, PR, result record")
-    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
-    parser.add_argument("--issue", type=int, required=True)
-    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="where result-N.json goes")
-    parser.add_argument("--agent-outcome", choices=OUTCOMES, required=True)
-    parser.add_argument("--context-dir", default="", help="where prepare left its state")
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+
+    parser = add_command(
+        subparsers,
+        "finish",
+        summary="end one leg: commit, push, PR, result record",
+        description="End the leg of one issue where its agent ran, in one step (collect and publish "
+        "together, for a machine that may hold a write token): commit, push, open or update its PR "
+        "(token from GITHUB_TOKEN) and write its result record. Prints the record's path.",
+        examples=(
+            "lumina-wave finish --issue 154 --agent-outcome success --no-push",
+            "GITHUB_TOKEN=... lumina-wave finish --issue 154 --agent-outcome success --pr-label wave",
+        ),
+        exit_codes=("0  the leg is done", "1  the leg failed or was cancelled", EXIT_BAD_INPUT_LINE),
+    )
+    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
     parser.add_argument(
-        "--repo", default=os.environ.get("GITHUB_REPOSITORY", ""), help="OWNER/NAME for the PR"
+        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
+    )
+    parser.add_argument(
+        "--results-dir", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="where result-N.json goes"
+    )
+    parser.add_argument(
+        "--agent-outcome",
+        choices=OUTCOMES,
+        required=True,
+        help="how the agent's step ended, as GitHub's steps.<id>.outcome says (required)",
+    )
+    parser.add_argument(
+        "--context-dir", metavar="DIR", default="", help="where prepare left its state (default: prepare's)"
+    )
+    parser.add_argument(
+        "--github-repo",
+        dest="repo",
+        metavar="OWNER/NAME",
+        default=os.environ.get("GITHUB_REPOSITORY", ""),
+        help="the GitHub repository of the PR (default: $GITHUB_REPOSITORY; none: no PR)",
     )
     parser.add_argument("--no-push", action="store_true", help="commit only: no push, no PR")
     parser.add_argument("--draft", action="store_true", default=None, help="open the PR as a draft")
-    parser.add_argument("--label", action="append", default=[], help="label to add to the PR (repeatable)")
     parser.add_argument(
-        "--author", default="", help="'Name <email>' of the commit (default: the Actions bot)"
+        "--pr-label", dest="label", metavar="LABEL", action="append", default=[],
+        help="a label to add to the PR (repeatable; default: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--author",
+        metavar="'NAME <EMAIL>'",
+        default="",
+        help="the commit's author (default: the Actions bot)",
     )
     parser.add_argument("--pr-on-failure", action="store_true", help="open a PR even when the agent failed")
+    old_spelling(parser, "--repo", "--github-repo", "repo")
+    old_spelling(parser, "--label", "--pr-label", "label", append=True)
     parser.set_defaults(run=_run_cli)
 
 

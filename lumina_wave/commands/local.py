@@ -21,11 +21,26 @@ _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    local = subparsers.add_parser(
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, EXIT_INTERRUPTED_LINE, add_command, old_spelling
+
+    local = add_command(
+        subparsers,
         "local",
-        help="run a wave on this machine, each issue in its own git worktree",
+        summary="run a wave on this machine, each issue in its own git worktree",
         description="Run every issue of a manifest on this machine: a worktree .worktrees/issue-N on "
         "branch feature/issue-N per issue, the agent command in it, as soon as its dependencies are done.",
+        examples=(
+            "lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh",
+            "lumina-wave local --manifest .github/waves.yml --agent 'make agent' --stack --max-parallel 2",
+            "lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh --retry failed",
+            "lumina-wave local --clean",
+        ),
+        exit_codes=(
+            "0  every issue is done",
+            "1  some issue is not done",
+            EXIT_BAD_INPUT_LINE,
+            EXIT_INTERRUPTED_LINE,
+        ),
     )
     local.add_argument(
         "--manifest",
@@ -33,9 +48,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"the wave manifest (YAML; default: {DEFAULT_MANIFEST} in the repository)",
     )
     local.add_argument("--agent", metavar="COMMAND", help="shell command run in each worktree (WAVE_* env)")
-    local.add_argument("--repo", metavar="DIR", default=".", help="the git repository (default: here)")
     local.add_argument(
-        "--max-parallel", metavar="N", type=int, default=os.cpu_count() or 1, help="default: number of CPUs"
+        "--repo-dir", dest="repo", metavar="DIR", default=".", help="the git repository (default: here)"
+    )
+    old_spelling(local, "--repo", "--repo-dir", "repo")
+    local.add_argument(
+        "--max-parallel",
+        metavar="N",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="the most agents at once (default: the number of CPUs)",
     )
     local.add_argument(
         "--base", metavar="BRANCH", help="default base (default: manifest base, else HEAD's branch)"
@@ -43,12 +65,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     local.add_argument(
         "--stack", action="store_true", help="start each issue from its dependencies' branches"
     )
-    local.add_argument("--push", action="store_true", help="push the branches")
+    local.add_argument("--push", action="store_true", help="push the branches to --remote")
     local.add_argument("--open-prs", action="store_true", help="push and open PRs (token from GITHUB_TOKEN)")
     local.add_argument(
         "--remote", default="origin", help="remote to fetch from and push to (default: origin)"
     )
-    local.add_argument("--github-repo", metavar="OWNER/NAME", help="for PRs (default: from the remote's URL)")
+    local.add_argument(
+        "--github-repo",
+        metavar="OWNER/NAME",
+        help="the GitHub repository of the PRs (default: from the remote's URL)",
+    )
     local.add_argument(
         "--rerun",
         action="store_true",
@@ -58,13 +84,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--agent-timeout",
         metavar="SECONDS",
         type=float,
-        help="stop an agent that runs longer (record: cancelled)",
+        help="stop an agent that runs longer (record: cancelled; default: no limit)",
     )
     local.add_argument(
         "--timeout",
         metavar="SECONDS",
         type=float,
-        help="stop the whole run after this long (records: cancelled)",
+        help="stop the whole run after this long (records: cancelled; default: no limit)",
     )
     local.add_argument(
         "--agent-retries",
@@ -74,7 +100,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run a failed agent again up to N times, waiting --retry-backoff, then twice as long each time",
     )
     local.add_argument(
-        "--retry-backoff", metavar="SECONDS", type=float, default=1.0, help="the first wait (default 1)"
+        "--retry-backoff", metavar="SECONDS", type=float, default=1.0, help="the first wait before a retry"
     )
     local.add_argument(
         "--retry",
@@ -200,7 +226,7 @@ def _repository(directory: str) -> Path:
     from lumina_wave.worktree import toplevel
 
     if not Path(directory).is_dir():
-        raise InputError(f"--repo {directory!r} is not a directory")
+        raise InputError(f"--repo-dir {directory!r} is not a directory")
     try:
         return toplevel(directory)
     except GitError:

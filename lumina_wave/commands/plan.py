@@ -57,9 +57,36 @@ def write_plan(plan: Plan, path: str) -> dict:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    plan = subparsers.add_parser("plan", help="plan a wave and print it")
+    from lumina_wave.arguments import (
+        EXIT_BAD_INPUT_LINE,
+        HIDDEN,
+        add_command,
+        choice_with_old_names,
+        old_spelling,
+    )
+
+    plan = add_command(
+        subparsers,
+        "plan",
+        summary="plan a wave and print it",
+        description="Read the issues (a manifest, a label or an epic's sub-issues on GitHub), order "
+        "them into waves by their dependencies and print the plan. Reading GitHub takes the token "
+        "from GITHUB_TOKEN.",
+        examples=(
+            "lumina-wave plan --manifest examples/luminaguard.yml",
+            "lumina-wave plan --manifest examples/luminaguard.yml --format mermaid",
+            "GITHUB_TOKEN=... lumina-wave plan --github-repo octo/app --label wave --output plan.json",
+        ),
+        exit_codes=("0  planned", "1  GitHub refused a call", EXIT_BAD_INPUT_LINE),
+    )
     _source_arguments(plan)
-    plan.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
+    plan.add_argument(
+        "--format",
+        choices=("text", "json", "mermaid"),
+        default="text",
+        type=choice_with_old_names({"table": "text"}),
+        help="text: a table of the waves; json: plan.json; mermaid: the waves as a graph",
+    )
     plan.add_argument("--output", metavar="FILE", help="also write plan.json to FILE")
     plan.add_argument(
         "--max-jobs-per-wave",
@@ -68,20 +95,43 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"the most issues in one wave; more wait for the next (default and most: {GITHUB_MATRIX_LIMIT})",
     )
+    old_spelling(plan, "--repo", "--github-repo", "repo")
     plan.set_defaults(run=_run_plan)
 
-    validate = subparsers.add_parser("validate", help="check a manifest without planning output")
-    validate.add_argument("path", nargs="?", default=DEFAULT_MANIFEST, help=f"default: {DEFAULT_MANIFEST}")
+    validate = add_command(
+        subparsers,
+        "validate",
+        summary="check a manifest: every problem, one line each",
+        description="Check a manifest as plan would read it (schema, duplicates, dependencies, "
+        "cycles) without planning output: every problem found, one line each, by position.",
+        examples=("lumina-wave validate", "lumina-wave validate --manifest examples/luminaguard.yml"),
+        exit_codes=("0  valid", EXIT_BAD_INPUT_LINE),
+    )
+    validate.add_argument("--manifest", metavar="PATH", default=DEFAULT_MANIFEST, help="the YAML manifest")
+    # 0.1's spelling: the path as an argument
+    validate.add_argument("old_path", nargs="?", metavar="PATH", help=HIDDEN, default=None)
     validate.set_defaults(run=_run_validate)
 
 
 def _source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--manifest", metavar="PATH", default="", help=f"YAML manifest (default: {DEFAULT_MANIFEST})"
+        "--manifest",
+        metavar="PATH",
+        default="",
+        help=f"the YAML manifest (default: {DEFAULT_MANIFEST} if it exists)",
     )
-    parser.add_argument("--repo", metavar="OWNER/NAME", default=os.environ.get("GITHUB_REPOSITORY", ""))
     parser.add_argument(
-        "--label", metavar="L", default="", help=f"issues carrying label L (default: {DEFAULT_LABEL})"
+        "--github-repo",
+        dest="repo",
+        metavar="OWNER/NAME",
+        default=os.environ.get("GITHUB_REPOSITORY", ""),
+        help="the GitHub repository of the issues (default: $GITHUB_REPOSITORY)",
+    )
+    parser.add_argument(
+        "--label",
+        metavar="L",
+        default="",
+        help=f"issues carrying label L (default: {DEFAULT_LABEL} when no manifest)",
     )
     parser.add_argument("--epic", metavar="N", type=int, help="the sub-issues of issue N")
     parser.add_argument(
@@ -95,14 +145,14 @@ def _source_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=defaults.per_plan,
         metavar="N",
-        help=f"the most outside issues the bodies may name, each a lookup (default {defaults.per_plan})",
+        help="the most outside issues the bodies may name, each a lookup",
     )
     parser.add_argument(
         "--max-references-per-issue",
         type=int,
         default=defaults.per_issue,
         metavar="N",
-        help=f"the most dependencies one body may name (default {defaults.per_issue})",
+        help="the most dependencies one body may name",
     )
     parser.add_argument(
         "--ignore-missing-references",
@@ -152,8 +202,14 @@ def _run_validate(args: argparse.Namespace) -> int:
     from lumina_wave.manifest import read_manifest
     from lumina_wave.plan import build_plan
 
-    plan = build_plan(read_manifest(args.path))
-    print(f"{args.path}: ok ({len(plan.items)} issues, {plan.wave_count} waves)")
+    path = args.manifest
+    if args.old_path is not None:
+        from lumina_wave.arguments import warn_old_spelling
+
+        warn_old_spelling("validate PATH", "validate --manifest PATH")
+        path = args.old_path
+    plan = build_plan(read_manifest(path))
+    print(f"{path}: ok ({len(plan.items)} issues, {plan.wave_count} waves)")
     return EXIT_OK
 
 

@@ -127,14 +127,42 @@ def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | No
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("prepare", help="start one leg: its branch and the agent's context")
-    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
-    parser.add_argument("--issue", type=int, required=True)
-    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="records of earlier legs")
-    parser.add_argument("--stack", action="store_true", help="start from the dependencies' branches")
-    parser.add_argument("--base", default="", help="base branch (default: the plan's, else origin's HEAD)")
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
+
+    parser = add_command(
+        subparsers,
+        "prepare",
+        summary="start one leg: its branch and the agent's context",
+        description="Start the leg of one issue of the plan in the current git work tree: block it "
+        "when a dependency is not done, else check out its branch feature/issue-N (from the base, or "
+        "with --stack from its dependencies' branches) and write the agent's context files. Prints "
+        "JSON: skip, the WAVE_* environment for the agent, and a record when blocked.",
+        examples=(
+            "lumina-wave prepare --issue 154",
+            "lumina-wave prepare --plan plan.json --issue 155 --stack --results-dir results",
+        ),
+        exit_codes=(
+            "0  started, or blocked (skip is true; a record is written)",
+            "1  cannot start (merge conflict, missing base): recorded failed",
+            EXIT_BAD_INPUT_LINE,
+        ),
+    )
+    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
     parser.add_argument(
-        "--context-dir", default="", help="where the context files go (outside the work tree)"
+        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
+    )
+    parser.add_argument(
+        "--results-dir", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="the result records of earlier legs"
+    )
+    parser.add_argument("--stack", action="store_true", help="start from the dependencies' branches")
+    parser.add_argument(
+        "--base", metavar="BRANCH", default="", help="base branch (default: the plan's, else origin's HEAD)"
+    )
+    parser.add_argument(
+        "--context-dir",
+        metavar="DIR",
+        default="",
+        help="where the context files go, outside the work tree (default: $RUNNER_TEMP/lumina-wave, else the temp dir)",
     )
     parser.add_argument("--no-fetch", action="store_true", help="use local branches, do not fetch")
     parser.set_defaults(run=_run_cli)

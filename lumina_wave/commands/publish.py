@@ -201,17 +201,55 @@ def exit_code(lost: list[int]) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("publish", help="push a wave's collected changes and open their PRs")
-    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
-    parser.add_argument("--wave", type=int, required=True, help="the plan's wave to publish")
-    parser.add_argument("--results-dir", default=DEFAULT_RESULTS_DIR, help="records of the earlier waves")
-    parser.add_argument("--legs-dir", default=DEFAULT_LEGS_DIR, help="the legs' bundles and drafts")
-    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, help="where this wave's records go")
-    parser.add_argument("--stack", action="store_true", help="the legs started from their dependencies")
-    parser.add_argument("--base", default="", help="base branch (default: the plan's, else origin's HEAD)")
-    parser.add_argument(
-        "--repo", default=os.environ.get("GITHUB_REPOSITORY", ""), help="OWNER/NAME for the PRs"
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+
+    parser = add_command(
+        subparsers,
+        "publish",
+        summary="push a wave's collected changes and open their PRs",
+        description="The writing half of a wave, where no agent ran: check each leg's bundle and "
+        "draft record (both untrusted), push its branch, open or update its PR (token from "
+        "GITHUB_TOKEN) and write the authoritative result records.",
+        examples=(
+            "lumina-wave publish --wave 1",
+            "GITHUB_TOKEN=... lumina-wave publish --wave 2 --legs-dir legs --github-repo octo/app",
+        ),
+        exit_codes=(
+            "0  published (a leg's own failure shows in its own job)",
+            "1  a leg done by its own account could not be published here",
+            EXIT_BAD_INPUT_LINE,
+        ),
     )
+    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
+    parser.add_argument(
+        "--wave", metavar="N", type=int, required=True, help="the plan's wave to publish (required)"
+    )
+    parser.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        default=DEFAULT_RESULTS_DIR,
+        help="the result records of the earlier waves",
+    )
+    parser.add_argument(
+        "--legs-dir", metavar="DIR", default=DEFAULT_LEGS_DIR, help="the legs' bundles and drafts"
+    )
+    parser.add_argument(
+        "--out-dir", metavar="DIR", default=DEFAULT_OUT_DIR, help="where this wave's records go"
+    )
+    parser.add_argument(
+        "--stack", action="store_true", help="the legs started from their dependencies' branches"
+    )
+    parser.add_argument(
+        "--base", metavar="BRANCH", default="", help="base branch (default: the plan's, else origin's HEAD)"
+    )
+    parser.add_argument(
+        "--github-repo",
+        dest="repo",
+        metavar="OWNER/NAME",
+        default=os.environ.get("GITHUB_REPOSITORY", ""),
+        help="the GitHub repository of the PRs (default: $GITHUB_REPOSITORY; none: no PRs)",
+    )
+    old_spelling(parser, "--repo", "--github-repo", "repo")
     parser.set_defaults(run=_run_cli)
 
 

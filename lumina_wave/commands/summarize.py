@@ -45,13 +45,32 @@ def exit_code(all_done: bool) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+
+    parser = add_command(
+        subparsers,
         "summarize",
-        help="summarize a wave from its plan and result records (exit 1 if any issue is not done)",
+        summary="summarize a wave from its plan and result records",
+        description="The completion summary of a wave from its plan and result records: what is "
+        "done, failed, blocked or pending, with branches and PRs. A bad record is reported and "
+        "left out; it never stops the summary of the others.",
+        examples=(
+            "lumina-wave summarize",
+            "lumina-wave summarize --plan plan.json --results-dir results --format markdown > summary.md",
+        ),
+        exit_codes=("0  every issue is done", "1  some issue is not done", EXIT_BAD_INPUT_LINE),
     )
-    parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, metavar="FILE", help="plan.json")
-    parser.add_argument("--results", default=DEFAULT_RESULTS_DIR, metavar="DIR", help="result records")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
+    parser.add_argument(
+        "--results-dir", dest="results", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="the result records"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text: for a terminal; markdown: the summary comment; json: summary.json",
+    )
+    old_spelling(parser, "--results", "--results-dir", "results")
     parser.set_defaults(run=_run_cli)
 
 

@@ -33,7 +33,7 @@ def github_client(options: SourceOptions) -> GitHubClient:
     from lumina_wave.github.client import connect
 
     if not options.repo:
-        raise InputError("reading issues from GitHub needs a repository (--repo OWNER/NAME)")
+        raise InputError("reading issues from GitHub needs a repository (--github-repo OWNER/NAME)")
     if not options.token:
         raise InputError("reading issues from GitHub needs a token (GITHUB_TOKEN or input github-token)")
     return connect(options.repo, options.token, options.api_url)
