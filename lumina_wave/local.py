@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from lumina_wave import git, safe_files
+from lumina_wave.existing import BACKUP_REF, stamp
 from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
@@ -39,7 +40,6 @@ from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
 POLL = 0.1
-BACKUP_REF = "refs/lumina-wave/backup/issue-{issue}/{stamp}"
 MOVED_REFS = "refs/lumina-wave/moved/{stamp}"
 
 # --- scheduling: pure -------------------------------------------------------------------------
@@ -131,11 +131,6 @@ def retry_delay(attempts: int, retries: int, backoff: float) -> float | None:
     """The wait before the next attempt after ``attempts`` failed ones (``backoff``, doubling each
     time), or None when the ``retries`` are used up."""
     return backoff * 2 ** (attempts - 1) if attempts <= retries else None
-
-
-def stamp() -> str:
-    """A timestamp usable in a ref name: ``20261201T203000.123Z``."""
-    return utc_now().replace("-", "").replace(":", "")
 
 
 # --- the run: processes, worktrees, files -------------------------------------------------------

@@ -17,8 +17,9 @@ from lumina_wave.markdown import truncate
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
 RESULT_VERSION = 1
-STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled")
-DONE_STATUSES = frozenset({"success", "no-changes"})
+# skipped: left alone (its PR was merged or closed, or existing-branch: skip); done, blocks nothing.
+STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled", "skipped")
+DONE_STATUSES = frozenset({"success", "no-changes", "skipped"})
 
 
 def utc_now() -> str:
@@ -48,6 +49,8 @@ def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any
         "job_url": None,
         "usage": None,
         "attempts": None,
+        "warnings": [],
+        "backup_ref": None,
     }
     unknown = set(fields) - set(record)
     if unknown:

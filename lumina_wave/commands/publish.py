@@ -67,6 +67,7 @@ def publish_wave(
     token: str,
     options: FinishOptions,
     digest: str = "",
+    existing: str = "continue",
 ) -> tuple[list[dict], list[int]]:
     """Publish every leg of ``wave``; returns their records (also written to ``out_dir``) and the
     issues whose leg ended done by its own account but could not be published here."""
@@ -110,6 +111,7 @@ def publish_wave(
             pulls=pulls,
             token=token or None,
             options=options,
+            existing=existing,
         )
         write_result(out_dir, record)
         records.append(record)
@@ -119,6 +121,8 @@ def publish_wave(
         if runner is not None and record["status"] in ("failed", "cancelled"):
             runner.error(line)
         print(f"lumina-wave: {line}")
+        for warning in record["warnings"]:
+            _warn(runner, f"#{issue}: {warning}")
     return records, lost
 
 
@@ -140,6 +144,8 @@ def exit_code(lost: list[int]) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from lumina_wave.commands.prepare import add_existing_branch
+
     parser = subparsers.add_parser("publish", help="push a wave's collected changes and open their PRs")
     parser.add_argument("--plan", default=DEFAULT_PLAN_FILE, help="plan.json (default: %(default)s)")
     parser.add_argument("--wave", type=int, required=True, help="the plan's wave to publish")
@@ -151,6 +157,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--repo", default=os.environ.get("GITHUB_REPOSITORY", ""), help="OWNER/NAME for the PRs"
     )
+    add_existing_branch(parser)
     parser.set_defaults(run=_run_cli)
 
 
@@ -170,6 +177,7 @@ def _run_cli(args: argparse.Namespace) -> int:
         repo=args.repo,
         token=os.environ.get("GITHUB_TOKEN", ""),
         options=FinishOptions(),
+        existing=args.existing_branch,
     )
     return exit_code(lost)
 
@@ -179,6 +187,7 @@ def _run_cli(args: argparse.Namespace) -> int:
 
 def run_action(runner: Runner) -> int:
     from lumina_wave.commands.prepare import job_url
+    from lumina_wave.existing import parse_mode
     from lumina_wave.legs import FinishOptions
 
     env = dict(os.environ)
@@ -208,5 +217,6 @@ def run_action(runner: Runner) -> int:
         token=runner.input("github-token"),
         options=options,
         digest=runner.input("plan-digest"),
+        existing=parse_mode(runner.input("existing-branch")),
     )
     return exit_code(lost)

@@ -426,6 +426,7 @@ class Inputs:
     base: str = ""
     max_parallel: int = 4
     comment_on: str = ""
+    existing_branch: str = "continue"
 
 
 def _bool(value: bool) -> str:
@@ -486,6 +487,8 @@ class WaveRun:
         self.legs_run = 0
         # Runs between the plan job and the legs: what a hostile leg could do to the artifacts.
         self.after_plan: Callable[[WaveRun], None] | None = None
+        # Runs between a wave's legs and its publisher (wave number): a reviewer pushing mid-run.
+        self.before_publish: Callable[[int], None] | None = None
         self.logs: list[str] = []
         self._lock = threading.Lock()
 
@@ -592,6 +595,7 @@ class WaveRun:
                 "stack": _bool(self.inputs.stack),
                 "base": self.inputs.base,
                 "plan-digest": self.plan_digest,
+                "existing-branch": self.inputs.existing_branch,
             },
         )
         skip = prepare.outputs.get("skip", "")
@@ -619,6 +623,8 @@ class WaveRun:
         """The publisher job of slot ``k``: a fresh runner, the write token, the wave's artifacts."""
         if k > workflow_facts().slots or not self.waves[k - 1]:
             return
+        if self.before_publish is not None:
+            self.before_publish(k)
         job = Job(self, f"publish wave {k}", job_id=f"publish-{k}")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
@@ -637,6 +643,7 @@ class WaveRun:
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
                 "plan-digest": self.plan_digest,
+                "existing-branch": self.inputs.existing_branch,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)

@@ -192,7 +192,7 @@ def issue(api: str, repo: Repo, item: Issue) -> dict[str, Any]:
             "html_url": data["html_url"],
             "diff_url": f"{data['html_url']}.diff",
             "patch_url": f"{data['html_url']}.patch",
-            "merged_at": None,
+            "merged_at": repo.pulls[item.number].merged_at,
         }
         data["draft"] = repo.pulls[item.number].draft
     return data
@@ -235,7 +235,7 @@ def pull(api: str, repo: Repo, item: Issue, pr: Pull, full: bool = True) -> dict
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "closed_at": item.closed_at,
-        "merged_at": None,
+        "merged_at": pr.merged_at,
         "merge_commit_sha": None,
         "assignee": None,
         "assignees": [],
@@ -259,7 +259,7 @@ def pull(api: str, repo: Repo, item: Issue, pr: Pull, full: bool = True) -> dict
     }
     if full:
         data.update(
-            merged=False,
+            merged=pr.merged_at is not None,
             mergeable=None,
             rebaseable=None,
             mergeable_state="unknown",
