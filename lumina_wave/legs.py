@@ -727,9 +727,12 @@ def publish_leg(
         fields["base"] = choice.base
         base_ref = _ref(workdir, default_base, remote, True)
         there = remote_branch(workdir, issue, [*refs, base_ref], remote)
-        why = _left_alone(pulls, branch, there, existing)
+        pr = pulls.latest(branch) if pulls is not None else None
+        why = _left_alone(pr, branch, there, existing)
         if why:
             kept = {"base": choice.base, "job_url": options.job_url, "usage": fields["usage"]}
+            if pr is not None and pr["state"] == "open":  # it stays in the summary and merge order
+                kept.update(pr_number=pr["number"], pr_url=pr["html_url"], commit=there.tip)
             return skipped_record(plan, issue, why, draft["started_at"], **kept)
         if draft["agent_outcome"] is None or (bundle is None and draft["status"] not in DONE_STATUSES):
             raise LegError("; ".join(notes) or "the leg did not finish")
@@ -753,10 +756,9 @@ def publish_leg(
     return new_record(plan.plan_id, issue, status, branch, **fields)
 
 
-def _left_alone(pulls: Pulls | None, branch: str, there: RemoteBranch, existing: str) -> str | None:
-    """Why the publisher leaves the issue alone (a merged or closed PR, ``skip`` and commits of
-    others on the branch), or None."""
-    pr = pulls.latest(branch) if pulls is not None else None
+def _left_alone(pr: dict | None, branch: str, there: RemoteBranch, existing: str) -> str | None:
+    """Why the publisher leaves the issue alone (``pr``, the branch's latest, merged or closed;
+    ``skip`` and commits of others on the branch), or None."""
     why = existing_branch.pr_skip_reason(existing, pr)
     if why is None and there.foreign and existing == "skip":
         why = f"{existing_branch.foreign_text(branch, there.foreign)}: left alone (existing-branch: skip)"

@@ -18,7 +18,13 @@ from fakegithub import FakeGitHub
 from .driver import WaveRun
 
 DOC = "docs/reliability.md"
-TEST_FILES = ("test_e2e_waves.py", "test_e2e_faults.py", "test_e2e_reruns.py", "test_local_faults.py")
+TEST_FILES = (
+    "test_e2e_waves.py",
+    "test_e2e_faults.py",
+    "test_e2e_reruns.py",
+    "test_local_faults.py",
+    "test_e2e_existing.py",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,53 @@ class LocalFigures:
             f"| **all {len(rows)} steps** | {sum(f.killed for f in rows)} | {sum(f.agents_left for f in rows)} "
             f"| {sum(f.lost_commits for f in rows)} | {sum(f.unrecorded for f in rows)} "
             f"| {sum(f.wrong_pushes for f in rows)} |",
+            "",
+        ]
+
+
+@dataclass(frozen=True)
+class KeepFigure:
+    """One fault of the GitHub path's matrix (tests/test_e2e_existing.py), over all its runs."""
+
+    fault: str
+    runs: int
+    lost_commits: int  # commits of anyone's that no ref of origin reaches any more
+    duplicates: int  # extra PRs on one branch plus extra summary comments on one target
+    unrecorded: int  # issues of the plan without a recorded status after the last run
+
+
+@dataclass
+class KeepFigures:
+    rows: dict[str, KeepFigure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, figure: KeepFigure) -> None:
+        with self._lock:
+            if figure.fault in self.rows:
+                raise ValueError(f"fault {figure.fault!r} recorded twice")
+            self.rows[figure.fault] = figure
+
+    def markdown(self) -> list[str]:
+        if not self.rows:
+            return []
+        rows = sorted(self.rows.values(), key=lambda f: f.fault)
+        return [
+            "## GitHub path: fault matrix (nothing lost, nothing twice)",
+            "",
+            "tests/test_e2e_existing.py drives whole workflow runs through each fault: an API fault at",
+            "each write of publish and summarize, a rejected push, a reviewer's commit arriving before a",
+            "second run (each `existing-branch` mode) or mid-run, a merged PR, `kill -9` of the publish",
+            "step (then \"Re-run failed jobs\"). Lost commits count every commit a branch or a reviewer",
+            "ever had that no ref of origin reaches after the last run.",
+            "",
+            "| fault | workflow runs | lost commits | duplicate PRs, comments | issues unrecorded |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {f.fault} | {f.runs} | {f.lost_commits} | {f.duplicates} | {f.unrecorded} |"
+                for f in rows
+            ),
+            f"| **all {len(rows)} faults** | {sum(f.runs for f in rows)} | {sum(f.lost_commits for f in rows)} "
+            f"| {sum(f.duplicates for f in rows)} | {sum(f.unrecorded for f in rows)} |",
             "",
         ]
 
@@ -148,9 +201,11 @@ class Figures:
             ),
             "",
             *LOCAL_FIGURES.markdown(),
+            *KEEP_FIGURES.markdown(),
         ]
         return "\n".join(lines)
 
 
 LOCAL_FIGURES = LocalFigures()
+KEEP_FIGURES = KeepFigures()
 FIGURES = Figures()
