@@ -148,6 +148,12 @@ def label(api: str, repo: Repo, name: str) -> dict[str, Any]:
     }
 
 
+def _pull_label(api: str, repo: Repo, name: str) -> dict[str, Any]:
+    """A label as a pull request carries it: ``pull-request(-simple)`` says its description is a
+    string (not null)."""
+    return {**label(api, repo, name), "description": repo.labels[name].description or ""}
+
+
 def issue(api: str, repo: Repo, item: Issue) -> dict[str, Any]:
     """``issue``: also what GitHub lists for a pull request (then with a ``pull_request`` key)."""
     url = f"{api}/repos/{repo.full_name}/issues/{item.number}"
@@ -229,7 +235,7 @@ def pull(api: str, repo: Repo, item: Issue, pr: Pull, full: bool = True) -> dict
         "title": item.title,
         "user": user(api, item.user),
         "body": item.body,
-        "labels": [label(api, repo, name) for name in item.labels],
+        "labels": [_pull_label(api, repo, name) for name in item.labels],
         "milestone": None,
         "active_lock_reason": None,
         "created_at": item.created_at,
