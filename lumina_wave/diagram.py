@@ -77,13 +77,14 @@ STATUS_STYLES = {
     "failed": "fill:#ffd8d3,stroke:#cf222e",
     "blocked": "fill:#fff1c2,stroke:#9a6700",
     "cancelled": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
+    "skipped": "fill:#eef1f4,stroke:#57606a,stroke-dasharray:2",
     "missing": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
     "pending": "fill:#ffffff,stroke:#8c959f,stroke-dasharray:2,color:#57606a",
     "rejected": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:4",
     "refused": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:2",
 }
 # Classes defined only when a node has them, so graphs without them stay as they were.
-WHEN_USED = frozenset({"pending", "rejected", "refused"})
+WHEN_USED = frozenset({"pending", "rejected", "refused", "skipped"})
 
 
 def _class(status: str) -> str:

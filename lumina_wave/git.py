@@ -338,9 +338,14 @@ def is_ancestor(directory: str | os.PathLike[str], ancestor: str, descendant: st
 
 
 def start_branch(
-    directory: str | os.PathLike[str], branch: str, refs: Sequence[str], author: Author | None = None
+    directory: str | os.PathLike[str],
+    branch: str,
+    refs: Sequence[str],
+    author: Author | None = None,
+    trailers: str = "",
 ) -> str:
-    """Point ``branch`` at ``refs[0]`` and check it out (created or reset), then merge ``refs[1:]``.
+    """Point ``branch`` at ``refs[0]`` and check it out (created or reset), then merge ``refs[1:]``
+    (``trailers``, when given, end each merge's message).
 
     Works on a normal checkout and in a worktree added with ``--detach``. Local changes to tracked
     files are discarded; untracked files stay. A merge conflict aborts the merge and raises
@@ -350,7 +355,7 @@ def start_branch(
         raise ValueError("start_branch needs at least one ref")
     run_git(directory, "checkout", "--quiet", "--force", "--no-track", "-B", branch, refs[0])
     for ref in refs[1:]:
-        message = f"Merge {_short(ref)} into {branch}"
+        message = f"Merge {_short(ref)} into {branch}" + (f"\n\n{trailers}" if trailers else "")
         merged = _run(directory, ["merge", "--no-ff", "--quiet", "-m", message, ref], author or Author())
         if merged.returncode != 0:
             conflicts = run_git(directory, "diff", "--name-only", "--diff-filter=U").split()
@@ -471,6 +476,22 @@ def put_back_refs(
             lines.append(f"update {keep_under}/{ref.removeprefix('refs/')} {now[ref]}")
         lines.append(f"update {ref} {sha}" if sha else f"delete {ref}")
     run_git(directory, "update-ref", "--no-deref", "--stdin", stdin="".join(f"{line}\n" for line in lines))
+
+
+def push_ref(
+    directory: str | os.PathLike[str], commit: str, ref: str, remote: str = "origin", token: str | None = None
+) -> None:
+    """Push ``commit`` to a new ``ref`` of ``remote`` (a backup: never over an existing one)."""
+    run_git(
+        directory,
+        "push",
+        "--quiet",
+        "--no-verify",
+        f"--force-with-lease={ref}:",
+        remote,
+        f"{commit}:{ref}",
+        token=token,
+    )
 
 
 def push_commit(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lumina_wave import existing as existing_branch
 from lumina_wave import git, usage
 from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline, truncate
@@ -198,13 +199,30 @@ def blocked_record(
     )
 
 
+def skipped_record(plan: Plan, issue: int, why: str, started_at: str | None = None, **fields: Any) -> dict:
+    """The record of ``issue`` left alone (see :mod:`lumina_wave.existing`), saying ``why``."""
+    return new_record(
+        plan.plan_id,
+        issue,
+        "skipped",
+        branch_name(issue),
+        agent_outcome="skipped",
+        started_at=started_at or utc_now(),
+        finished_at=utc_now(),
+        wave=plan.wave_of[issue],
+        error=why,
+        **fields,
+    )
+
+
 # --- prepare ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """What prepare left: ``skip`` with a ``record`` (blocked) when the agent must not run;
-    otherwise the ``env`` for the agent (the WAVE_* variables) and the context files."""
+    """What prepare left: ``skip`` with a ``record`` (blocked, skipped) when the agent must not
+    run; otherwise the ``env`` for the agent (the WAVE_* variables), the context files and a
+    ``note`` on the branch that existed already."""
 
     issue: int
     skip: bool
@@ -215,6 +233,7 @@ class Prepared:
     started_at: str = ""
     base: str = ""
     start_commit: str | None = None
+    note: str = ""
 
 
 def state_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
@@ -240,8 +259,13 @@ def prepare_leg(
     fetch: bool = True,
     author: git.Author | None = None,
     token: str | None = None,
+    existing: str = existing_branch.DEFAULT_MODE,
 ) -> Prepared:
     """Block the leg, or start its branch and write its context.
+
+    A branch on ``remote`` with commits of others (:func:`lumina_wave.existing.foreign_commits`)
+    is continued (the leg starts from it), left alone (``existing`` skip) or restarted from the
+    base (``existing`` restart: its publisher keeps the old tip under a backup ref).
 
     Raises :class:`LegError` when the start cannot be made (missing base, merge conflict), and
     :class:`~lumina_wave.safe_files.UnsafePath` when a context file would be written through a link.
@@ -277,7 +301,20 @@ def prepare_leg(
         remote=remote,
         prefer_remote=fetch,
     )
-    start = _git(git.start_branch, workdir, branch, refs, author)
+    foreign = _foreign(workdir, branch, refs, default_base, remote, token) if fetch else []
+    note = ""
+    if foreign:
+        found = existing_branch.foreign_text(branch, foreign)
+        if existing == "skip":
+            why = f"{found}: left alone (existing-branch: skip)"
+            return Prepared(issue, True, skipped_record(plan, issue, why, started_at), started_at=started_at)
+        if existing == "continue":
+            refs = [f"refs/remotes/{remote}/{branch}"]
+            note = f"{found}: the leg builds on it"
+        else:
+            note = f"{found}: restarted from {choice.base} (the publisher keeps the old tip)"
+    trailers = existing_branch.trailers(plan.plan_id, issue)
+    start = _git(git.start_branch, workdir, branch, refs, author, trailers)
     git.set_ref(workdir, START_REF.format(issue=issue), start)
 
     folder = Path(context_dir)
@@ -307,7 +344,26 @@ def prepare_leg(
         "WAVE_PLAN_ID": plan.plan_id,
         "WAVE_STARTED_AT": started_at,
     }
-    return Prepared(issue, False, None, env, context_file, body_file, started_at, choice.base, start)
+    return Prepared(issue, False, None, env, context_file, body_file, started_at, choice.base, start, note)
+
+
+def _foreign(
+    workdir: str | os.PathLike[str],
+    branch: str,
+    refs: Sequence[str],
+    default_base: str,
+    remote: str,
+    token: str | None,
+) -> list[str]:
+    """The commits of others on ``branch`` as ``remote`` has it (fetched before), beyond ``refs``
+    and the base; a shallow clone fetches the history down to where they meet."""
+    tip = git.rev_parse(workdir, f"refs/remotes/{remote}/{branch}")
+    if tip is None:
+        return []
+    if _git(git.is_shallow, workdir):
+        _git(git.deepen_until_related, workdir, default_base, [branch], remote, token)
+    base_ref = _ref(workdir, default_base, remote, True)
+    return _git(existing_branch.foreign_commits, workdir, tip, [*refs, base_ref])
 
 
 def _ref(workdir: str | os.PathLike[str], name: str, remote: str, prefer_remote: bool) -> str:
@@ -458,6 +514,7 @@ def _snapshot(
     message = fill(
         options.commit_message or DEFAULT_COMMIT_MESSAGE, issue=issue, title=defuse(plan.items[issue].title)
     )
+    message = existing_branch.marked(message, plan.plan_id, issue)
     return iso.snapshot(
         str(head.commit), message, options.author, OWN_PATHS + options.exclude, options.stat_cache
     )
@@ -504,6 +561,8 @@ def _open_pr(
             labels=options.labels,
         )
         fields.update(pr_number=pr.number, pr_url=pr.url)
+        if pr.warnings:
+            fields["warnings"] = [*fields.get("warnings", []), *pr.warnings]
     elif want_pr and pushed:
         notes.append("no PR opened (no GitHub token)")
 
@@ -623,6 +682,25 @@ def receive_change(
     return tip
 
 
+@dataclass(frozen=True)
+class RemoteBranch:
+    """The leg's branch as the publisher fetched it: its tip (None: none) and the commits of
+    others on it beyond the leg's start refs and the base."""
+
+    ref: str
+    tip: str | None
+    foreign: tuple[str, ...]
+
+
+def remote_branch(
+    workdir: str | os.PathLike[str], issue: int, refs: Sequence[str], remote: str
+) -> RemoteBranch:
+    ref = f"refs/remotes/{remote}/{branch_name(issue)}"
+    tip = git.rev_parse(workdir, ref)
+    foreign = existing_branch.foreign_commits(workdir, tip, list(refs)) if tip else []
+    return RemoteBranch(ref, tip, tuple(foreign))
+
+
 def publish_leg(
     workdir: str | os.PathLike[str],
     plan: Plan,
@@ -637,11 +715,14 @@ def publish_leg(
     remote: str = "origin",
     token: str | None = None,
     options: FinishOptions | None = None,
+    existing: str = existing_branch.DEFAULT_MODE,
 ) -> dict:
     """The authoritative record of one leg, from the records of the earlier waves (``results``,
     the publishers'), the leg's ``draft`` and ``bundle`` (both hostile): blocked again when a
-    dependency is not done; otherwise its change checked (:func:`receive_change`), pushed and
-    its PR opened or updated."""
+    dependency is not done; skipped when its PR was merged or closed, or its branch has commits
+    of others and ``existing`` is skip; otherwise its change checked (:func:`receive_change`),
+    pushed (:func:`push_change`: never over commits of others it does not contain, unless
+    restart, which keeps them under a backup ref first) and its PR opened or updated."""
     options = options or FinishOptions()
     branch = branch_name(issue)
     blockers = blocked_by(plan, issue, results)
@@ -676,20 +757,28 @@ def publish_leg(
             prefer_remote=True,
         )
         fields["base"] = choice.base
+        base_ref = _ref(workdir, default_base, remote, True)
+        there = remote_branch(workdir, issue, [*refs, base_ref], remote)
+        pr = pulls.latest(branch) if pulls is not None else None
+        why = _left_alone(pr, branch, there, existing)
+        if why:
+            kept = {"base": choice.base, "job_url": options.job_url, "usage": fields["usage"]}
+            if pr is not None and pr["state"] == "open":  # it stays in the summary and merge order
+                kept.update(pr_number=pr["number"], pr_url=pr["html_url"], commit=there.tip)
+            return skipped_record(plan, issue, why, draft["started_at"], **kept)
         if draft["agent_outcome"] is None or (bundle is None and draft["status"] not in DONE_STATUSES):
             raise LegError("; ".join(notes) or "the leg did not finish")
         changed = False
         if bundle is not None:
-            tip = receive_change(
-                workdir, bundle, issue, draft.get("start"), [*refs, _ref(workdir, default_base, remote, True)]
-            )
+            allowed = [*refs, base_ref, *([there.ref] if there.tip else [])]
+            tip = receive_change(workdir, bundle, issue, draft.get("start"), allowed)
             start = str(draft["start"])
             changed = tip != start and not git.same_tree(workdir, start, tip)
             if changed:
                 wants_pr = leg_status(agent_outcome, True) == "success" or options.pr_on_failure
                 options.policy.check(issue, git.changed_paths(workdir, start, tip), wants_pr)
                 fields["commit"] = tip
-                git.push_commit(workdir, tip, branch, remote, token)
+                push_change(workdir, issue, tip, there, existing, remote, token, fields)
         status = leg_status(agent_outcome, changed)
         _open_pr(plan, issue, status, changed, True, pulls, choice.base, options, fields, notes)
     except PolicyRefusal as exc:
@@ -702,6 +791,59 @@ def publish_leg(
     fields["finished_at"] = utc_now()
     fields["error"] = "; ".join(notes) or None
     return new_record(plan.plan_id, issue, status, branch, **fields)
+
+
+def _left_alone(pr: dict | None, branch: str, there: RemoteBranch, existing: str) -> str | None:
+    """Why the publisher leaves the issue alone (``pr``, the branch's latest, merged or closed;
+    ``skip`` and commits of others on the branch), or None."""
+    why = existing_branch.pr_skip_reason(existing, pr)
+    if why is None and there.foreign and existing == "skip":
+        why = f"{existing_branch.foreign_text(branch, there.foreign)}: left alone (existing-branch: skip)"
+    return why
+
+
+def push_change(
+    workdir: str | os.PathLike[str],
+    issue: int,
+    tip: str,
+    there: RemoteBranch,
+    existing: str,
+    remote: str,
+    token: str | None,
+    fields: dict[str, Any],
+) -> None:
+    """Push the leg's ``tip`` over ``there`` (lease: the tip the publisher fetched).
+
+    Commits of others that ``tip`` does not contain (they arrived after the leg started) stop
+    the push, unless ``existing`` is restart: then the old tip is pushed to a backup ref first,
+    named in ``fields`` (``backup_ref`` and a warning). Whenever the leg's commit is not pushed
+    (moved branch, rejected push), it is kept under a backup ref on the remote, named in the
+    :class:`LegError`."""
+    branch = branch_name(issue)
+    if there.tip and there.foreign and not git.is_ancestor(workdir, there.tip, tip):
+        found = existing_branch.foreign_text(branch, there.foreign)
+        if existing != "restart":
+            kept = _keep(workdir, issue, tip, remote, token)
+            raise LegError(
+                f"{found} that the leg's change does not contain (pushed after the leg started): "
+                f"not pushed, the leg's commit is kept at {kept}; run again to build on them"
+            )
+        fields["backup_ref"] = _keep(workdir, issue, there.tip, remote, token)
+        fields["warnings"] = [
+            *fields.get("warnings", []),
+            f"restarted {branch}: {found}; its old tip {there.tip[:12]} is kept at {fields['backup_ref']}",
+        ]
+    try:
+        git.push_commit(workdir, tip, branch, remote, token)
+    except git.GitError as exc:
+        kept = _keep(workdir, issue, tip, remote, token)
+        raise LegError(f"{exc} (the leg's commit is kept at {kept})") from None
+
+
+def _keep(workdir: str | os.PathLike[str], issue: int, commit: str, remote: str, token: str | None) -> str:
+    ref = existing_branch.backup_ref(issue)
+    git.push_ref(workdir, commit, ref, remote, token)
+    return ref
 
 
 def read_state(context_dir: str | os.PathLike[str], issue: int) -> dict:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from lumina_wave import git, safe_files
+from lumina_wave.existing import BACKUP_REF, stamp
 from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
 from lumina_wave.plan import Plan, branch_name
@@ -41,7 +42,6 @@ from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
 POLL = 0.1
-BACKUP_REF = "refs/lumina-wave/backup/issue-{issue}/{stamp}"
 MOVED_REFS = "refs/lumina-wave/moved/{stamp}"
 LOG_TAIL = 64 * 1024  # how much of a log's end is read for its last line
 LINE_LIMIT = 120
@@ -131,11 +131,6 @@ def agent_error(code: int, log_text: str, log: str) -> str:
     line = last_line(log_text)
     said = f": {line}" if line else ", printing nothing"
     return f"agent exited with {code}{said} (log {log})"
-
-
-def stamp() -> str:
-    """A timestamp usable in a ref name: ``20261201T203000.123Z``."""
-    return utc_now().replace("-", "").replace(":", "")
 
 
 # --- the run: processes, worktrees, files -------------------------------------------------------

@@ -18,8 +18,9 @@ DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
 RESULT_VERSION = 1
 # refused: the publisher did not push the leg's change (lumina_wave/path_policy.py says why).
-STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled", "refused")
-DONE_STATUSES = frozenset({"success", "no-changes"})
+# skipped: left alone (its PR was merged or closed, or existing-branch: skip); done, blocks nothing.
+STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled", "refused", "skipped")
+DONE_STATUSES = frozenset({"success", "no-changes", "skipped"})
 
 
 def utc_now() -> str:
@@ -49,6 +50,8 @@ def new_record(plan_id: str, issue: int, status: str, branch: str, **fields: Any
         "job_url": None,
         "usage": None,
         "attempts": None,
+        "warnings": [],
+        "backup_ref": None,
     }
     unknown = set(fields) - set(record)
     if unknown:

@@ -1,8 +1,9 @@
 """The completion summary: plan + leg results (+ job timings) in; markdown, text and JSON out. Pure.
 
 Statuses. An issue's status is its result record's (success, no-changes, failed, blocked,
-cancelled), or ``missing`` when no record exists: the leg never ran or was cancelled
-before it could write one, shown as "did not run". Done means success or no-changes.
+cancelled, skipped), or ``missing`` when no record exists: the leg never ran or was cancelled
+before it could write one, shown as "did not run". Done means success, no-changes or skipped
+(left alone: its PR was merged or closed, or ``existing-branch: skip``).
 An issue whose only record was rejected (unreadable, invalid, of no real time: see
 :func:`~lumina_wave.results.read_records`) is ``rejected``, shown as "record rejected"
 with the reason; it is not done, and the other issues are summarized as usual.
@@ -67,6 +68,7 @@ STATUS_LABELS = {
     "failed": "❌ failed",
     "blocked": "⛔ blocked",
     "cancelled": "🚫 cancelled",
+    "skipped": "⏭️ skipped",
     MISSING: "⏹️ did not run",
     PENDING: f"⏳ {PENDING_WORDS}",
     REJECTED: "🛑 record rejected",
@@ -98,6 +100,7 @@ class Outcome:
     job_url: str | None = None
     usage: dict | None = None  # what the agent reported (see lumina_wave.usage); None: nothing
     attempts: int | None = None
+    warnings: tuple[str, ...] = ()  # what failed beside the PR, a restart's backup
 
     @property
     def seconds(self) -> float | None:
@@ -280,6 +283,7 @@ def build_summary(
                 job_url=job_url or record.get("job_url"),
                 usage=record.get("usage"),
                 attempts=record.get("attempts"),
+                warnings=tuple(record.get("warnings") or ()),
             )
         )
     return Summary(
@@ -625,9 +629,12 @@ def _capped(lines: list[str], cap: int | None) -> list[str]:
 
 
 def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
-    failed, blocked, not_run = [], [], []
+    failed, blocked, not_run, alone, warned = [], [], [], [], []
     for o in summary.outcomes:
         head = f"- {_issue_ref(o)} {md.inline(o.title, md.TITLE_LIMIT)}".rstrip()
+        warned += (f"{head}: {md.inline(w, md.ERROR_LIMIT)}" for w in o.warnings)
+        if o.status == "skipped":
+            alone.append(f"{head}: {md.inline(o.error or 'left alone', md.ERROR_LIMIT)}")
         if o.status == "failed":
             error = md.inline(o.error or "no error message", md.ERROR_LIMIT)
             log = f" ({md.link('job log', o.job_url)})" if o.job_url else ""
@@ -640,7 +647,8 @@ def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
             why = md.inline(o.error or "", md.ERROR_LIMIT)
             failed.append(f"{head}: {'refused: ' if o.status == REFUSED else ''}{why}")
     sections = []
-    for title, lines in (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run)):
+    titled = (("Failures", failed), ("Blocked", blocked), ("Did not run", not_run), ("Left alone", alone))
+    for title, lines in (*titled, ("Warnings", warned)):
         if lines:
             sections.append(f"### {title}\n\n" + "\n".join(_capped(lines, cap)))
     return sections
@@ -728,10 +736,11 @@ def render_text(summary: Summary) -> str:
                 line += f" ({o.attempts} attempts)"
             if o.usage:
                 line += f"\n           cost {usages.cost_text(o.usage.get('cost_usd'))}, tokens {usages.count_text(usages.tokens(o.usage))}"
-            if o.status in ("failed", REJECTED, REFUSED) and o.error:
-                line += f"\n           error: {_plain(o.error, 200)}"
+            if o.status in ("failed", REJECTED, REFUSED, "skipped") and o.error:
+                line += f"\n           {'why' if o.status == 'skipped' else 'error'}: {_plain(o.error, 200)}"
             elif o.status == "blocked":
                 line += f"\n           blocked by {_chain(_blockers(summary, o), ', ')}"
+            line += "".join(f"\n           warning: {_plain(w, 200)}" for w in o.warnings)
             lines.append(line.rstrip())
     if summary.merge_order:
         lines.append(

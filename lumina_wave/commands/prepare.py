@@ -165,7 +165,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="where the context files go, outside the work tree (default: $RUNNER_TEMP/lumina-wave, else the temp dir)",
     )
     parser.add_argument("--no-fetch", action="store_true", help="use local branches, do not fetch")
+    add_existing_branch(parser)
     parser.set_defaults(run=_run_cli)
+
+
+def add_existing_branch(parser: argparse.ArgumentParser) -> None:
+    from lumina_wave.existing import DEFAULT_MODE, MODES
+
+    parser.add_argument(
+        "--existing-branch",
+        choices=MODES,
+        default=DEFAULT_MODE,
+        help="a feature/issue-N with commits of others: build on it, restart it (keeping a backup ref) "
+        "or leave the issue alone (default: %(default)s)",
+    )
 
 
 def _run_cli(args: argparse.Namespace) -> int:
@@ -187,6 +200,7 @@ def _run_cli(args: argparse.Namespace) -> int:
             default_base=default_base(workdir, plan, args.base),
             context_dir=context,
             fetch=not args.no_fetch,
+            existing=args.existing_branch,
         )
     except LegError as exc:
         write_result(args.results_dir, failed_start_record(plan, args.issue, str(exc)))
@@ -222,6 +236,7 @@ def run_action(runner: Runner) -> int:
     """Prepare the leg in the agent's job. A blocked or failed start leaves its draft record in
     ``out-dir`` for the publisher, which decides again from its own records."""
     from lumina_wave.commands.collect import DEFAULT_OUT_DIR, write_draft
+    from lumina_wave.existing import parse_mode
     from lumina_wave.legs import LegError, prepare_leg
     from lumina_wave.results import read_results
     from lumina_wave.safe_files import UnsafePath
@@ -230,6 +245,7 @@ def run_action(runner: Runner) -> int:
     issue = _check_issue(plan, runner.int_input("issue"))
     results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
     author = parse_author(runner.input("author"))
+    existing = parse_mode(runner.input("existing-branch"))
     results = read_results(results_dir, plan.plan_id)
     out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
     token = runner.input("github-token") or None  # the leg's: read access only
@@ -247,6 +263,7 @@ def run_action(runner: Runner) -> int:
             context_dir=here,
             author=author,
             token=token,
+            existing=existing,
         )
     except (LegError, UnsafePath) as exc:
         path = write_draft(out_dir, failed_start_record(plan, issue, str(exc)))
@@ -258,7 +275,7 @@ def run_action(runner: Runner) -> int:
         return EXIT_FAILURES
     if prepared.record is not None:
         path = write_draft(out_dir, {**prepared.record, "job_url": job_url(env)})
-        runner.warning(f"#{issue} is blocked: {prepared.record['error']}")
+        runner.warning(f"#{issue} is {prepared.record['status']}: {prepared.record['error']}")
         runner.set_output("skip", "true")
         runner.set_output("result", str(path))
         return EXIT_OK
@@ -266,4 +283,6 @@ def run_action(runner: Runner) -> int:
         runner.export(name, to_runner_path(value, here, on_runner) if name.endswith("_FILE") else value)
     runner.set_output("skip", "false")
     print(f"lumina-wave: #{issue} on {prepared.env['WAVE_BRANCH']} from {prepared.base}")
+    if prepared.note:
+        print(f"lumina-wave: #{issue}: {prepared.note}")
     return EXIT_OK

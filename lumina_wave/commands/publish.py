@@ -71,6 +71,7 @@ def publish_wave(
     options: FinishOptions,
     digest: str = "",
     start: int | None = None,
+    existing: str = "continue",
 ) -> tuple[list[dict], list[int]]:
     """Publish every leg of ``wave`` (with ``start``: of the run's wave slot ``wave``, the run
     starting at wave ``start``) that the run works; returns their records (also written to
@@ -128,6 +129,7 @@ def publish_wave(
             pulls=pulls,
             token=token or None,
             options=options,
+            existing=existing,
         )
         write_result(out_dir, record)
         records.append(record)
@@ -137,6 +139,8 @@ def publish_wave(
         if runner is not None and record["status"] in ("failed", "cancelled", "refused"):
             runner.error(line)
         print(f"lumina-wave: {line}")
+        for warning in record["warnings"]:
+            _warn(runner, f"#{issue}: {warning}")
     return records, lost
 
 
@@ -202,6 +206,7 @@ def exit_code(lost: list[int]) -> int:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+    from lumina_wave.commands.prepare import add_existing_branch
 
     parser = add_command(
         subparsers,
@@ -250,6 +255,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="the GitHub repository of the PRs (default: $GITHUB_REPOSITORY; none: no PRs)",
     )
     old_spelling(parser, "--repo", "--github-repo", "repo")
+    add_existing_branch(parser)
     parser.set_defaults(run=_run_cli)
 
 
@@ -269,6 +275,7 @@ def _run_cli(args: argparse.Namespace) -> int:
         repo=args.repo,
         token=os.environ.get("GITHUB_TOKEN", ""),
         options=FinishOptions(),
+        existing=args.existing_branch,
     )
     return exit_code(lost)
 
@@ -278,6 +285,7 @@ def _run_cli(args: argparse.Namespace) -> int:
 
 def run_action(runner: Runner) -> int:
     from lumina_wave.commands.prepare import job_url
+    from lumina_wave.existing import parse_mode
     from lumina_wave.legs import FinishOptions
     from lumina_wave.path_policy import ChangePolicy, parse_globs
 
@@ -314,5 +322,6 @@ def run_action(runner: Runner) -> int:
         options=options,
         digest=runner.input("plan-digest"),
         start=runner.int_input("start-wave", 1),
+        existing=parse_mode(runner.input("existing-branch")),
     )
     return exit_code(lost)

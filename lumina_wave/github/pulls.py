@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import requests
 from github import GithubException
 
+from lumina_wave.errors import GitHubError
 from lumina_wave.github.client import GitHubClient, api_errors, create_once, describe, pages
 
 WRITE_PULLS = "contents: write, pull-requests: write"
@@ -21,11 +22,13 @@ WRITE_PULLS = "contents: write, pull-requests: write"
 
 @dataclass(frozen=True)
 class PullRequest:
-    """The parts of a PR the result record keeps; ``created`` is False when an open one was updated."""
+    """The parts of a PR the result record keeps; ``created`` is False when an open one was updated;
+    ``warnings`` are what failed once the PR existed (its update, its labels)."""
 
     number: int
     url: str
     created: bool
+    warnings: tuple[str, ...] = ()
 
 
 class Pulls:
@@ -43,20 +46,37 @@ class Pulls:
             found = [pr for page in pages(self.client, path, params) for pr in page]
         return min(found, key=lambda pr: pr["number"]) if found else None
 
+    def latest(self, branch: str) -> dict | None:
+        """The open PR of ``branch``, else its newest closed or merged one, else None."""
+        path = f"/repos/{self.client.full_name}/pulls"
+        params = {"state": "all", "head": f"{self.owner}:{branch}"}
+        with api_errors(f"looking for the PRs of {branch}", WRITE_PULLS):
+            found = [pr for page in pages(self.client, path, params) for pr in page]
+        return max(found, key=lambda pr: (pr["state"] == "open", pr["number"])) if found else None
+
     def ensure(
         self, *, branch: str, base: str, title: str, body: str, draft: bool, labels: Sequence[str] = ()
     ) -> PullRequest:
-        """Update the open PR of ``branch`` (title, body, base), or create it; then add ``labels``."""
-        existing = self.find_open(branch)
-        if existing is not None:
-            pr = self._update(existing["number"], base=base, title=title, body=body)
-            created = False
-        else:
+        """Update the open PR of ``branch`` (title, body, base), or create it; then add ``labels``.
+
+        Once the PR exists, a failure (its update, its labels) is one of the returned PR's
+        ``warnings``, never instead of the PR."""
+        warnings: list[str] = []
+        pr = self.find_open(branch)
+        created = pr is None
+        if pr is None:
             pr = self._create(branch=branch, base=base, title=title, body=body, draft=draft)
-            created = True
+        else:
+            try:
+                pr = self._update(pr["number"], base=base, title=title, body=body)
+            except GitHubError as exc:
+                warnings.append(str(exc))
         if labels:
-            self._label(pr["number"], labels)
-        return PullRequest(int(pr["number"]), str(pr["html_url"]), bool(created))
+            try:
+                self._label(pr["number"], labels)
+            except GitHubError as exc:
+                warnings.append(str(exc))
+        return PullRequest(int(pr["number"]), str(pr["html_url"]), created, tuple(warnings))
 
     def _create(self, *, branch: str, base: str, title: str, body: str, draft: bool) -> dict:
         path = f"/repos/{self.client.full_name}/pulls"

@@ -15,6 +15,7 @@ from pathlib import Path
 from fakegithub import FakeGitHub
 
 from lumina_wave.plan import branch_name
+from lumina_wave.results import DONE_STATUSES
 from lumina_wave.summary import marker
 
 from .driver import WaveRun
@@ -79,7 +80,7 @@ def check_run(
 
     assert run.summarize is not None
     summarize = run.summarize.steps["summarize"]
-    all_done = all(s in ("success", "no-changes") for s in expected.values())
+    all_done = all(s in DONE_STATUSES for s in expected.values())
     assert summarize.rc == (0 if all_done else 1), why
     targets = {*comment_on, *(records[n]["pr_number"] for n in with_pr)}
     assert summary_comments(fake, run.plan_id) == Counter(dict.fromkeys(targets, 1)), why

@@ -440,6 +440,7 @@ class Inputs:
     allowed_paths: str = ""
     blocked_paths: str = ""
     max_prs: str = ""
+    existing_branch: str = "continue"
 
 
 def _bool(value: bool) -> str:
@@ -508,6 +509,8 @@ class WaveRun:
         self.legs_run = 0
         # Runs between the plan job and the legs: what a hostile leg could do to the artifacts.
         self.after_plan: Callable[[WaveRun], None] | None = None
+        # Runs between a wave's legs and its publisher (wave number): a reviewer pushing mid-run.
+        self.before_publish: Callable[[int], None] | None = None
         self.logs: list[str] = []
         self._lock = threading.Lock()
 
@@ -646,6 +649,7 @@ class WaveRun:
                 "stack": _bool(self.inputs.stack),
                 "base": self.inputs.base,
                 "plan-digest": self.plan_digest,
+                "existing-branch": self.inputs.existing_branch,
             },
         )
         skip = prepare.outputs.get("skip", "")
@@ -678,6 +682,8 @@ class WaveRun:
         """The publisher job of slot ``k``: a fresh runner, the write token, the wave's artifacts."""
         if k > workflow_facts().slots or not self.waves[k - 1]:
             return
+        if self.before_publish is not None:
+            self.before_publish(k)
         job = Job(self, f"publish wave {k}", job_id=f"publish-{k}")
         lw = job.workspace / ".lumina-wave"
         self.artifacts.download(PLAN_ARTIFACT, lw)
@@ -700,6 +706,7 @@ class WaveRun:
                 "allowed-paths": self.inputs.allowed_paths,
                 "blocked-paths": self.inputs.blocked_paths,
                 "max-prs": self.inputs.max_prs,
+                "existing-branch": self.inputs.existing_branch,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)

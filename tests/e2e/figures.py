@@ -18,7 +18,13 @@ from fakegithub import FakeGitHub
 from .driver import WaveRun
 
 DOC = "docs/reliability.md"
-TEST_FILES = ("test_e2e_waves.py", "test_e2e_faults.py", "test_e2e_reruns.py", "test_local_faults.py")
+TEST_FILES = (
+    "test_e2e_waves.py",
+    "test_e2e_faults.py",
+    "test_e2e_reruns.py",
+    "test_local_faults.py",
+    "test_e2e_existing.py",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,70 @@ class LocalFigures:
             f"| **all {len(rows)} steps** | {sum(f.killed for f in rows)} | {sum(f.agents_left for f in rows)} "
             f"| {sum(f.lost_commits for f in rows)} | {sum(f.unrecorded for f in rows)} "
             f"| {sum(f.wrong_pushes for f in rows)} |",
+            "",
+        ]
+
+
+@dataclass(frozen=True)
+class KeepFigure:
+    """One fault of the GitHub path's matrix (tests/test_e2e_existing.py), over all its runs."""
+
+    fault: str
+    runs: int
+    lost_commits: int  # commits of anyone's that no ref of origin reaches any more
+    duplicates: int  # extra PRs on one branch plus extra summary comments on one target
+    unrecorded: int  # issues of the plan without a recorded status after the last run
+
+
+@dataclass
+class KeepFigures:
+    rows: dict[str, KeepFigure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, figure: KeepFigure) -> None:
+        with self._lock:
+            if figure.fault in self.rows:
+                raise ValueError(f"fault {figure.fault!r} recorded twice")
+            self.rows[figure.fault] = figure
+
+    def markdown(self) -> list[str]:
+        if not self.rows:
+            return []
+        rows = sorted(self.rows.values(), key=lambda f: f.fault)
+        return [
+            "## GitHub path: nothing lost, nothing twice",
+            "",
+            "lumina-wave's commits carry the trailers `Lumina-Wave-Plan: <plan id>` and",
+            "`Lumina-Wave-Issue: <N>`; a commit on `feature/issue-N` beyond the leg's start refs without",
+            "them is someone else's (a reviewer's, GitHub's \"Update branch\" merge, an agent's own",
+            "commit: when in doubt, keep). `existing-branch: continue` (default) starts the leg from the",
+            "remote branch and the publisher pushes on top of it; `restart` pushes the old tip to",
+            "`refs/lumina-wave/backup/issue-N/<stamp>` on origin first (named in the record's",
+            "`backup_ref`, its warnings and the summary); `skip` records `skipped` and keeps the open PR",
+            "in the summary. An issue whose PR was merged or closed is `skipped` unless `restart`.",
+            "",
+            "A commit arriving while the legs run (between prepare and publish): the publisher never",
+            "pushes over commits of others that the leg's change does not contain. It leases on the tip",
+            "it fetched; when that tip holds commits of others missing from the change, the leg ends",
+            "`failed` with a clear line and its commit is pushed to a backup ref instead (no rebuild on",
+            "top: a rebase of the agent's work could conflict or break it silently; the next run",
+            "continues from the new tip). With `restart` the publisher backs the tip up and pushes.",
+            "A push the remote rejects also keeps the leg's commit under a backup ref.",
+            "A label, an update or another failure after the PR exists goes to the record's `warnings`",
+            "(and the summary's Warnings), beside the PR: it stays in the merge order and gets its",
+            "comment, and its dependents run.",
+            "",
+            "tests/test_e2e_existing.py drives whole workflow runs through each fault: an API fault at",
+            "each write of publish and summarize (502 and a dropped connection after GitHub acted), a",
+            "rejected push, a reviewer's commit before a second run (each mode) or mid-run, a merged",
+            'PR, `kill -9` of the publish step (then "Re-run failed jobs"). Lost commits: the commits',
+            "of the runs' records and the reviewers' commits that no ref of origin reaches after a run.",
+            "",
+            "| fault | workflow runs | lost commits | duplicate PRs, comments | issues unrecorded |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(f"| {f.fault} | {f.runs} | {f.lost_commits} | {f.duplicates} | {f.unrecorded} |" for f in rows),
+            f"| **all {len(rows)} faults** | {sum(f.runs for f in rows)} | {sum(f.lost_commits for f in rows)} "
+            f"| {sum(f.duplicates for f in rows)} | {sum(f.unrecorded for f in rows)} |",
             "",
         ]
 
@@ -148,9 +218,11 @@ class Figures:
             ),
             "",
             *LOCAL_FIGURES.markdown(),
+            *KEEP_FIGURES.markdown(),
         ]
         return "\n".join(lines)
 
 
 LOCAL_FIGURES = LocalFigures()
+KEEP_FIGURES = KeepFigures()
 FIGURES = Figures()

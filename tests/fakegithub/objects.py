@@ -150,6 +150,12 @@ def label(api: str, repo: Repo, name: str) -> dict[str, Any]:
     }
 
 
+def _pull_label(api: str, repo: Repo, name: str) -> dict[str, Any]:
+    """A label as a pull request carries it: ``pull-request(-simple)`` says its description is a
+    string (not null)."""
+    return {**label(api, repo, name), "description": repo.labels[name].description or ""}
+
+
 def issue(api: str, repo: Repo, item: Issue) -> dict[str, Any]:
     """``issue``: also what GitHub lists for a pull request (then with a ``pull_request`` key)."""
     url = f"{api}/repos/{repo.full_name}/issues/{item.number}"
@@ -194,7 +200,7 @@ def issue(api: str, repo: Repo, item: Issue) -> dict[str, Any]:
             "html_url": data["html_url"],
             "diff_url": f"{data['html_url']}.diff",
             "patch_url": f"{data['html_url']}.patch",
-            "merged_at": None,
+            "merged_at": repo.pulls[item.number].merged_at,
         }
         data["draft"] = repo.pulls[item.number].draft
     return data
@@ -231,13 +237,13 @@ def pull(api: str, repo: Repo, item: Issue, pr: Pull, full: bool = True) -> dict
         "title": item.title,
         "user": user(api, item.user),
         "body": item.body,
-        "labels": [label(api, repo, name) for name in item.labels],
+        "labels": [_pull_label(api, repo, name) for name in item.labels],
         "milestone": None,
         "active_lock_reason": None,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "closed_at": item.closed_at,
-        "merged_at": None,
+        "merged_at": pr.merged_at,
         "merge_commit_sha": None,
         "assignee": None,
         "assignees": [],
@@ -261,7 +267,7 @@ def pull(api: str, repo: Repo, item: Issue, pr: Pull, full: bool = True) -> dict
     }
     if full:
         data.update(
-            merged=False,
+            merged=pr.merged_at is not None,
             mergeable=None,
             rebaseable=None,
             mergeable_state="unknown",

@@ -66,6 +66,9 @@ class Issue:
     closed_at: str | None = None
 
 
+LABEL_NAME_LIMIT = 50
+
+
 @dataclass
 class Pull:
     number: int
@@ -76,6 +79,7 @@ class Pull:
     base_sha: str
     draft: bool = False
     maintainer_can_modify: bool = True
+    merged_at: str | None = None
 
 
 @dataclass
@@ -354,8 +358,15 @@ class Repo:
         pr.head_sha = self._branch_sha(pr.head) or pr.head_sha
         return issue
 
+    def merge_pull(self, number: int) -> None:
+        """Mark PR ``number`` merged and closed (the test moves the base branch itself)."""
+        issue, pr = self.pull(number)
+        issue.state, issue.closed_at, pr.merged_at = "closed", now(), now()
+
     def add_labels(self, number: int, names: list[str]) -> Issue:
         issue = self.issue(number)
+        if any(len(name) > LABEL_NAME_LIMIT for name in names):  # GitHub's limit on label names
+            raise _invalid("Label", "name", "invalid")
         for name in names:
             self.ensure_label(name)
             if name not in issue.labels:
