@@ -54,16 +54,17 @@ def test_a_deadline_turns_a_long_wait_into_one_line_and_deferrable_writes_into_a
     past = [clock.t - 10.0] * HOUR_BUDGET  # another job of the run spent the hour 10 s ago
     pacer = Pacer(clock, past=past, deadline=clock.t + 600)
     assert pacer.room() == 0 and pacer.room(within=3600) == HOUR_BUDGET
-    assert pacer.try_acquire() is False
+    assert pacer.affords() is False
     with pytest.raises(WriteBudgetSpent, match=r"500 writes an hour.*made 480 in the last hour"):
         pacer.acquire("creating the PR of feature/issue-1")
     assert clock.t == 1_000_000.0  # it did not sleep before refusing
 
 
-def test_try_acquire_keeps_the_reserve_for_essential_writes():
+def test_deferrable_writes_leave_the_reserve_to_essential_ones():
     pacer = Pacer(Manual(), past=[999_990.0] * (HOUR_BUDGET - 3))
-    assert pacer.try_acquire(reserve=2) is True
-    assert pacer.try_acquire(reserve=2) is False
+    assert pacer.affords(reserve=2) is True
+    pacer.acquire()
+    assert pacer.affords(reserve=2) is False
     pacer.acquire()  # essential: still room
     assert pacer.room() == 1
 

@@ -17,7 +17,7 @@ so it is read as hostile data: bounded in size, numbers only, times in the futur
 A writer has a time budget (its job's timeout less a margin). An *essential* write (a PR, the
 home summary comment) waits for room as long as the budget allows, then fails with one line
 (:class:`WriteBudgetSpent`); a *deferrable* write (labels, a PR's link comment) is skipped when
-it cannot go at once (:meth:`Pacer.room`), and the caller says so.
+the hour has no room for it (:meth:`Pacer.affords`), and the caller says so.
 
 Tests and benchmarks run on a virtual clock: ``LUMINA_WAVE_VIRTUAL_CLOCK`` names a file holding
 seconds added to the real time; sleeping adds to it (shared with the fake GitHub's clock).
@@ -158,14 +158,11 @@ class Pacer:
             self.waited += at - now
         self.record(max(at, now))
 
-    def try_acquire(self, reserve: int = 0) -> bool:
-        """Count one deferrable write when it can go without waiting on the hour budget and still
-        leave ``reserve`` writes of room for essential ones (it may wait on the minute's spacing);
-        False, nothing counted, when it cannot."""
-        if self.room() <= reserve or (self.deadline is not None and self.next_slot() > self.deadline):
-            return False
-        self.acquire()
-        return True
+    def affords(self, reserve: int = 0) -> bool:
+        """Whether a deferrable write can go without waiting on the hour budget, leaving ``reserve``
+        writes of room for essential ones (it may still wait on the minute's spacing). Counts nothing:
+        the write itself is counted when it is sent."""
+        return self.room() > reserve and (self.deadline is None or self.next_slot() <= self.deadline)
 
     def record(self, moment: float) -> None:
         self._times.append(moment)
