@@ -477,7 +477,14 @@ class WaveRun:
         self.event_path = self.root / "event.json"
         self.event_path.write_text(json.dumps(event or {"inputs": {}, "ref": "refs/heads/main"}))
         base = {k: v for k, v in (env or dict(os.environ)).items() if not _runner_variable(k)}
-        self.base_env = {**base, "LUMINA_WAVE_WRITE_GAP": "0"}
+        # No real sleep between writes: the pacer's waits pass on the run's virtual clock, which
+        # the fake's secondary limit (when a test sets one) reads too (:meth:`clock`).
+        self.clock_file = self.root / "virtual-clock"
+        self.base_env = {
+            **base,
+            "LUMINA_WAVE_WRITE_GAP": "0",
+            "LUMINA_WAVE_VIRTUAL_CLOCK": str(self.clock_file),
+        }
         self.attempt = 0
         self.plan: Job | None = None
         self.legs: dict[int, Leg] = {}
@@ -533,6 +540,12 @@ class WaveRun:
         self._summarize_job()
         return self
 
+    def clock(self) -> float:
+        """The run's virtual time (epoch seconds), as its processes' pacers see it."""
+        from lumina_wave.github.pacing import VirtualClock
+
+        return VirtualClock(self.clock_file).now()
+
     @property
     def host_env(self) -> dict[str, str]:
         """What host steps get instead of this process's HOME and git configuration."""
@@ -557,6 +570,7 @@ class WaveRun:
                 "epic": self.inputs.epic,
                 "include-dependencies": _bool(self.inputs.include_dependencies),
                 "max-waves": workflow_facts().max_waves,
+                "comment-on": self.inputs.comment_on,
             },
         )
         if step.ok:
@@ -637,6 +651,7 @@ class WaveRun:
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
                 "plan-digest": self.plan_digest,
+                "comment-on": self.inputs.comment_on,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)
