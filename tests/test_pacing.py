@@ -131,3 +131,42 @@ def test_a_paced_client_never_meets_the_limit_over_an_hour_of_writes(tmp_path):
     assert limit.peak_minute <= MINUTE_BUDGET
     # 480 in the first 6 minutes, 72 more when the first 72 age out, the last 48 a minute later.
     assert clock.t - 1_000_000.0 == pytest.approx(3660.0)
+
+
+def test_a_256_issue_wave_publishes_under_the_secondary_limit_with_no_failure_or_duplicate(tmp_path):
+    from pacing_scenarios import publish_wide_wave, unlabelled
+
+    load, fake = publish_wide_wave(tmp_path, 256)
+    heads = [pr.head for pr in fake.state.pulls.values()]
+    assert len(heads) == len(set(heads)) == 256  # one PR per issue, none twice
+    # Never met the limit; the fake counts on arrival, a little after the pacer: its 8 writes of
+    # headroom absorb that.
+    assert load.refused == 0 and load.peak_minute <= 80
+    assert load.writes <= HOUR_BUDGET
+    # 1 first comment + 256 PRs + 1 progress edit, then labels while the hour leaves room for the
+    # progress edit and summary still to come: the rest is left out, and said so.
+    left = unlabelled(fake)
+    assert load.writes == 1 + 256 + 1 + (256 - left) and left == 256 - (HOUR_BUDGET - 258 - 1)
+    assert load.virtual_seconds >= 6 * 60  # 480 writes at 72 a minute
+    fake.assert_no_violations()
+
+
+def test_a_600_pr_summarize_passes_the_secondary_limit_and_names_the_prs_left_out(tmp_path):
+    from pacing_scenarios import HOME, summarize_wide_run
+
+    from lumina_wave.commands.summarize import PR_COMMENTS_MAX
+
+    load, fake = summarize_wide_run(tmp_path / "fresh", 600)
+    assert "summary comment on #1: created" in load.log, load.log
+    assert load.refused == 0 and load.writes == 1 + PR_COMMENTS_MAX
+    targets = [c.issue_number for c in fake.state.comments.values()]
+    assert len(targets) == len(set(targets)) == 1 + PR_COMMENTS_MAX
+    (home,) = [c.body for c in fake.state.comments.values() if c.issue_number == HOME]
+    assert f"500 of 600 PRs got no comment of their own: at most {PR_COMMENTS_MAX} PRs get a comment" in home
+    fake.assert_no_violations()
+
+    # The publishers spent 470 writes in the last ten minutes: 9 PR links fit, the home comment first.
+    load, fake = summarize_wide_run(tmp_path / "spent", 600, ledger=470)
+    assert load.refused == 0 and load.writes == 1 + 9
+    (home,) = [c.body for c in fake.state.comments.values() if c.issue_number == HOME]
+    assert "591 of 600 PRs got no comment of their own: GitHub's 500 writes an hour are spent" in home
