@@ -293,6 +293,10 @@ def run_action(runner: Runner) -> int:
 def _first_progress(runner: Runner, plan: Plan, done_through: int) -> None:
     """Post the plan's comment on the home targets, every issue waiting (a follow-up run: the
     earlier waves done). A comment not written is a warning: the wave goes on."""
+    token = runner.input("github-token")
+    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
+    if not (token and repo):
+        return
     from lumina_wave.github.client import connect
     from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
     from lumina_wave.publish import first_targets, parse_numbers, triggering_number
@@ -301,9 +305,7 @@ def _first_progress(runner: Runner, plan: Plan, done_through: int) -> None:
     homes = first_targets(
         parse_numbers(runner.input("comment-on")), triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
     )
-    token = runner.input("github-token")
-    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
-    if not (homes and token and repo):
+    if not homes:
         return
     records = read_records(runner.input("results-dir", DEFAULT_RESULTS_DIR), plan.plan_id, issues=plan.items)[
         0
