@@ -116,6 +116,7 @@ def publish_wave(
     finally:
         if pulls is not None:
             pulls.client.pacer.save(out_dir, f"wave-{wave}")
+            pulls.client.log_calls()
     return records, lost
 
 

@@ -187,7 +187,10 @@ class GitHubClient:
 
     def log_calls(self) -> None:
         """Report the request count at debug level (Actions debug log, or stderr with LUMINA_WAVE_DEBUG=1)."""
-        message = f"lumina-wave: {self.calls} GitHub API requests so far"
+        message = (
+            f"lumina-wave: {self.calls} GitHub API requests so far, {len(self.pacer.mine)} writes, "
+            f"{self.pacer.waited:.0f} s waited for GitHub's secondary limits"
+        )
         if os.environ.get("GITHUB_ACTIONS") == "true":
             print(f"::debug::{message}", flush=True)
         if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
