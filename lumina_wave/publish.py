@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,8 +80,12 @@ class Publisher:
         self._login: str | None = None
         self._asked = False
 
-    def publish(self, targets: Iterable[int], body: str) -> list[Published]:
-        """Publish ``body`` on every target; a failure on one target does not stop the others."""
+    def publish(
+        self, targets: Iterable[int], body: str, merge: Callable[[str, str], str] | None = None
+    ) -> list[Published]:
+        """Publish ``body`` on every target; a failure on one target does not stop the others.
+
+        ``merge(old, body)`` gives the body that replaces an existing comment's ``old`` one."""
         if not body.startswith(marker(self.plan_id) + "\n"):
             raise ValueError("a summary body must start with its marker line")
         if len(body) > COMMENT_LIMIT:
@@ -89,12 +93,12 @@ class Publisher:
         out = []
         for target in targets:
             try:
-                out.append(self._publish_one(target, body))
+                out.append(self._publish_one(target, body, merge))
             except GitHubError as exc:
                 out.append(Published(target, "failed", error=str(exc)))
         return out
 
-    def _publish_one(self, target: int, body: str) -> Published:
+    def _publish_one(self, target: int, body: str, merge: Callable[[str, str], str] | None) -> Published:
         from lumina_wave.github import comments
 
         found = comments.list_comments(self.client, target)
@@ -109,8 +113,9 @@ class Publisher:
             if decision.keep is None:  # not listed yet: nothing to settle
                 return Published(target, "created", created.id)
         action = "created" if created is not None and decision.keep.id == created.id else "unchanged"
-        if decision.keep.body != body:
-            comments.edit_comment(self.client, decision.keep.id, body)
+        wanted = merge(decision.keep.body, body) if merge is not None else body
+        if decision.keep.body != wanted:
+            comments.edit_comment(self.client, decision.keep.id, wanted)
             action = "edited"
         for extra in decision.delete:
             comments.delete_comment(self.client, extra.id)

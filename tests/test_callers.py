@@ -67,7 +67,8 @@ def test_a_caller_that_grants_less_than_the_nested_jobs_need_fails(tmp_path):
     done = check_callers({"stingy.yml": stingy}, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     errors = done.stdout.splitlines()
-    assert any('nested job "plan"' in e and 'requires "issues: read"' in e for e in errors), done.stdout
+    assert any('nested job "plan"' in e and '"issues: write"' in e for e in errors), done.stdout
+    assert any('nested job "publish-1"' in e and '"issues: write"' in e for e in errors), done.stdout
     assert any('nested job "summarize"' in e and '"issues: write"' in e for e in errors), done.stdout
     assert all("caller-stingy.yml:" in e and "[workflow-call]" in e for e in errors), done.stdout
 

@@ -192,13 +192,14 @@ class Workflow:
             max_waves=str(SLOTS),
             start_wave=start_wave,
             plan_id=plan_id,
+            comment_on=comment_on,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         shutil.copy(ws / ".lumina-wave" / "plan.json", store / "plan.json")
         assert int(plan["wave-count"]) <= SLOTS
         for slot, entries in enumerate(json.loads(plan["waves"]), start=1):
             legs = [self.leg(run_id, entry["issue"], store) for entry in entries]
-            self.publish(run_id, slot, start_wave, legs, store)
+            self.publish(run_id, slot, start_wave, legs, store, comment_on)
         return self.summarize(run_id, start_wave, comment_on)
 
     def summarize(self, run_id: int, start_wave: str = "", comment_on: str = "") -> dict:
@@ -226,15 +227,19 @@ class Workflow:
         assert done.returncode == 0, done.stdout + done.stderr
         return ws / ".lumina-wave" / "out"
 
-    def publish(self, run_id: int, slot: int, start_wave: str, legs: list[Path], store: Path) -> None:
-        """The wave's publisher job: its records join the run's results."""
+    def publish(
+        self, run_id: int, slot: int, start_wave: str, legs: list[Path], store: Path, comment_on: str = ""
+    ) -> None:
+        """The wave's publisher job: its records (and its write ledger) join the run's results."""
         ws = self.job(run_id)
         shutil.copytree(store, ws / ".lumina-wave")
         for out in legs:
             shutil.copytree(out, ws / ".lumina-wave" / "legs", dirs_exist_ok=True)
-        done, _ = self.action(run_id, ws, command="publish", wave=str(slot), start_wave=start_wave)
+        done, _ = self.action(
+            run_id, ws, command="publish", wave=str(slot), start_wave=start_wave, comment_on=comment_on
+        )
         assert done.returncode == 0, done.stdout + done.stderr
-        for record in (ws / ".lumina-wave" / "out").glob("result-*.json"):
+        for record in (ws / ".lumina-wave" / "out").glob("*.json"):
             shutil.copy(record, store / "results")
 
 
@@ -365,9 +370,14 @@ def test_summarize_run_twice_dispatches_one_follow_up_before_it_comments(fake_gi
     first = flow.run(101, manifest=manifest, comment_on="12")
     assert first["exit"] == 0, first["log"]
     (dispatch,) = state.dispatches
-    # the dispatch came before the first summary comment was written
+    # the dispatch came before summarize's first comment (the home comment is the plan's progress)
     order = [r.operation for r in fake_github.requests]
-    assert order.index("actions/create-workflow-dispatch") < order.index("issues/create-comment")
+    first_pr_comment = next(
+        i
+        for i, r in enumerate(fake_github.requests)
+        if r.operation == "issues/create-comment" and int(r.path.split("/")[-2]) in state.pulls
+    )
+    assert order.index("actions/create-workflow-dispatch") < first_pr_comment
     (comment,) = [c for c in state.comments.values() if c.issue_number == 12]
     assert f"<!-- lumina-wave:follow-ups 11={dispatch.run_id} -->" in comment.body.splitlines()[1]
 

@@ -128,11 +128,17 @@ def test_log_calls_goes_to_the_actions_debug_log_or_stderr(monkeypatch, capsys):
         assert capsys.readouterr() == ("", "")
         monkeypatch.setenv("GITHUB_ACTIONS", "true")
         client.log_calls()
-        assert capsys.readouterr().out == "::debug::lumina-wave: 1 GitHub API requests so far\n"
+        assert (
+            capsys.readouterr().out
+            == "::debug::lumina-wave: 1 GitHub API requests so far, 0 writes, 0 s waited for GitHub's secondary limits\n"
+        )
         monkeypatch.delenv("GITHUB_ACTIONS")
         monkeypatch.setenv("LUMINA_WAVE_DEBUG", "1")
         client.log_calls()
-        assert capsys.readouterr().err == "lumina-wave: 1 GitHub API requests so far\n"
+        assert (
+            capsys.readouterr().err
+            == "lumina-wave: 1 GitHub API requests so far, 0 writes, 0 s waited for GitHub's secondary limits\n"
+        )
 
 
 # --- against a real HTTP server: urllib3 does the retrying and the waiting ---------------

@@ -292,7 +292,10 @@ def test_action_publishes_sticky_comments_with_job_timings(wave, monkeypatch):
         assert action_main() == 1
         assert sorted(gh.by_issue) == [42, 201]
         posted = gh.bodies(42)[0]
-        assert posted == gh.bodies(201)[0]
+        # The PR gets a link to the summary on the home issue, not a second copy (docs/limits.md).
+        link = gh.bodies(201)[0]
+        assert link.splitlines()[0] == posted.splitlines()[0] and len(link) < 300
+        assert "the summary of the run is on [#42](https://github.com/o/r/issues/42#issuecomment-" in link
         assert "`@org/team`" in posted and "https://github.com/o/r/actions/runs/77/job/2" in posted
         summary = json.loads((wave / ".lumina-wave" / "summary.json").read_text())
         assert {i["timing"] for i in summary["issues"]} == {"job"}
@@ -305,11 +308,7 @@ def test_action_publishes_sticky_comments_with_job_timings(wave, monkeypatch):
         fake.seen.clear()
         assert action_main() == 0
         writes = [s for s in fake.seen if not s.startswith("GET")]
-        assert [w.split()[0] for w in writes] == [
-            "PATCH",
-            "PATCH",
-            "POST",
-            "POST",
-        ]  # 42, 201; new PRs 202, 203
+        # 42 edited; 201's link is unchanged (no write); new PRs 202, 203 get theirs.
+        assert [w.split()[0] for w in writes] == ["PATCH", "POST", "POST"]
         assert [len(gh.by_issue[n]) for n in (42, 201, 202, 203)] == [1, 1, 1, 1]
         assert "3 of 3 issues done" in gh.bodies(42)[0]

@@ -151,7 +151,8 @@ def test_a_plan_deeper_than_the_slots_continues_in_a_follow_up_run(wave):
 
 def test_every_job_declares_least_permissions(wave):
     expected = {
-        "plan": {"contents": "read", "issues": "read", "actions": "read"},
+        # write: the plan's progress comment on the home issue or PR
+        "plan": {"contents": "read", "issues": "write", "pull-requests": "write", "actions": "read"},
         "summarize": {"contents": "read", "issues": "write", "pull-requests": "write", "actions": "write"},
     }
     for name, job in wave["jobs"].items():
@@ -159,7 +160,8 @@ def test_every_job_declares_least_permissions(wave):
         if name.startswith("wave-"):
             assert perms == {"contents": "read", "issues": "read"}
         elif name.startswith("publish-"):
-            assert perms == {"contents": "write", "pull-requests": "write"}
+            # issues: the progress edit of the home issue's comment after the wave
+            assert perms == {"contents": "write", "pull-requests": "write", "issues": "write"}
         else:
             assert perms == expected[name]
 

@@ -326,4 +326,33 @@ def run_action(runner: Runner) -> int:
     table = wave_table(plan)
     print(table)
     runner.add_summary(f"### lumina-wave plan `{plan.plan_id}`\n\n```text\n{table}\n```\n")
+    _first_progress(runner, plan, works.first - 1)
     return EXIT_OK
+
+
+def _first_progress(runner: Runner, plan: Plan, done_through: int) -> None:
+    """Post the plan's comment on the home targets, every issue waiting (a follow-up run: the
+    earlier waves done). A comment not written is a warning: the wave goes on."""
+    token = runner.input("github-token")
+    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
+    if not (token and repo):
+        return
+    from lumina_wave.github.client import connect
+    from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
+    from lumina_wave.publish import first_targets, parse_numbers, triggering_number
+    from lumina_wave.results import DEFAULT_RESULTS_DIR, read_records
+
+    homes = first_targets(
+        parse_numbers(runner.input("comment-on")), triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
+    )
+    if not homes:
+        return
+    records = read_records(runner.input("results-dir", DEFAULT_RESULTS_DIR), plan.plan_id, issues=plan.items)[
+        0
+    ]
+    body = render_progress(plan, records if done_through else {}, done_through, None, run_url_from_env())
+    for outcome in post_progress(connect(repo, token), plan, homes, body):
+        if outcome.action == "failed":
+            runner.warning(f"progress comment on #{outcome.target} not written: {outcome.error}")
+        else:
+            print(f"lumina-wave: progress comment on #{outcome.target}: {outcome.action}")

@@ -2,7 +2,10 @@
 
 It reads the wave's leg artifacts (a bundle and a draft record per leg, both hostile), checks
 each change (:func:`lumina_wave.legs.receive_change`), pushes it, opens or updates its PR, and
-writes the authoritative result records that later waves and summarize read.
+writes the authoritative result records that later waves and summarize read. Its writes are
+paced (:mod:`lumina_wave.github.pacing`): the PRs first, then the progress edit of the home
+comment (:mod:`lumina_wave.progress_comment`), then the labels, as the hour's budget affords;
+the run's write ledger comes in with the earlier records and goes out with this wave's.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +26,15 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping
 
+    from lumina_wave.github.pulls import Pulls
     from lumina_wave.legs import FinishOptions
     from lumina_wave.plan import Plan
 
 DEFAULT_LEGS_DIR = ".lumina-wave/legs"
 DEFAULT_OUT_DIR = ".lumina-wave/out"
 DRAFT_LIMIT = 1024 * 1024
+# The publish job's timeout (wave.yml) is 30 minutes: its writes wait for room at most 25.
+PUBLISH_WRITE_BUDGET = 25 * 60
 
 
 def read_draft(legs_dir: str | os.PathLike[str], issue: int) -> tuple[dict | None, str | None]:
@@ -72,18 +79,20 @@ def publish_wave(
     digest: str = "",
     start: int | None = None,
     existing: str = "continue",
+    comment_on: Sequence[int] = (),
+    triggered_by: int | None = None,
 ) -> tuple[list[dict], list[int]]:
     """Publish every leg of ``wave`` (with ``start``: of the run's wave slot ``wave``, the run
     starting at wave ``start``) that the run works; returns their records (also written to
     ``out_dir``) and the issues whose leg ended done by its own account but could not be
-    published here."""
+    published here. Then the home comment (``comment_on``, else ``triggered_by``) shows the
+    wave done."""
     from lumina_wave import git
-    from lumina_wave.commands.finish import _pulls
     from lumina_wave.commands.prepare import default_base, load_plan
     from lumina_wave.continuation import window, worked_waves
-    from lumina_wave.legs import publish_leg
+    from lumina_wave.github.pacing import load_ledgers
     from lumina_wave.path_policy import pr_holders
-    from lumina_wave.results import read_results, write_result
+    from lumina_wave.results import read_results
 
     plan = load_plan(plan_file, digest)
     if start is not None:  # the action: ``wave`` is the slot, counted from the run's start wave
@@ -111,7 +120,99 @@ def publish_wave(
         fetch_for_wave(workdir, plan, wave, results, legs_dir, stack=stack, default_base=target, token=token)
     else:
         git.fetch(workdir, token=token or None)
-    pulls = _pulls(repo, token)
+    ledger: list[str] = []
+    pulls = _paced_pulls(repo, token, load_ledgers(results_dir, ledger))
+    for line in ledger:
+        _warn(runner, line)
+    try:
+        records, lost = _publish_legs(
+            runner,
+            workdir,
+            plan,
+            wave,
+            results,
+            legs_dir,
+            out_dir,
+            stack,
+            target,
+            pulls,
+            token,
+            options,
+            existing,
+        )
+        if pulls is not None:
+            done = {**results, **{r["issue"]: r for r in records}}
+            _after_wave(runner, pulls, plan, wave, done, comment_on, triggered_by)
+    finally:
+        if pulls is not None:
+            pulls.client.pacer.save(out_dir, f"wave-{wave}")
+            pulls.client.log_calls()
+    return records, lost
+
+
+def _paced_pulls(repo: str, token: str, past: list[float]) -> Pulls | None:
+    """PR access paced with the run's write ledger ``past`` (None without a token or repository)."""
+    if not (repo and token):
+        return None
+    from lumina_wave.github.client import connect
+    from lumina_wave.github.pacing import Pacer, clock_from_env
+    from lumina_wave.github.pulls import Pulls
+
+    clock = clock_from_env()
+    pacer = Pacer(clock, past=past, deadline=clock.now() + PUBLISH_WRITE_BUDGET)
+    return Pulls(connect(repo, token, pacer=pacer), defer_labels=True)
+
+
+def _after_wave(
+    runner: Runner | None,
+    pulls: Pulls,
+    plan: Plan,
+    wave: int,
+    records: dict[int, dict],
+    comment_on: Sequence[int],
+    triggered_by: int | None,
+) -> None:
+    """The progress edit of the home comment, then the labels the hour's budget affords (leaving
+    room for the progress edits and summary of the waves to come)."""
+    from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
+    from lumina_wave.publish import first_targets
+
+    homes = first_targets(comment_on, triggered_by)
+    running = wave + 1 if wave < plan.wave_count else None
+    body = render_progress(plan, records, wave, running, run_url_from_env())
+    for outcome in post_progress(pulls.client, plan, homes, body) if homes else []:
+        if outcome.action == "failed":
+            _warn(runner, f"progress comment on #{outcome.target} not written: {outcome.error}")
+        else:
+            print(f"lumina-wave: progress comment on #{outcome.target}: {outcome.action}")
+    unlabelled = pulls.add_deferred_labels(reserve=len(homes) * (plan.wave_count - wave + 1))
+    if unlabelled:
+        _warn(
+            runner,
+            f"labels not added to {len(unlabelled)} PR(s) ({', '.join(f'#{n}' for n in unlabelled[:20])}"
+            f"{', …' if len(unlabelled) > 20 else ''}): GitHub's 500 writes an hour are spent "
+            "(docs/limits.md); re-run this job after the hour to add them",
+        )
+
+
+def _publish_legs(
+    runner: Runner | None,
+    workdir: str,
+    plan: Plan,
+    wave: int,
+    results: dict[int, dict],
+    legs_dir: str,
+    out_dir: str,
+    stack: bool,
+    target: str,
+    pulls: Pulls | None,
+    token: str,
+    options: FinishOptions,
+    existing: str,
+) -> tuple[list[dict], list[int]]:
+    from lumina_wave.legs import publish_leg
+    from lumina_wave.results import write_result
+
     records, lost = [], []
     for issue in (n for n in plan.waves[wave - 1] if plan.works is None or n in plan.works):
         draft, why = read_draft(legs_dir, issue)
@@ -288,6 +389,7 @@ def run_action(runner: Runner) -> int:
     from lumina_wave.existing import parse_mode
     from lumina_wave.legs import FinishOptions
     from lumina_wave.path_policy import ChangePolicy, parse_globs
+    from lumina_wave.publish import parse_numbers, triggering_number
 
     env = dict(os.environ)
     slot = runner.int_input("wave")
@@ -323,5 +425,7 @@ def run_action(runner: Runner) -> int:
         digest=runner.input("plan-digest"),
         start=runner.int_input("start-wave", 1),
         existing=parse_mode(runner.input("existing-branch")),
+        comment_on=parse_numbers(runner.input("comment-on")),
+        triggered_by=triggering_number(env.get("GITHUB_EVENT_PATH")),
     )
     return exit_code(lost)

@@ -14,11 +14,18 @@ from lumina_wave.plan import Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, rejected_line, write_summary_files
 from lumina_wave.runner import Runner
 
+# The summarize job's timeout (wave.yml) is 10 minutes: its writes wait for room at most 8.
+SUMMARIZE_WRITE_BUDGET = 8 * 60
+# At most this many PRs get a comment of their own (a link to the home comment, or the summary
+# when there is no home target); a wider run's PRs are listed in the summary instead.
+PR_COMMENTS_MAX = 100
+
 if TYPE_CHECKING:
     import argparse
 
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
+    from lumina_wave.github.pacing import Pacer
     from lumina_wave.results import Rejected
     from lumina_wave.summary import Summary
 
@@ -136,7 +143,7 @@ def run_action(runner: Runner) -> int:
     token = runner.input("github-token")
     run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
 
-    client = _client_for(repo, token) if token and repo else None
+    client = _client_for(repo, token, pacer=_pacer(runner, results_dir)) if token and repo else None
     jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
     stacks = _stacks(plan, results, client) if client is not None and runner.bool_input("stack") else None
     summary = build_summary(
@@ -194,7 +201,10 @@ def run_action(runner: Runner) -> int:
         else:
             carry = first_targets(comment_on, triggered_by)
             follow_ups[works.next_start] = _follow_up(runner, plan, works, carry, token, client)
-    published = _publish(runner, client, summary, full, targets, follow_ups) if client else True
+    homes = first_targets(comment_on, triggered_by)
+    published = (
+        _publish(runner, client, summary, full, homes, targets[len(homes) :], follow_ups) if client else True
+    )
     if client is not None:
         client.log_calls()
     return exit_code(summary.all_done and published)
@@ -268,11 +278,28 @@ def _follow_up(
     return str(dispatched.run_id) if dispatched.run_id is not None else UNKNOWN_RUN
 
 
-def _client_for(repo: str, token: str, client: GitHubClient | None = None) -> GitHubClient:
-    """``client`` when it is connected to ``repo``, else a new connection (GITHUB_API_URL or github.com)."""
+def _client_for(
+    repo: str, token: str, client: GitHubClient | None = None, pacer: Pacer | None = None
+) -> GitHubClient:
+    """``client`` when it is connected to ``repo``, else a new connection (GITHUB_API_URL or
+    github.com) whose writes ``pacer`` paces (default: ``client``'s, one pacer per process)."""
     from lumina_wave.github.client import connect
 
-    return client if client is not None and client.full_name == repo else connect(repo, token)
+    if client is not None and client.full_name == repo:
+        return client
+    return connect(repo, token, pacer=pacer or (client.pacer if client is not None else None))
+
+
+def _pacer(runner: Runner, results_dir: str) -> Pacer:
+    """This job's pacer: the run's write ledger so far (from the publishers' records), and a budget."""
+    from lumina_wave.github.pacing import Pacer, clock_from_env, load_ledgers
+
+    warnings: list[str] = []
+    past = load_ledgers(results_dir, warnings)
+    for line in warnings:
+        runner.warning(line)
+    clock = clock_from_env()
+    return Pacer(clock, past=past, deadline=clock.now() + SUMMARIZE_WRITE_BUDGET)
 
 
 def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client: GitHubClient | None):
@@ -292,34 +319,69 @@ def _publish(
     client: GitHubClient,
     summary: Summary,
     full: str,
-    targets: list[int],
+    homes: list[int],
+    prs: list[int],
     follow_ups: dict[int, str],
 ) -> bool:
     """Write the sticky comments; False when any target failed (each failure is annotated).
 
-    ``full`` is the summary's markdown, already rendered; it is shortened only when too long.
-    ``follow_ups`` (start wave -> run id) are recorded in a hidden line under the marker, and
-    this run's id in another (:func:`~lumina_wave.continuation.run_line`).
+    The home targets get the summary; then each PR a short link to it (the summary itself when
+    there is no home), at most :data:`PR_COMMENTS_MAX` and as many as the hour's write budget
+    affords: the summary names the PRs left out. ``full`` is the summary's markdown, already
+    rendered; it is shortened only when too long. ``follow_ups`` (start wave -> run id) are
+    recorded in a hidden line under the marker, and this run's id in another
+    (:func:`~lumina_wave.continuation.run_line`).
     """
     from lumina_wave.continuation import follow_ups_line, run_line
     from lumina_wave.limits import COMMENT_LIMIT
     from lumina_wave.publish import Publisher
     from lumina_wave.summary import render_markdown
 
-    if not targets:
+    if not homes and not prs:
         print("no issue or PR to comment on (no PRs, no comment-on, no triggering issue)")
         return True
+    room = client.pacer.room(within=client.pacer.seconds_left()) - len(homes)
+    with_comment = prs[: max(min(len(prs), PR_COMMENTS_MAX, room), 1 if not homes else 0)]
+    left_out = len(prs) - len(with_comment)
+    note = ""
+    if left_out:
+        why = (
+            f"at most {PR_COMMENTS_MAX} PRs get a comment"
+            if len(with_comment) == PR_COMMENTS_MAX
+            else "GitHub's 500 writes an hour are spent (docs/limits.md)"
+        )
+        note = f"_{left_out} of {len(prs)} PRs got no comment of their own: {why}; the table lists them all._\n\n"
     record = follow_ups_line(follow_ups) + "\n" if follow_ups else ""
     run_id = os.environ.get("GITHUB_RUN_ID", "")
     record += run_line(run_id) + "\n" if run_id.isdigit() else ""  # where a retry finds this run
-    marker_line, _, rest = render_markdown(summary, COMMENT_LIMIT - len(record), full=full).partition("\n")
-    body = f"{marker_line}\n{record}{rest}"
+    budget = COMMENT_LIMIT - len(record) - len(note)
+    marker_line, _, rest = render_markdown(summary, budget, full=full).partition("\n")
+    body = f"{marker_line}\n{record}{note}{rest.lstrip(chr(10))}"
+    publisher = Publisher(client, summary.plan.plan_id)
+    outcomes = publisher.publish(homes or with_comment, body)
+    home = next((o for o in outcomes if o.action != "failed" and o.comment_id), None) if homes else None
+    if home is not None:
+        outcomes += publisher.publish(with_comment, _link_body(summary, home.target, home.comment_id))
     ok = True
-    for outcome in Publisher(client, summary.plan.plan_id).publish(targets, body):
+    for outcome in outcomes:
         if outcome.action == "failed":
             runner.error(f"summary comment on #{outcome.target} not written: {outcome.error}")
             ok = False
             continue
         removed = f", removed {outcome.deleted} duplicate(s)" if outcome.deleted else ""
         print(f"summary comment on #{outcome.target}: {outcome.action}{removed}")
+    if left_out:
+        print(f"lumina-wave: {note.strip('_ ' + chr(10))}")
     return ok
+
+
+def _link_body(summary: Summary, home: int, comment_id: int | None) -> str:
+    """A PR's comment: its marker and a link to the summary on ``home`` (stable across edits)."""
+    from lumina_wave.summary import marker
+
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    where = f"#{home}"
+    if repo and comment_id:
+        where = f"[#{home}]({server}/{repo}/issues/{home}#issuecomment-{comment_id})"
+    return f"{marker(summary.plan.plan_id)}\nThis PR is part of lumina-wave plan `{summary.plan.plan_id}`: the summary of the run is on {where}.\n"

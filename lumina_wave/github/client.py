@@ -13,6 +13,11 @@ Waits. Every retry wait of one request (backoff, ``retry-after``, a primary limi
 capped in total: past the cap (input ``max-wait``, default 600 s) the request fails at once with
 one line (:class:`WaitCapReached`) instead of sleeping until the job's timeout.
 
+Pacing. Every write waits its turn in the client's :class:`~lumina_wave.github.pacing.Pacer`
+(GitHub's secondary limits: 80 content-creating requests a minute, 500 an hour; see that module
+for the run's write ledger). The hook sits in PyGithub's own pre-request throttle, so it sees each
+write PyGithub sends (urllib3's retries of a refused write wait ``retry-after`` instead).
+
 Creates. urllib3 does not repeat a POST whose answer was lost (a 5xx, a dropped connection):
 it may have created the object. :func:`create_once` looks for it before creating again.
 """
@@ -33,6 +38,7 @@ from github.Repository import Repository
 from requests.utils import parse_header_links
 
 from lumina_wave.errors import GitHubError, InputError
+from lumina_wave.github.pacing import WRITES, Pacer, clock_from_env
 from lumina_wave.runner import issue
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -154,11 +160,13 @@ class GitHubClient:
         counter: _Counter,
         api_url: str,
         wait: Callable[[float], None] = time.sleep,
+        pacer: Pacer | None = None,
     ) -> None:
         self.gh = gh
         self.full_name = full_name
         self.api_url = api_url
         self.wait = wait
+        self.pacer = pacer or Pacer()
         self._counter = counter
         self._repo: Repository | None = None
 
@@ -180,7 +188,10 @@ class GitHubClient:
 
     def log_calls(self) -> None:
         """Report the request count at debug level (Actions debug log, or stderr with LUMINA_WAVE_DEBUG=1)."""
-        message = f"lumina-wave: {self.calls} GitHub API requests so far"
+        message = (
+            f"lumina-wave: {self.calls} GitHub API requests so far, {len(self.pacer.mine)} writes, "
+            f"{self.pacer.waited:.0f} s waited for GitHub's secondary limits"
+        )
         if os.environ.get("GITHUB_ACTIONS") == "true":
             issue("debug", {}, message)
         if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
@@ -221,24 +232,29 @@ def connect(
     token: str,
     api_url: str | None = None,
     *,
-    wait: Callable[[float], None] = time.sleep,
+    wait: Callable[[float], None] | None = None,
     seconds_between_requests: float | None = None,
     seconds_between_writes: float | None = DEFAULT_WRITE_GAP,
     max_wait: float | None = None,
+    pacer: Pacer | None = None,
 ) -> GitHubClient:
     """A client for ``OWNER/NAME``; makes no request.
 
-    ``wait`` is the retry sleep (tests pass ``list.append``); the throttles are PyGithub's
+    ``wait`` is the retry sleep (default: the pacer's clock; tests pass ``list.append``); the throttles are PyGithub's
     (see the module docstring; tests may pass ``seconds_between_writes=0``). The environment
     variable ``LUMINA_WAVE_WRITE_GAP`` (seconds) overrides the write gap: it exists for the
     end-to-end tests, which run whole waves against a local fake, and for self-hosted GHES
     whose administrators set other limits. Unset, the gap stays 1 s. ``max_wait`` caps the
     retry waits of each request (None: ``LUMINA_WAVE_MAX_WAIT``, which the action sets from its
-    input ``max-wait``, else 600 s).
+    input ``max-wait``, else 600 s). ``pacer`` paces the writes (default: a fresh one on the
+    clock of ``LUMINA_WAVE_VIRTUAL_CLOCK``, else real time); commands that carry the run's
+    write ledger pass theirs.
     """
     if not _REPO_NAME.fullmatch(repo):
         raise InputError(f"repository must be OWNER/NAME, got {repo!r}")
     counter = _Counter()
+    pacer = pacer or Pacer(clock_from_env())
+    wait = wait or pacer.clock.sleep
     base = api_url_from_env(api_url)
     seconds_between_writes = write_gap(seconds_between_writes)
     gh = Github(
@@ -251,7 +267,21 @@ def connect(
         seconds_between_writes=seconds_between_writes,
         lazy=True,
     )
-    return GitHubClient(gh, repo, counter, base, wait)
+    pace_writes(gh, pacer)
+    return GitHubClient(gh, repo, counter, base, wait, pacer)
+
+
+def pace_writes(gh: Github, pacer: Pacer) -> None:
+    """Ask ``pacer`` before each write ``gh`` sends, ahead of PyGithub's own write gap."""
+    requester = gh.requester
+    throttle = requester._Requester__deferRequest  # type: ignore[attr-defined]
+
+    def defer(verb: str) -> None:
+        if verb.upper() in WRITES:
+            pacer.acquire(f"{verb} request")
+        throttle(verb)
+
+    requester._Requester__deferRequest = defer  # type: ignore[attr-defined]
 
 
 def write_gap(given: float | None) -> float | None:

@@ -32,11 +32,17 @@ class PullRequest:
 
 
 class Pulls:
-    """The PR operations of one repository, through ``client``."""
+    """The PR operations of one repository, through ``client``.
 
-    def __init__(self, client: GitHubClient) -> None:
+    With ``defer_labels``, :meth:`ensure` queues the labels and :meth:`add_deferred_labels` writes
+    them after every PR of the wave is open: under the hour's write budget the PRs come first.
+    """
+
+    def __init__(self, client: GitHubClient, defer_labels: bool = False) -> None:
         self.client = client
         self.owner = client.full_name.split("/", 1)[0]
+        self.defer_labels = defer_labels
+        self.deferred: list[tuple[int, tuple[str, ...]]] = []
 
     def find_open(self, branch: str) -> dict | None:
         """The open PR whose head is ``branch`` of this repository, or None."""
@@ -71,12 +77,32 @@ class Pulls:
                 pr = self._update(pr["number"], base=base, title=title, body=body)
             except GitHubError as exc:
                 warnings.append(str(exc))
-        if labels:
+        if labels and self.defer_labels:
+            self.deferred.append((int(pr["number"]), tuple(labels)))
+        elif labels:
             try:
                 self._label(pr["number"], labels)
             except GitHubError as exc:
                 warnings.append(str(exc))
         return PullRequest(int(pr["number"]), str(pr["html_url"]), created, tuple(warnings))
+
+    def add_deferred_labels(self, reserve: int = 0) -> list[int]:
+        """Label the PRs queued by :meth:`ensure` while the hour's write budget affords it (leaving
+        ``reserve`` writes); returns the PRs left unlabelled (none on success), a failed label write
+        among them."""
+        from lumina_wave.errors import GitHubError
+
+        left = []
+        for number, labels in self.deferred:
+            try:
+                if self.client.pacer.affords(reserve):
+                    self._label(number, labels)
+                    continue
+            except GitHubError:
+                pass
+            left.append(number)
+        self.deferred = []
+        return left
 
     def _create(self, *, branch: str, base: str, title: str, body: str, draft: bool) -> dict:
         path = f"/repos/{self.client.full_name}/pulls"

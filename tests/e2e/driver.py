@@ -500,7 +500,14 @@ class WaveRun:
         self.event_path = self.root / "event.json"
         self.event_path.write_text(json.dumps(event or {"inputs": {}, "ref": "refs/heads/main"}))
         base = {k: v for k, v in (env or dict(os.environ)).items() if not _runner_variable(k)}
-        self.base_env = {**base, "LUMINA_WAVE_WRITE_GAP": "0"}
+        # No real sleep between writes: the pacer's waits pass on the run's virtual clock, which
+        # the fake's secondary limit (when a test sets one) reads too (:meth:`clock`).
+        self.clock_file = self.root / "virtual-clock"
+        self.base_env = {
+            **base,
+            "LUMINA_WAVE_WRITE_GAP": "0",
+            "LUMINA_WAVE_VIRTUAL_CLOCK": str(self.clock_file),
+        }
         self.attempt = 0
         self.plan: Job | None = None
         self.legs: dict[int, Leg] = {}
@@ -558,6 +565,12 @@ class WaveRun:
         self._summarize_job()
         return self
 
+    def clock(self) -> float:
+        """The run's virtual time (epoch seconds), as its processes' pacers see it."""
+        from lumina_wave.github.pacing import VirtualClock
+
+        return VirtualClock(self.clock_file).now()
+
     @property
     def host_env(self) -> dict[str, str]:
         """What host steps get instead of this process's HOME and git configuration."""
@@ -606,6 +619,7 @@ class WaveRun:
                 "retry": self.inputs.retry,
                 "min-permission": self.inputs.min_permission,
                 "allowed-bots": self.inputs.allowed_bots,
+                "comment-on": self.inputs.comment_on,
             },
         )
         if step.ok:
@@ -707,6 +721,7 @@ class WaveRun:
                 "blocked-paths": self.inputs.blocked_paths,
                 "max-prs": self.inputs.max_prs,
                 "existing-branch": self.inputs.existing_branch,
+                "comment-on": self.inputs.comment_on,
             },
         )
         job.upload("upload", RESULT_ARTIFACT.format(slot=k), lw / "out", RESULT_ARTIFACT)

@@ -8,8 +8,17 @@ Use as a pytest plugin (``pytest_plugins = ["fakegithub.plugin"]`` in tests/conf
 """
 
 from .contract import Contract, Violation
-from .faults import FaultPolicy
+from .faults import FaultPolicy, SecondaryLimit
 from .server import FakeGitHub, Logged
 from .state import ApiError, Repo
 
-__all__ = ["ApiError", "Contract", "FakeGitHub", "FaultPolicy", "Logged", "Repo", "Violation"]
+__all__ = [
+    "ApiError",
+    "Contract",
+    "FakeGitHub",
+    "FaultPolicy",
+    "Logged",
+    "Repo",
+    "SecondaryLimit",
+    "Violation",
+]

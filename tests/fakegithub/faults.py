@@ -8,6 +8,8 @@ Kinds, as GitHub (or the network) produces them:
 - ``secondary``: 403 with ``retry-after`` and GitHub's secondary rate limit message;
 - ``429``: too many requests, with ``retry-after``.
 
+:class:`SecondaryLimit` models the limit itself (80 writes a minute, 500 an hour) on a clock.
+
 A fault either replaces the request (nothing happened) or, for writes with ``502``/``drop``,
 comes *after* the handler ran: the object exists but the client never heard. That is the case
 a client must look for before it repeats a create. Rate limits always refuse before acting,
@@ -16,9 +18,12 @@ as GitHub's do.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 KINDS = ("502", "drop", "secondary", "429")
@@ -30,6 +35,45 @@ SECONDARY_MESSAGE = (
 RATE_LIMIT_DOCS = (
     "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 )
+
+
+class SecondaryLimit:
+    """GitHub's secondary limit on content-creating requests: past ``minute`` writes in the last
+    60 s, or ``hour`` in the last 3,600 s, a write is refused (403, ``retry-after``: the seconds
+    until the oldest write of the full window ages out, GitHub's message) before it acts.
+
+    Every write (POST, PATCH, PUT, DELETE) counts, as lumina-wave's pacer counts them; refused
+    ones do not. ``clock`` gives the time (epoch seconds): a virtual clock lets a test run an
+    hour of writes without sleeping.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time, minute: int = 80, hour: int = 500) -> None:
+        self.clock, self.minute, self.hour = clock, minute, hour
+        self.accepted: list[float] = []
+        self.refused = 0
+        self.peak_minute = 0
+        self._lock = threading.Lock()
+
+    def admit(self, method: str) -> int | None:
+        """None when the request may go (a write is counted), else the seconds of ``retry-after``."""
+        if method not in WRITES:
+            return None
+        with self._lock:
+            now = self.clock()
+            hour = [t for t in self.accepted if t > now - 3600]
+            minute = [t for t in hour if t > now - 60]
+            if len(minute) >= self.minute or len(hour) >= self.hour:
+                waits = [minute[-self.minute] + 60 - now] if len(minute) >= self.minute else []
+                waits += [hour[-self.hour] + 3600 - now] if len(hour) >= self.hour else []
+                self.refused += 1
+                return max(1, math.ceil(max(waits)))
+            self.accepted.append(now)
+            self.peak_minute = max(self.peak_minute, len(minute) + 1)
+            return None
+
+    def answer(self, retry_after: int) -> tuple[int, dict[str, str], dict]:
+        headers = {"retry-after": str(retry_after), "x-ratelimit-remaining": "4321"}
+        return 403, headers, {"message": SECONDARY_MESSAGE, "documentation_url": RATE_LIMIT_DOCS}
 
 
 @dataclass(frozen=True)

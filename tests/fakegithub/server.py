@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import objects
 from .contract import Contract, Violation
-from .faults import Fault, FaultPolicy
+from .faults import Fault, FaultPolicy, SecondaryLimit
 from .state import ApiError, Repo
 
 
@@ -64,6 +64,7 @@ class FakeGitHub:
     state: Repo = field(default_factory=Repo)
     base_path: str = ""
     faults: FaultPolicy = field(default_factory=FaultPolicy)
+    secondary: SecondaryLimit | None = None  # None: no secondary limit modelled
     contract: Contract = field(default_factory=shared_contract)
     requests: list[Logged] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
@@ -164,6 +165,11 @@ class FakeGitHub:
         started = time.perf_counter()
         op, problems = self.contract.check_request(method, path, pairs, body)
         self._checked(started, [Violation(method, path, None, p) for p in problems])
+        limited = self.secondary.admit(method) if self.secondary is not None and op is not None else None
+        if limited is not None:
+            status, headers, data = self.secondary.answer(limited)
+            self.requests.append(Logged(method, path, query, status, op.id, "secondary-limit"))
+            return status, headers, json.dumps(data).encode()
         fault = self.faults.decide(method, op.id) if op is not None else None
         if fault is not None and not fault.after:
             return self._fault(method, path, query, op.id, fault)
