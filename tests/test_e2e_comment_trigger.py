@@ -4,7 +4,8 @@ The caller's ``command`` job runs its real ``run:`` text (``shell: python``) wit
 evaluated from the event, against the fake GitHub: ``/wave`` on epic #150 reacts, replies with
 the run's link and names the epic; the driver then runs wave.yml with ``epic`` set so, where the
 plan job's actor gate checks the comment's author. A plain issue gets a refusal reply and no
-wave; ``/wave retry`` and other text get no answer (another command's).
+wave; ``/wave retry`` runs the failed issues of the plan summarized there again (issue 14's
+retry, the earlier run found from the summary comment); other text gets no answer.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def test_the_command_job_reads_only_issue_comments_of_people_with_a_role():
     assert "${{" not in step["run"] and "COMMENT_BODY" in step["env"]
     wave = caller()["jobs"]["wave"]
     assert wave["with"]["epic"] == "${{ needs.command.outputs.epic }}"
+    assert wave["with"]["retry"] == "${{ needs.command.outputs.retry }}"
 
 
 def test_wave_on_an_epic_runs_its_sub_issues_for_a_writer(fake_github, fake_origin, tmp_path):
@@ -145,7 +147,7 @@ def test_wave_on_a_plain_issue_is_refused_with_a_reply(fake_github, fake_origin,
     ]
 
 
-@pytest.mark.parametrize("body", ["/wave retry", "/waves", "/wave please", "say /wave"])
+@pytest.mark.parametrize("body", ["/wave retry now", "/waves", "/wave please", "say /wave"])
 def test_other_text_gets_no_answer(fake_github, fake_origin, tmp_path, body):
     scenarios.epic(fake_github, fake_origin[1])
     event = comment_event(fake_github, 150, body, "octocat")
@@ -164,3 +166,66 @@ def test_a_hostile_comment_body_is_data(fake_github, fake_origin, tmp_path):
     job = command_job(run, event)
     assert job.steps["command"].outputs == {}
     assert not Path(job.workspace, "pwned").exists()
+
+
+def test_wave_retry_runs_the_failed_issues_again_and_edits_the_same_summary(
+    fake_github, fake_origin, tmp_path
+):
+    """``/wave`` on epic #150 with #154 failing (#155 blocked), then ``/wave retry`` on #150: the
+    retry run finds the first run from the summary comment there (no run id), runs #154 and #155
+    only, and edits that one comment to 3 of 3 done."""
+    scenarios.epic(fake_github, fake_origin[1])
+    fake_github.state.collaborators["wendy"] = "write"
+    event = comment_event(fake_github, 150, "/wave", "wendy")
+    first = WaveRun(
+        fake_github,
+        fake_origin[0],
+        tmp_path,
+        inputs=Inputs(),
+        event=event,
+        actor="wendy",
+        agents={154: {"fail": True}},
+    )
+    first.inputs = Inputs(epic=command_job(first, event).steps["command"].outputs["epic"])
+    first.run()
+    assert {n: r["status"] for n, r in first.records().items()} == {
+        152: "success",
+        154: "failed",
+        155: "blocked",
+    }
+    (summary,) = [
+        c
+        for c in fake_github.state.comments.values()
+        if c.issue_number == 150 and "lumina-wave:run" in c.body
+    ]
+    summary_id = summary.id
+
+    event = comment_event(fake_github, 150, "/wave Retry", "wendy")
+    retry = WaveRun(
+        fake_github,
+        fake_origin[0],
+        tmp_path,
+        inputs=Inputs(),
+        event=event,
+        actor="wendy",
+        run_id=first.run_id + 1,
+        earlier={first.run_id: first},
+    )
+    command = command_job(retry, event).steps["command"]
+    assert command.ok and command.outputs == {"retry": "failed"}, command.stderr
+    assert reactions(fake_github) == ["rocket", "rocket"]
+    assert "`/wave retry`: running the failed and blocked issues" in replies(fake_github, 150)[-1]
+    retry.inputs = Inputs(retry=command.outputs["retry"])
+    retry.run()
+    assert sorted(retry.legs) == [154, 155], retry.transcript()
+    assert {n: r["status"] for n, r in retry.records().items()} == {
+        152: "success",
+        154: "success",
+        155: "success",
+    }
+    (after,) = [
+        c
+        for c in fake_github.state.comments.values()
+        if c.issue_number == 150 and "lumina-wave:run" in c.body
+    ]
+    assert after.id == summary_id and "3 of 3 issues done" in after.body
