@@ -97,9 +97,10 @@ def run_demo(keep: bool = False) -> int:
     with ``keep`` (without it the repository is deleted at the end). Returns the exit code: 0 when
     both runs ended as scripted, 130 on Ctrl-C."""
     from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
-    from lumina_wave.local import LocalOptions, not_done, run_and_summarize
+    from lumina_wave.local import LocalOptions, run_and_summarize
     from lumina_wave.manifest import read_manifest
     from lumina_wave.plan import build_plan
+    from lumina_wave.reruns import not_done
 
     with ExitStack() as stack:
         root = (

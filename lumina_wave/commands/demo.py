@@ -21,6 +21,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         examples=("lumina-wave demo", "lumina-wave demo --keep"),
         exit_codes=("0  the demo ran", "1  the demo's wave did not end as it should", EXIT_INTERRUPTED_LINE),
     )
+    demo.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the throwaway repository and name it, its summary.md and logs",
+    )
     demo.set_defaults(run=_run)
 
 
