@@ -222,6 +222,7 @@ def _with_dependencies(
                 edges.append(edge)
                 if dep in items or dep in done:
                     continue
+                assert raw is not None  # a missing dependency was refused or ignored above
                 if raw.get("state") != "open":
                     done.add(dep)
                 elif is_pull_request(raw):

@@ -501,7 +501,8 @@ class LocalRun:
             with self._procs_lock:
                 del self._procs[issue]
             _signal_group(proc, signal.SIGKILL)  # what the agent left running in its group
-            proc.stdin.close()
+            if proc.stdin is not None:
+                proc.stdin.close()
 
     def _put_back_refs(self) -> tuple[list[str], str]:
         """Put back every ref that moved while agents ran, except the running agents' own branches.

@@ -18,7 +18,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import issue_file_command, prepare_key_value_message
@@ -47,6 +47,10 @@ class Runner:
             return False
         raise InputError(f"input '{name}' must be true or false, got {value!r}")
 
+    @overload
+    def int_input(self, name: str, default: int, minimum: int = 1) -> int: ...
+    @overload
+    def int_input(self, name: str, default: None = None, minimum: int = 1) -> int | None: ...
     def int_input(self, name: str, default: int | None = None, minimum: int = 1) -> int | None:
         """A whole-number input of at least ``minimum``; empty gives ``default``."""
         value = self.input(name)

@@ -44,8 +44,11 @@ def roots() -> list[Path]:
     """The folders writes may go to: the workspace (GITHUB_WORKSPACE, else the current
     directory), RUNNER_TEMP, the container's home, the temp directory, and what :func:`allow` added
     (a write starts at the deepest one that exists)."""
-    given = [os.environ.get("GITHUB_WORKSPACE") or os.getcwd(), os.environ.get("RUNNER_TEMP")]
-    given += [CONTAINER_HOME, tempfile.gettempdir(), *_extra_roots]
+    given: list[str | None] = [
+        os.environ.get("GITHUB_WORKSPACE") or os.getcwd(),
+        os.environ.get("RUNNER_TEMP"),
+    ]
+    given += [CONTAINER_HOME, tempfile.gettempdir(), *map(str, _extra_roots)]
     out: list[Path] = []
     for root in filter(None, given):
         for form in (os.path.abspath(root), os.path.realpath(root)):
@@ -87,7 +90,7 @@ def open_binary(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[Bina
             raise
     finally:
         os.close(folder)
-    with os.fdopen(fd, mode) as f:
+    with os.fdopen(fd, "ab" if mode == "ab" else "wb") as f:
         yield f
 
 

@@ -42,6 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from lumina_wave import markdown as md
 from lumina_wave import usage as usages
@@ -254,7 +255,11 @@ def build_summary(
     for n in (n for wave in plan.waves for n in wave):
         item = plan.items[n]
         pending = through_wave is not None and plan.wave_of[n] > through_wave
-        record = {"status": PENDING} if pending else results.get(n) or {}
+        record: dict[str, Any] = {"status": PENDING} if pending else results.get(n) or {}
+        started: datetime | None
+        finished: datetime | None
+        job_url: str | None
+        timing: str | None
         if not record and n in refused:
             record = {"status": REJECTED, "error": f"result record rejected: {refused[n]}"}
         if n in spans and not pending:
@@ -629,7 +634,11 @@ def _capped(lines: list[str], cap: int | None) -> list[str]:
 
 
 def _problem_sections(summary: Summary, cap: int | None) -> list[str]:
-    failed, blocked, not_run, alone, warned = [], [], [], [], []
+    failed: list[str] = []
+    blocked: list[str] = []
+    not_run: list[str] = []
+    alone: list[str] = []
+    warned: list[str] = []
     for o in summary.outcomes:
         head = f"- {_issue_ref(o)} {md.inline(o.title, md.TITLE_LIMIT)}".rstrip()
         warned += (f"{head}: {md.inline(w, md.ERROR_LIMIT)}" for w in o.warnings)

@@ -254,6 +254,7 @@ def _follow_up(
     from lumina_wave.github.dispatch import dispatch_workflow
 
     run_id = os.environ.get("GITHUB_RUN_ID", "")
+    assert works.next_start is not None  # called only for a plan that goes on
     if not token or not run_id.isdigit():
         raise InputError(
             f"the plan has {plan.wave_count} waves; continuing at wave {works.next_start} needs a token and GITHUB_RUN_ID"

@@ -108,7 +108,7 @@ class _Retry(GithubRetry):
             return False
         return super().is_retry(method, status_code, has_retry_after)
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         if response is None and error is not None:
             self.counter.requests += 1
             sent = not self._is_connection_error(error)
