@@ -18,14 +18,29 @@ from lumina_wave.arguments import HIDDEN
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "luminaguard.yml"
-PIPELINE = ["plan", "validate", "prepare", "collect", "publish", "finish", "summarize", "local", "demo"]
+PIPELINE = [
+    "previous",
+    "plan",
+    "validate",
+    "prepare",
+    "collect",
+    "publish",
+    "finish",
+    "summarize",
+    "local",
+    "demo",
+]
 
 # concept -> (option, metavar or None for a flag, the commands that take it)
 CONCEPTS = {
     "the manifest": ("--manifest", "PATH", {"plan", "validate", "local"}),
     "plan.json": ("--plan", "FILE", {"prepare", "collect", "publish", "finish", "summarize"}),
     "result records": ("--results-dir", "DIR", {"prepare", "publish", "finish", "summarize"}),
-    "the GitHub repository": ("--github-repo", "OWNER/NAME", {"plan", "publish", "finish", "local"}),
+    "the GitHub repository": (
+        "--github-repo",
+        "OWNER/NAME",
+        {"previous", "plan", "publish", "finish", "local"},
+    ),
     "the repository directory": ("--repo-dir", "DIR", {"local"}),
     "the base branch": ("--base", "BRANCH", {"prepare", "publish", "local"}),
     "the issue of a leg": ("--issue", "N", {"prepare", "collect", "finish"}),

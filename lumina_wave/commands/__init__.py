@@ -7,4 +7,4 @@ functions so a command pays only for what it uses.
 ACTION_COMMANDS = ("plan", "prepare", "collect", "publish", "summarize", "previous")
 # The CLI's commands in the order a wave uses them (plan.py adds validate after plan); a module
 # missing here is listed last.
-CLI_ORDER = ("plan", "prepare", "collect", "publish", "finish", "summarize", "local", "demo")
+CLI_ORDER = ("previous", "plan", "prepare", "collect", "publish", "finish", "summarize", "local", "demo")

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import sources
 from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
-from lumina_wave.model import References
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
-from lumina_wave.sources import DEFAULT_LABEL, SourceOptions, read_selection
+from lumina_wave.sources import SourceOptions, read_selection
 
 if TYPE_CHECKING:
     import argparse
@@ -79,7 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         exit_codes=("0  planned", "1  GitHub refused a call", EXIT_BAD_INPUT_LINE),
     )
-    _source_arguments(plan)
+    sources.add_arguments(plan)
     plan.add_argument(
         "--format",
         choices=("text", "json", "mermaid"),
@@ -113,75 +113,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     validate.set_defaults(run=_run_validate)
 
 
-def _source_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--manifest",
-        metavar="PATH",
-        default="",
-        help=f"the YAML manifest (default: {DEFAULT_MANIFEST} if it exists)",
-    )
-    parser.add_argument(
-        "--github-repo",
-        dest="repo",
-        metavar="OWNER/NAME",
-        default=os.environ.get("GITHUB_REPOSITORY", ""),
-        help="the GitHub repository of the issues (default: $GITHUB_REPOSITORY)",
-    )
-    parser.add_argument(
-        "--label",
-        metavar="L",
-        default="",
-        help=f"issues carrying label L (default: {DEFAULT_LABEL} when no manifest)",
-    )
-    parser.add_argument("--epic", metavar="N", type=int, help="the sub-issues of issue N")
-    parser.add_argument(
-        "--include-dependencies",
-        action="store_true",
-        help="pull open dependencies outside the selection into the plan",
-    )
-    defaults = References()
-    parser.add_argument(
-        "--max-references",
-        type=int,
-        default=defaults.per_plan,
-        metavar="N",
-        help="the most outside issues the bodies may name, each a lookup",
-    )
-    parser.add_argument(
-        "--max-references-per-issue",
-        type=int,
-        default=defaults.per_issue,
-        metavar="N",
-        help="the most dependencies one body may name",
-    )
-    parser.add_argument(
-        "--ignore-missing-references",
-        action="store_true",
-        help="warn about, and drop, a body reference to an issue that does not exist",
-    )
-
-
-def cli_source_options(args: argparse.Namespace) -> SourceOptions:
-    """Source options from parsed CLI arguments (token from GITHUB_TOKEN)."""
-    return SourceOptions(
-        manifest=args.manifest,
-        label=args.label,
-        epic=args.epic,
-        repo=args.repo,
-        token=os.environ.get("GITHUB_TOKEN", ""),
-        api_url=os.environ.get("GITHUB_API_URL") or None,
-        include_dependencies=args.include_dependencies,
-        references=References(
-            args.max_references_per_issue, args.max_references, args.ignore_missing_references
-        ),
-    )
-
-
 def _run_plan(args: argparse.Namespace) -> int:
     from lumina_wave.diagram import mermaid, wave_table
     from lumina_wave.plan import plan_to_json
 
-    plan = make_plan(cli_source_options(args), args.max_jobs_per_wave, _warn)
+    plan = make_plan(sources.from_cli(args), args.max_jobs_per_wave, _warn)
     data = write_plan(plan, args.output) if args.output else None
     if args.format == "json":
         data = data or plan_to_json(plan)
@@ -214,25 +150,6 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 # --- action --------------------------------------------------------------------------------
-
-
-def action_source_options(runner: Runner) -> SourceOptions:
-    """Source options from the action's inputs and the runner's environment."""
-    return SourceOptions(
-        manifest=runner.input("manifest"),
-        label=runner.input("label"),
-        epic=runner.int_input("epic"),
-        repo=runner.input("repository", os.environ.get("GITHUB_REPOSITORY", "")),
-        token=runner.input("github-token"),
-        api_url=os.environ.get("GITHUB_API_URL") or None,
-        include_dependencies=runner.bool_input("include-dependencies"),
-        workspace=os.environ.get("GITHUB_WORKSPACE", "."),
-        references=References(
-            runner.int_input("max-references-per-issue", References.per_issue),
-            runner.int_input("max-references", References.per_plan),
-            runner.bool_input("ignore-missing-references"),
-        ),
-    )
 
 
 def _continued_plan(path: str, plan_id: str) -> Plan:
@@ -305,7 +222,7 @@ def run_action(runner: Runner) -> int:
     elif start > 1 or runner.input("plan-id"):
         plan = _continued_plan(path, runner.input("plan-id"))
     else:
-        plan = make_plan(action_source_options(runner), max_jobs, runner.warning)
+        plan = make_plan(sources.from_action(runner), max_jobs, runner.warning)
     data = write_plan(plan, path)
     works = window(plan.wave_count, start, max_waves, worked_waves(plan))
     runner.set_output("plan", path)

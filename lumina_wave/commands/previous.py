@@ -62,11 +62,32 @@ def find(client: GitHubClient, target: int | None) -> str:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "previous", help="print the run of the newest lumina-wave summary comment on an issue or PR"
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
+
+    parser = add_command(
+        subparsers,
+        "previous",
+        summary="print the run of the newest lumina-wave summary comment on an issue or PR",
+        description="Find the run a retry continues: the run id that the newest lumina-wave summary "
+        "comment on an issue or PR names (token from GITHUB_TOKEN).",
+        examples=("GITHUB_TOKEN=... lumina-wave previous --comment-on 155 --github-repo octo/app",),
+        exit_codes=("0  printed the run id", EXIT_BAD_INPUT_LINE + "; or no summary comment names a run"),
     )
-    parser.add_argument("number", type=int, help="the issue or PR")
-    parser.add_argument("--repo", metavar="OWNER/NAME", default=os.environ.get("GITHUB_REPOSITORY", ""))
+    parser.add_argument(
+        "--comment-on",
+        dest="number",
+        metavar="N",
+        type=int,
+        required=True,
+        help="the issue or PR that holds the summary comment (required)",
+    )
+    parser.add_argument(
+        "--github-repo",
+        dest="repo",
+        metavar="OWNER/NAME",
+        default=os.environ.get("GITHUB_REPOSITORY", ""),
+        help="the GitHub repository (default: $GITHUB_REPOSITORY)",
+    )
     parser.set_defaults(run=_run_cli)
 
 
@@ -75,7 +96,7 @@ def _run_cli(args: argparse.Namespace) -> int:
 
     token = os.environ.get("GITHUB_TOKEN", "")
     if not args.repo or not token:
-        raise InputError("previous needs --repo OWNER/NAME and a token in GITHUB_TOKEN")
+        raise InputError("previous needs --github-repo OWNER/NAME and a token in GITHUB_TOKEN")
     client = connect(args.repo, token, os.environ.get("GITHUB_API_URL") or None)
     print(find(client, args.number))
     return EXIT_OK

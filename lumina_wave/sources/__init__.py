@@ -1,6 +1,7 @@
 """Where a run's issues come from. Each source is a module with ``read(options) -> Selection``;
-:func:`select` alone decides which one a run reads. A new source is one module here and one
-line in :func:`select` (and the input or option that names it).
+:func:`select` alone decides which one a run reads. A new source is one module here, one
+line in :func:`select`, and the option that names it in :mod:`~lumina_wave.sources.base`
+(both the CLI option and the action input).
 
 Precedence: an epic, else a manifest named, else a label named, else the default manifest
 (``.github/waves.yml``) if the workspace has one, else the label ``wave``.
@@ -15,11 +16,25 @@ from pathlib import Path
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import Selection
 from lumina_wave.sources import epic, label, manifest
-from lumina_wave.sources.base import SourceOptions, github_client
+from lumina_wave.sources.base import (
+    DEFAULT_LABEL,
+    SourceOptions,
+    add_arguments,
+    from_action,
+    from_cli,
+    github_client,
+)
 
-__all__ = ["DEFAULT_LABEL", "SourceOptions", "github_client", "read_selection", "select"]
-
-DEFAULT_LABEL = "wave"
+__all__ = [
+    "DEFAULT_LABEL",
+    "SourceOptions",
+    "add_arguments",
+    "from_action",
+    "from_cli",
+    "github_client",
+    "read_selection",
+    "select",
+]
 
 Reader = Callable[[SourceOptions], Selection]
 
