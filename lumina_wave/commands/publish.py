@@ -142,7 +142,8 @@ def publish_wave(
         )
         if pulls is not None:
             done = {**results, **{r["issue"]: r for r in records}}
-            _after_wave(runner, pulls, plan, wave, done, comment_on, triggered_by)
+            unlabelled = _after_wave(runner, pulls, plan, wave, done, comment_on, triggered_by)
+            _record_label_warnings(out_dir, records, unlabelled)
     finally:
         if pulls is not None:
             pulls.client.pacer.save(out_dir, f"wave-{wave}")
@@ -171,9 +172,10 @@ def _after_wave(
     records: dict[int, dict],
     comment_on: Sequence[int],
     triggered_by: int | None,
-) -> None:
+) -> dict[int, str]:
     """The progress edit of the home comment, then the labels the hour's budget affords (leaving
-    room for the progress edits and summary of the waves to come)."""
+    room for the progress edits and summary of the waves to come); returns why each PR left
+    unlabelled is."""
     from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
     from lumina_wave.publish import first_targets
 
@@ -187,12 +189,25 @@ def _after_wave(
             print(f"lumina-wave: progress comment on #{outcome.target}: {outcome.action}")
     unlabelled = pulls.add_deferred_labels(reserve=len(homes) * (plan.wave_count - wave + 1))
     if unlabelled:
+        numbers = list(unlabelled)
         _warn(
             runner,
-            f"labels not added to {len(unlabelled)} PR(s) ({', '.join(f'#{n}' for n in unlabelled[:20])}"
-            f"{', …' if len(unlabelled) > 20 else ''}): GitHub's 500 writes an hour are spent "
-            "(docs/limits.md); re-run this job after the hour to add them",
+            f"labels not added to {len(numbers)} PR(s) ({', '.join(f'#{n}' for n in numbers[:20])}"
+            f"{', …' if len(numbers) > 20 else ''}): each one's record says why",
         )
+    return unlabelled
+
+
+def _record_label_warnings(out_dir: str, records: list[dict], unlabelled: Mapping[int, str]) -> None:
+    """A PR's labels that failed or had to wait: a warning beside the PR in its record (issue 14:
+    a PR once created stays in the record; a label does not block dependents)."""
+    from lumina_wave.results import write_result
+
+    for record in records:
+        why = unlabelled.get(record["pr_number"]) if record["pr_number"] else None
+        if why:
+            record["warnings"].append(why)
+            write_result(out_dir, record)
 
 
 def _publish_legs(

@@ -20,6 +20,13 @@ from lumina_wave.github.client import GitHubClient, api_errors, create_once, des
 WRITE_PULLS = "contents: write, pull-requests: write"
 
 
+# Why a PR's labels wait: the run's writes would pass GitHub's secondary limit (github/pacing.py).
+NO_BUDGET = (
+    "labels not added: GitHub's 500 writes an hour are spent (docs/limits.md); "
+    "re-run the publish job after the hour to add them"
+)
+
+
 @dataclass(frozen=True)
 class PullRequest:
     """The parts of a PR the result record keeps; ``created`` is False when an open one was updated;
@@ -86,21 +93,19 @@ class Pulls:
                 warnings.append(str(exc))
         return PullRequest(int(pr["number"]), str(pr["html_url"]), created, tuple(warnings))
 
-    def add_deferred_labels(self, reserve: int = 0) -> list[int]:
+    def add_deferred_labels(self, reserve: int = 0) -> dict[int, str]:
         """Label the PRs queued by :meth:`ensure` while the hour's write budget affords it (leaving
-        ``reserve`` writes); returns the PRs left unlabelled (none on success), a failed label write
-        among them."""
-        from lumina_wave.errors import GitHubError
-
-        left = []
+        ``reserve`` writes); returns why each PR left unlabelled is (none on success): a failed
+        label write, or :data:`NO_BUDGET`."""
+        left: dict[int, str] = {}
         for number, labels in self.deferred:
+            if not self.client.pacer.affords(reserve):
+                left[number] = NO_BUDGET
+                continue
             try:
-                if self.client.pacer.affords(reserve):
-                    self._label(number, labels)
-                    continue
-            except GitHubError:
-                pass
-            left.append(number)
+                self._label(number, labels)
+            except GitHubError as exc:
+                left[number] = str(exc)
         self.deferred = []
         return left
 
