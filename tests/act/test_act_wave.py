@@ -25,7 +25,7 @@ from e2e import scenarios
 from e2e.checks import branch_sha, open_prs, summary_comments
 from fakegithub import FakeGitHub
 from fakegithub.gitrepo import git, init_origin
-from fakegithub.state import Repo
+from fakegithub.state import AUTHOR, Repo
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -158,6 +158,10 @@ def dispatch(site: Site, work: Path) -> ActRun:
         "workflow_dispatch",
         WORKFLOW,
         "--json",
+        # The dispatcher: a collaborator the plan job's actor gate lets start a wave (act's own
+        # default, nektos/act, has no role on the fake repository and is refused).
+        "--actor",
+        AUTHOR.login,
         "--local-repository",
         f"lumina-wave/lumina-wave@v1={ROOT}",
         "-s",
