@@ -45,6 +45,19 @@ class Load:
     progress_requests: int = 0  # of publish: the home comment's edit after the wave
 
 
+def measured(fake, limit, virtual_seconds: float, started: float, **extra) -> Load:
+    """The :class:`Load` of what ``fake`` and its secondary ``limit`` saw since ``started``."""
+    return Load(
+        len(fake.requests),
+        len(limit.accepted),
+        limit.refused,
+        limit.peak_minute,
+        virtual_seconds,
+        time.perf_counter() - started,
+        **extra,
+    )
+
+
 def unlabelled(fake: FakeGitHub) -> int:
     """PRs that carry no label."""
     return sum(1 for n in fake.state.pulls if not fake.state.issues[n].labels)
@@ -112,16 +125,7 @@ def publish_wide_wave(
             _after_wave(None, pulls, plan, 1, records, [HOME], None)
             after = fake.requests[before:]
             progress = sum(r.operation != "issues/add-labels" for r in after)
-            load = Load(
-                len(fake.requests),
-                len(limit.accepted),
-                limit.refused,
-                limit.peak_minute,
-                clock.now() - virtual,
-                time.perf_counter() - started,
-                "",
-                progress,
-            )
+            load = measured(fake, limit, clock.now() - virtual, started, progress_requests=progress)
         finally:
             for name, value in saved.items():
                 if value is None:
@@ -191,13 +195,5 @@ def summarize_wide_run(root: Path, prs: int = 600, ledger: int = 0) -> tuple[Loa
             text=True,
             timeout=600,
         )
-        load = Load(
-            len(fake.requests),
-            len(limit.accepted),
-            limit.refused,
-            limit.peak_minute,
-            clock.now() - virtual,
-            time.perf_counter() - started,
-            done.stdout + done.stderr,
-        )
+        load = measured(fake, limit, clock.now() - virtual, started, log=done.stdout + done.stderr)
     return load, fake
