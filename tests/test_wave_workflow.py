@@ -100,6 +100,15 @@ def test_every_slot_is_one_definition_but_for_its_number(wave):
             key: v for key, v in first.items() if key not in numbered
         }
         assert job["name"] == f"wave {k}: #${{{{ matrix.issue }}}}"
+        # slot k is slot 1 with k in its number's places, and nothing else
+        include = first["strategy"]["matrix"]["include"].replace("[0]", f"[{k - 1}]")
+        assert job == {
+            **first,
+            "name": f"wave {k}: #${{{{ matrix.issue }}}}",
+            "needs": "plan" if k == 1 else ["plan", f"publish-{k - 1}"],
+            "if": first["if"].replace(">= 1 }}", f">= {k} }}}}"),
+            "strategy": {**first["strategy"], "matrix": {"include": include}},
+        }
     publish = wave["jobs"]["publish-1"]
     for k, job in publishers(wave):
         assert job["steps"] is publish["steps"] and job["permissions"] is publish["permissions"]
@@ -107,6 +116,13 @@ def test_every_slot_is_one_definition_but_for_its_number(wave):
             key: v for key, v in publish.items() if key not in numbered
         }
         assert job["name"] == f"publish wave {k}"
+        assert job == {
+            **publish,
+            "name": f"publish wave {k}",
+            "needs": ["plan", f"wave-{k}"],
+            "if": wave["jobs"][f"wave-{k}"]["if"],
+            "strategy": {"matrix": {"slot": [k]}},
+        }
     # One slot and one publisher defined, the others a few lines of aliases each (issue 12).
     assert len(WAVE.read_text(encoding="utf-8").splitlines()) <= 550
 
