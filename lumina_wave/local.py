@@ -8,8 +8,9 @@ the processes, worktrees and files around it and reuses the leg code of the acti
 A good citizen: each agent runs under a supervisor (:mod:`lumina_wave.supervise`) that kills it
 when ``local`` dies; a lock per worktree keeps a second agent out while one lives; agents and
 runs can time out; refs an agent moves other than its own branch are put back (their moved
-values kept under ``refs/lumina-wave/moved/``); a branch the run resets keeps its old tip under
-``refs/lumina-wave/backup/``.
+values kept under ``refs/lumina-wave/moved/``); a branch with commits of others is continued,
+restarted or left alone (``--existing-branch``, :func:`existing_branches`); a branch the run
+resets keeps its old tip under ``refs/lumina-wave/backup/``.
 """
 
 from __future__ import annotations
@@ -344,11 +345,11 @@ class LocalRun:
         write_result(self.paths.results, record)
         self._end_segment()
         self.results[record["issue"]] = record
-        quiet = record["status"] in DONE_STATUSES and record["status"] != "skipped"  # skipped says why
-        note = "" if quiet else record.get("error") or ""
+        state = "left-alone" if record["status"] == "skipped" else record["status"]  # it says why
+        note = "" if state in DONE_STATUSES else record.get("error") or ""
         if record["status"] == "blocked":
             note = "blocked by " + ", ".join(f"#{d}" for d in record["blocked_by"])
-        self.progress.update(record["issue"], record["status"], note)
+        self.progress.update(record["issue"], state, note)
         return record
 
     def _cancelled_record(

@@ -3,6 +3,7 @@ issue's branch. Real repositories, real ``lumina-wave local`` processes, real ag
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_continue_is_the_default_and_builds_on_the_users_commit(sandbox: Sandbox
     assert record["warnings"] == [
         f"feature/issue-1 has 1 commit by others ({mine[:12]}): the leg built on it (existing-branch: continue)"
     ]
-    assert "continue" in (sandbox.repo / ".lumina-wave" / "summary.md").read_text()
+    assert "the leg built on it" in (sandbox.repo / ".lumina-wave" / "summary.md").read_text()
     # a branch with lumina-wave's commits only is restarted as before, its old tip kept
     assert list(backups(sandbox).values()) == [ours]
     assert not is_ancestor(sandbox.repo, ours, "feature/issue-2")
@@ -114,6 +115,7 @@ def test_skip_leaves_the_branch_and_its_worktree_alone_and_records_skipped(sandb
     why = f"feature/issue-1 has 1 commit by others ({mine[:12]}): left alone (existing-branch: skip)"
     assert (record["status"], record["error"], record["commit"]) == ("skipped", why, None)
     assert f"#1 not run: {why}" in result.stderr and f"why: {why}" in result.stdout
+    assert re.search(rf"#1 left alone [0-9.]+s \({re.escape(why)}\)", result.stderr)  # the board
     assert not any("/issue-1/" in ref for ref in backups(sandbox))
 
 
