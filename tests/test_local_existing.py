@@ -152,3 +152,36 @@ def test_push_restart_keeps_the_remote_branchs_commits_of_others_under_a_backup_
     assert pushed == record["commit"]
     assert not is_ancestor(sandbox.origin, theirs, pushed)
     assert any(ref in w and theirs[:12] in w for w in record["warnings"])
+
+
+def test_push_continue_pushes_the_agents_change_on_top_of_the_users_local_commit(sandbox: Sandbox):
+    manifest = first_run(sandbox, "--push")
+    mine = users_commit(sandbox)  # not pushed
+    result = run(sandbox, with_agent(sandbox, manifest, APPEND, "--rerun", "--push"))
+    assert result.returncode == 0, result.stderr
+    pushed = rev(sandbox, "refs/heads/feature/issue-1", sandbox.origin)
+    assert pushed == sandbox.records()[1]["commit"] == rev(sandbox, "feature/issue-1")
+    assert rev(sandbox, f"{pushed}^", sandbox.origin) == mine
+    assert not any("/issue-1/" in ref for ref in backups(sandbox, sandbox.origin))
+
+
+def test_a_stacked_dependencys_commits_of_others_are_not_counted_on_its_dependent(sandbox: Sandbox):
+    manifest = sandbox.manifest({1: [], 2: [1]})
+    sandbox.behave(_2={"exit": 1, "write": False})
+    assert sandbox.run(manifest, "--stack").returncode == 1
+    mine = users_commit(sandbox, 1)
+    sandbox.behave()
+    assert (
+        sandbox.run(manifest, "--stack").returncode == 0
+    )  # #2 again: it starts from #1 with the user's commit
+    old = rev(sandbox, "feature/issue-2")
+    assert is_ancestor(sandbox.repo, mine, old)
+    result = run(sandbox, with_agent(sandbox, manifest, APPEND, "--stack", "--rerun"))
+    assert result.returncode == 0, result.stderr
+    # #1 is continued; #2 has the user's commit only through #1's branch: restarted from #1's new tip
+    assert rev(sandbox, "feature/issue-1^") == mine
+    assert "feature/issue-2 has" not in result.stdout
+    assert any(
+        r.startswith("refs/lumina-wave/backup/issue-2/") and c == old for r, c in backups(sandbox).items()
+    )
+    assert is_ancestor(sandbox.repo, rev(sandbox, "feature/issue-1"), "feature/issue-2")
