@@ -81,3 +81,11 @@ def pr_skip_reason(mode: str, pr: dict | None) -> str | None:
 def foreign_text(branch: str, foreign: Sequence[str]) -> str:
     count = len(foreign)
     return f"{branch} has {count} commit{'s' if count != 1 else ''} by others ({foreign[0][:12]})"
+
+
+def skip_reason(mode: str, branch: str, foreign: Sequence[str]) -> str | None:
+    """Why a leg leaves its issue alone because ``branch`` has the commits of others ``foreign``
+    (mode skip), or None. Pure."""
+    if not foreign or mode != "skip":
+        return None
+    return f"{foreign_text(branch, foreign)}: left alone (existing-branch: skip)"

@@ -260,12 +260,15 @@ def prepare_leg(
     author: git.Author | None = None,
     token: str | None = None,
     existing: str = existing_branch.DEFAULT_MODE,
+    continue_from: str | None = None,
 ) -> Prepared:
     """Block the leg, or start its branch and write its context.
 
     A branch on ``remote`` with commits of others (:func:`lumina_wave.existing.foreign_commits`)
     is continued (the leg starts from it), left alone (``existing`` skip) or restarted from the
     base (``existing`` restart: its publisher keeps the old tip under a backup ref).
+    ``continue_from`` (``local``: the commit of its own branch with commits of others) starts the
+    leg there instead of at the base; a remote branch with commits of others is merged into it.
 
     Raises :class:`LegError` when the start cannot be made (missing base, merge conflict), and
     :class:`~lumina_wave.safe_files.UnsafePath` when a context file would be written through a link.
@@ -301,15 +304,17 @@ def prepare_leg(
         remote=remote,
         prefer_remote=fetch,
     )
+    if continue_from is not None:
+        refs = [continue_from]
     foreign = _foreign(workdir, branch, refs, default_base, remote, token) if fetch else []
     note = ""
     if foreign:
         found = existing_branch.foreign_text(branch, foreign)
-        if existing == "skip":
-            why = f"{found}: left alone (existing-branch: skip)"
+        why = existing_branch.skip_reason(existing, branch, foreign)
+        if why:
             return Prepared(issue, True, skipped_record(plan, issue, why, started_at), started_at=started_at)
         if existing == "continue":
-            refs = [f"refs/remotes/{remote}/{branch}"]
+            refs = [*([continue_from] if continue_from else []), f"refs/remotes/{remote}/{branch}"]
             note = f"{found}: the leg builds on it"
         else:
             note = f"{found}: restarted from {choice.base} (the publisher keeps the old tip)"
@@ -796,10 +801,9 @@ def publish_leg(
 def _left_alone(pr: dict | None, branch: str, there: RemoteBranch, existing: str) -> str | None:
     """Why the publisher leaves the issue alone (``pr``, the branch's latest, merged or closed;
     ``skip`` and commits of others on the branch), or None."""
-    why = existing_branch.pr_skip_reason(existing, pr)
-    if why is None and there.foreign and existing == "skip":
-        why = f"{existing_branch.foreign_text(branch, there.foreign)}: left alone (existing-branch: skip)"
-    return why
+    return existing_branch.pr_skip_reason(existing, pr) or existing_branch.skip_reason(
+        existing, branch, there.foreign
+    )
 
 
 def push_change(

@@ -8,8 +8,9 @@ the processes, worktrees and files around it and reuses the leg code of the acti
 A good citizen: each agent runs under a supervisor (:mod:`lumina_wave.supervise`) that kills it
 when ``local`` dies; a lock per worktree keeps a second agent out while one lives; agents and
 runs can time out; refs an agent moves other than its own branch are put back (their moved
-values kept under ``refs/lumina-wave/moved/``); a branch the run resets keeps its old tip under
-``refs/lumina-wave/backup/``.
+values kept under ``refs/lumina-wave/moved/``); a branch with commits of others is continued,
+restarted or left alone (``--existing-branch``, :func:`existing_branches`); a branch the run
+resets keeps its old tip under ``refs/lumina-wave/backup/``.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from lumina_wave import existing as existing_branch
 from lumina_wave import git, safe_files
 from lumina_wave.existing import BACKUP_REF, stamp
 from lumina_wave.git import Author
-from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg
+from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg, skipped_record
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.progress import Progress, make_progress
 from lumina_wave.reruns import to_run
@@ -156,6 +158,7 @@ class LocalOptions:
     agent_retries: int = 0
     retry_backoff: float = 1.0
     retry: frozenset[int] | None = None  # --retry: these issues and their dependents, others kept
+    existing: str = existing_branch.DEFAULT_MODE  # --existing-branch: a branch with commits of others
 
 
 @dataclass(frozen=True)
@@ -206,10 +209,17 @@ class Outcome:
 class LocalRun:
     """One run of ``plan``: a scheduler loop in the calling thread, one worker thread per running leg."""
 
-    def __init__(self, plan: Plan, options: LocalOptions, progress: Progress) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        options: LocalOptions,
+        progress: Progress,
+        existing: Mapping[int, Existing] | None = None,
+    ) -> None:
         self.plan = plan
         self.options = options
         self.progress = progress
+        self.existing = dict(existing or {})  # what to do with the branches found (existing_branches)
         self.paths = Paths(options.repo)
         self.results: dict[int, dict] = {}
         self._events: queue.Queue[tuple[int, dict]] = queue.Queue()
@@ -335,10 +345,11 @@ class LocalRun:
         write_result(self.paths.results, record)
         self._end_segment()
         self.results[record["issue"]] = record
-        note = "" if record["status"] in DONE_STATUSES else record.get("error") or ""
+        state = "left-alone" if record["status"] == "skipped" else record["status"]  # it says why
+        note = "" if state in DONE_STATUSES else record.get("error") or ""
         if record["status"] == "blocked":
             note = "blocked by " + ", ".join(f"#{d}" for d in record["blocked_by"])
-        self.progress.update(record["issue"], record["status"], note)
+        self.progress.update(record["issue"], state, note)
         return record
 
     def _cancelled_record(
@@ -389,8 +400,13 @@ class LocalRun:
 
     def _leg(self, issue: int) -> None:
         started_at = utc_now()
+        found = self.existing.get(issue)
         try:
-            record = self._work(issue)
+            if found is not None and found.action == "skip":  # left alone: no worktree, no agent
+                why = existing_branch.skip_reason("skip", found.branch, found.foreign) or ""
+                record = skipped_record(self.plan, issue, why, started_at)
+            else:
+                record = self._work(issue)
         except Exception as exc:  # every issue ends with a recorded status, whatever went wrong
             record = new_record(
                 self.plan.plan_id,
@@ -402,6 +418,9 @@ class LocalRun:
                 error=" ".join(str(exc).split()) or type(exc).__name__,
                 wave=self.plan.wave_of[issue],
             )
+        warning = found.warning() if found is not None else None
+        if warning:
+            record = {**record, "warnings": [*record["warnings"], warning]}
         self._events.put((issue, record))
 
     def _work(self, issue: int) -> dict:
@@ -417,6 +436,7 @@ class LocalRun:
     def _locked_work(self, issue: int, lock: Any) -> dict:
         with self._git:
             tree, prepared = _prepare(self, issue)
+            kept = _back_up_remote(self, tree, issue, prepared)
             self._refs = git.list_refs(self.options.repo)
         if prepared.skip:
             return prepared.record
@@ -460,6 +480,8 @@ class LocalRun:
         if moved:
             note = f"the agent moved {', '.join(moved)}, not its own branch: put back (its values kept under {keep})"
             record = {**record, "status": "failed", "error": "; ".join(filter(None, [note, record["error"]]))}
+        if kept:
+            record = {**record, "backup_ref": kept[0], "warnings": [*record["warnings"], kept[1]]}
         return {**record, "attempts": attempts}
 
     def _agent_error(self, issue: int, code: int) -> str:
@@ -542,6 +564,7 @@ def _prepare(run: LocalRun, issue: int):
     from lumina_wave.worktree import ensure_worktree, worktree_path
 
     tree = ensure_worktree(run.options.repo, worktree_path(run.options.repo, issue))
+    found = run.existing.get(issue)
     prepared = prepare_leg(
         tree,
         run.plan,
@@ -553,8 +576,31 @@ def _prepare(run: LocalRun, issue: int):
         remote=run.options.remote,
         fetch=run.options.push,
         author=run.options.author,
+        existing=run.options.existing,
+        continue_from=found.commit if found is not None and found.action == "continue" else None,
     )
     return tree, prepared
+
+
+def _back_up_remote(run: LocalRun, tree: Path, issue: int, prepared) -> tuple[str, str] | None:
+    """With ``--push --existing-branch restart``: push the old tip of the issue's branch on the
+    remote to a backup ref there when it has commits of others that the restarted branch drops
+    (the push at the end goes over them); returns the ref and the warning saying so."""
+    if not run.options.push or run.options.existing != "restart" or prepared.skip:
+        return None
+    branch = branch_name(issue)
+    tip = git.rev_parse(tree, f"refs/remotes/{run.options.remote}/{branch}")
+    bases = _refs(run.options.repo, [run.options.default_base], run.options.remote)
+    foreign = existing_branch.foreign_commits(tree, tip, [prepared.start_commit, *bases]) if tip else []
+    if not tip or not foreign:
+        return None
+    ref = existing_branch.backup_ref(issue)
+    git.push_ref(tree, tip, ref, run.options.remote)
+    found = existing_branch.foreign_text(branch, foreign)
+    return (
+        ref,
+        f"restarted {branch} on {run.options.remote}: {found}; its old tip {tip[:12]} is kept at {ref} there",
+    )
 
 
 def _finish(
@@ -595,40 +641,78 @@ def _finish(
     )
 
 
-# --- before the run: keep the branches it resets ----------------------------------------------
+# --- before the run: what it does with the branches that exist -------------------------------
 
 
 @dataclass(frozen=True)
-class Backup:
-    """A branch the run is about to reset, and the ref that keeps its old tip."""
+class Existing:
+    """The branch of an issue the run works, found with commits not on the base, and what the run
+    does with it (``action``, :data:`lumina_wave.existing.MODES`): ``foreign`` are the commits of
+    others on it; ``ref`` keeps the old tip of a branch it restarts."""
 
+    issue: int
     branch: str
     commit: str
-    ref: str
+    action: str
+    foreign: tuple[str, ...] = ()
+    ref: str | None = None
 
     def text(self) -> str:
+        """The line the run prints before it starts and under its summary."""
+        found = existing_branch.foreign_text(self.branch, self.foreign) if self.foreign else ""
+        if self.action == "continue":
+            return f"{found}: continued, the leg builds on it (existing-branch: continue)"
+        if self.action == "skip":
+            return f"#{self.issue} not run: {existing_branch.skip_reason('skip', self.branch, self.foreign)}"
+        why = f", {found} (existing-branch: restart)" if found else ""
         return (
-            f"resetting {self.branch} (was {self.commit[:12]}); its commits are kept at {self.ref} "
+            f"resetting {self.branch} (was {self.commit[:12]}){why}; its commits are kept at {self.ref} "
             f"(to get them back: git branch --force {self.branch} {self.ref})"
         )
 
+    def warning(self) -> str | None:
+        """What the leg's record says about a branch with commits of others that it ran on."""
+        if not self.foreign or self.action == "skip":
+            return None
+        found = existing_branch.foreign_text(self.branch, self.foreign)
+        if self.action == "continue":
+            return f"{found}: the leg built on it (existing-branch: continue)"
+        return f"restarted {self.branch}: {found}; its old tip {self.commit[:12]} is kept at {self.ref}"
 
-def back_up_branches(plan: Plan, options: LocalOptions) -> list[Backup]:
-    """Keep the tip of every branch the run restarts that has commits not on the base."""
+
+def existing_branches(plan: Plan, options: LocalOptions) -> dict[int, Existing]:
+    """What the run does with the branch of every issue it works that has commits not on the base.
+
+    A branch with commits of others (:func:`lumina_wave.existing.foreign_commits`, beyond the base
+    and the dependencies' branches) is continued, restarted or left alone as ``options.existing``
+    says; one with lumina-wave's commits only is restarted. The tip of every branch restarted is
+    kept under a backup ref first.
+    """
     repo = options.repo
     previous = read_results(Paths(repo).results, plan.plan_id)
-    base = git.branch_ref(repo, options.default_base, options.remote, prefer_remote=False)
+    bases = _refs(repo, [options.default_base], options.remote)
     when = stamp()
-    backups = []
+    found = {}
     for n in to_run(plan, previous, options.rerun, options.retry):
         branch = branch_name(n)
         tip = git.rev_parse(repo, f"refs/heads/{branch}")
-        if tip is None or (base is not None and git.is_ancestor(repo, tip, base)):
+        if tip is None or any(git.is_ancestor(repo, tip, base) for base in bases):
             continue
-        ref = BACKUP_REF.format(issue=n, stamp=when)
-        git.set_ref(repo, ref, tip)
-        backups.append(Backup(branch, tip, ref))
-    return backups
+        deps = _refs(repo, [branch_name(d) for d in plan.depends_on[n]], options.remote)
+        foreign = tuple(existing_branch.foreign_commits(repo, tip, [*bases, *deps]))
+        action = options.existing if foreign else "restart"
+        ref = None
+        if action == "restart":
+            ref = BACKUP_REF.format(issue=n, stamp=when)
+            git.set_ref(repo, ref, tip)
+        found[n] = Existing(n, branch, tip, action, foreign, ref)
+    return found
+
+
+def _refs(repo: Path, branches: list[str], remote: str) -> list[str]:
+    """The commits of ``branches`` that exist here and on ``remote`` (as last fetched)."""
+    names = [f"refs/{where}/{b}" for b in branches for where in ("heads", f"remotes/{remote}")]
+    return [c for c in (git.rev_parse(repo, name) for name in names) if c is not None]
 
 
 # --- the end: summary ---------------------------------------------------------------------------
@@ -684,15 +768,17 @@ def run_and_summarize(
     plan: Plan, options: LocalOptions, stream: TextIO | None = None, where: bool = True
 ) -> tuple[Outcome, str]:
     """Run ``plan`` with progress on ``stream`` (default stderr); returns the outcome and the summary
-    text, followed by where each issue's work is (``where``) and the branches reset."""
-    backups = [b.text() for b in back_up_branches(plan, options)]
-    for line in backups:
+    text, followed by where each issue's work is (``where``) and what it did with the branches
+    that existed (:func:`existing_branches`)."""
+    existing = existing_branches(plan, options)
+    lines = [e.text() for e in existing.values()]
+    for line in lines:
         print(line, file=stream or sys.stderr)
     progress = make_progress(list(plan.items), stream)
     try:
-        outcome = LocalRun(plan, options, progress).run()
+        outcome = LocalRun(plan, options, progress, existing).run()
     finally:
         progress.close()
     text = write_summary(plan, outcome, Paths(options.repo).state)
     places = [where_text(plan, outcome, options.repo)] if where else []
-    return outcome, "\n".join([text, *places, *backups])
+    return outcome, "\n".join([text, *places, *lines])

@@ -20,6 +20,7 @@ LABELS = {
     "cancelled": "cancelled",
     "refused": "refused",
     "skipped": "already done",
+    "left-alone": "left alone",  # a record skipped by this run (existing-branch: skip)
     "pending": "waiting",
 }
 

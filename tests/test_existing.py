@@ -75,3 +75,12 @@ def test_the_mode_is_checked_as_bad_input():
     assert existing.parse_mode(" skip ") == "skip"
     with pytest.raises(InputError, match="existing-branch must be one of continue, restart, skip"):
         existing.parse_mode("force")
+
+
+def test_only_skip_with_commits_of_others_leaves_the_issue_alone():
+    found = ["a" * 40, "b" * 40]
+    why = "feature/issue-3 has 2 commits by others (aaaaaaaaaaaa): left alone (existing-branch: skip)"
+    assert existing.skip_reason("skip", "feature/issue-3", found) == why
+    assert existing.skip_reason("skip", "feature/issue-3", []) is None
+    assert existing.skip_reason("continue", "feature/issue-3", found) is None
+    assert existing.skip_reason("restart", "feature/issue-3", found) is None

@@ -22,6 +22,7 @@ _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, EXIT_INTERRUPTED_LINE, add_command, old_spelling
+    from lumina_wave.commands.prepare import add_existing_branch
 
     local = add_command(
         subparsers,
@@ -33,6 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh",
             "lumina-wave local --manifest .github/waves.yml --agent 'make agent' --stack --max-parallel 2",
             "lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh --retry failed",
+            "lumina-wave local --manifest .github/waves.yml --agent examples/agent.sh --rerun --existing-branch skip",
             "lumina-wave local --clean",
         ),
         exit_codes=(
@@ -78,8 +80,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     local.add_argument(
         "--rerun",
         action="store_true",
-        help="run issues again that already succeeded (their branches' old tips are kept under a backup ref)",
+        help="run issues again that already succeeded (a branch reset keeps its old tip under a backup ref; "
+        "one with commits of others follows --existing-branch)",
     )
+    add_existing_branch(local)
     local.add_argument(
         "--agent-timeout",
         metavar="SECONDS",
@@ -173,6 +177,7 @@ def _local(args: argparse.Namespace) -> int:
         agent_retries=args.agent_retries,
         retry_backoff=args.retry_backoff,
         retry=retry,
+        existing=args.existing_branch,
     )
     outcome, text = run_and_summarize(plan, options)
     print(text)
