@@ -200,3 +200,10 @@ def check_issue(plan: Plan, issue: int | None) -> int:
     if issue not in plan.items:
         raise InputError(f"issue #{issue} is not in plan {plan.plan_id}")
     return issue
+
+# The action's inputs that action.py reads for every command, and why the CLI has no option for them.
+ENTRY_INPUTS = {
+    "command": "the CLI names the command as its subcommand",
+    "github-token": "the CLI reads the token from GITHUB_TOKEN, never from its arguments",
+    "max-wait": "the CLI's retry cap is LUMINA_WAVE_MAX_WAIT",
+}
