@@ -201,6 +201,7 @@ def check_issue(plan: Plan, issue: int | None) -> int:
         raise InputError(f"issue #{issue} is not in plan {plan.plan_id}")
     return issue
 
+
 # The action's inputs that action.py reads for every command, and why the CLI has no option for them.
 ENTRY_INPUTS = {
     "command": "the CLI names the command as its subcommand",

@@ -131,6 +131,7 @@ def run(options: PreviousOptions, context: Context, runner: Runner | None = None
         return EXIT_OK
     runner.set_output("run-id", found)
     print(
-        f"lumina-wave: retrying the plan of run {found} (its summary comment on #{targets[0]})", file=sys.stderr
+        f"lumina-wave: retrying the plan of run {found} (its summary comment on #{targets[0]})",
+        file=sys.stderr,
     )
     return EXIT_OK
