@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import importlib
+import inspect
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -104,6 +106,14 @@ def test_the_cli_and_the_action_offer_the_same_options(command: str) -> None:
     module = importlib.import_module(f"lumina_wave.commands.{command}")
     reads = literal_reads(ROOT / "lumina_wave" / "commands" / f"{command}.py")
     assert problems(command, module.SPEC, SUBCOMMANDS[command], INPUTS, reads) == []
+
+
+@pytest.mark.parametrize("command", [*BOTH, "finish"])
+def test_the_options_object_holds_exactly_the_spec(command: str) -> None:
+    module = importlib.import_module(f"lumina_wave.commands.{command}")
+    options = getattr(module, inspect.signature(module.run).parameters["options"].annotation)
+    assert [f.name for f in dataclasses.fields(options)] == [o.field for o in module.SPEC]
+    assert options.__dataclass_params__.frozen
 
 
 def test_the_commands_compared_are_the_actions() -> None:
