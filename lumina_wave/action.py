@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 
 from lumina_wave.commands import ACTION_COMMANDS
+from lumina_wave.context import Context
 from lumina_wave.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILURES,
@@ -38,9 +39,12 @@ def _run() -> int:
         if command not in ACTION_COMMANDS:
             raise InputError(f"input 'command' must be one of {', '.join(ACTION_COMMANDS)}, got {command!r}")
         # every GitHub connection of the command caps its retry waits at this (github/client.py)
-        os.environ["LUMINA_WAVE_MAX_WAIT"] = str(runner.int_input("max-wait", 600, minimum=0))
+        max_wait = runner.int_input("max-wait", 600, minimum=0)
+        context = Context.from_env(os.environ, token=token, max_wait=max_wait)
+        if not context.workspace:
+            context = replace(context, workspace=os.getcwd())
         module = importlib.import_module(f"lumina_wave.commands.{command}")
-        return int(module.run_action(runner))
+        return int(module.run_action(runner, context))
     except InputError as exc:
         for problem in exc.problems[:MAX_ANNOTATIONS]:
             origin = problem.origin and replace(problem.origin, file=_redact(problem.origin.file, token))

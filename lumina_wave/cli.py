@@ -54,11 +54,15 @@ def command_modules() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 done, 1 failures, 2 bad input)."""
+    from dataclasses import replace
+
+    from lumina_wave.context import Context
+
     args = build_parser().parse_args(argv)
-    if args.debug:
-        os.environ["LUMINA_WAVE_DEBUG"] = "1"
+    # the CLI works here: its workspace is the current directory, its token GITHUB_TOKEN
+    context = replace(Context.from_env(os.environ, debug=args.debug), workspace=os.getcwd())
     try:
-        return int(args.run(args))
+        return int(args.run(args, context))
     except InputError as exc:
         for line in problem_lines(exc):
             print(f"lumina-wave: error: {one_line(line)}", file=sys.stderr)

@@ -11,7 +11,6 @@ Issue numbers and statuses only: no untrusted text reaches the comment.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -80,12 +79,6 @@ def carry_follow_ups(old: str, new: str) -> str:
         return new
     first, _, rest = new.partition("\n")
     return f"{first}\n{follow_ups_line(dispatched)}\n{rest}"
-
-
-def run_url_from_env() -> str | None:
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    repo, run_id = os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_RUN_ID", "")
-    return f"{server}/{repo}/actions/runs/{run_id}" if repo and run_id.isdigit() else None
 
 
 def post_progress(client: GitHubClient, plan: Plan, targets: Sequence[int], body: str) -> list[Published]:

@@ -87,7 +87,8 @@ def publish_wide_wave(
     root: Path, issues: int = 256, labels: tuple[str, ...] = ("wave",)
 ) -> tuple[Load, FakeGitHub]:
     """A publisher's writes for one wave of ``issues`` PRs, paced on a virtual clock."""
-    from lumina_wave.commands.publish import _after_wave, _paced_pulls
+    from lumina_wave.commands.publish import _after_wave, paced_pulls
+    from lumina_wave.context import Context
     from lumina_wave.progress_comment import post_progress, render_progress
 
     clock = VirtualClock(root / "clock")
@@ -109,7 +110,7 @@ def publish_wide_wave(
         os.environ |= given
         try:
             started, virtual = time.perf_counter(), clock.now()
-            pulls = _paced_pulls(fake.state.full_name, "ghs_fake", [])
+            pulls = paced_pulls(Context.from_env(os.environ, token="ghs_fake"), fake.state.full_name, [])
             assert pulls is not None
             post_progress(
                 pulls.client, plan, [HOME], render_progress(plan, {}, 0, None, None)

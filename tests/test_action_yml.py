@@ -2,12 +2,14 @@
 
 The code's inputs and outputs are found by parsing the package with ``ast``: calls of the
 Runner's input methods (``runner.input("name")``, ``bool_input``, ``int_input``, …) and of
-``set_output`` with a literal name.
+``set_output`` with a literal name; and the inputs the action commands' option specs declare
+(``SPEC``, which lumina_wave/options.py reads).
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -53,8 +55,13 @@ def runner_calls(methods: frozenset[str], files: list[Path]) -> tuple[dict[str, 
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 names.setdefault(first.value, []).append(place)
-            # Runner's own methods pass their `name` parameter on: that is not a read.
-            elif not (path.name == "runner.py" and isinstance(first, ast.Name) and first.id == "name"):
+            # Runner's own methods pass their `name` parameter on, options.py the input of an
+            # Option of a SPEC (spec_inputs): those are not reads of their own.
+            elif not (
+                path.name == "runner.py" and isinstance(first, ast.Name) and first.id == "name"
+            ) and not (
+                path.name == "options.py" and isinstance(first, ast.Attribute) and first.attr == "input"
+            ):
                 dynamic.append(place)
     return names, dynamic
 
@@ -77,10 +84,22 @@ def test_the_runner_has_the_input_methods_the_scan_looks_for() -> None:
     assert {"input", "bool_input", "int_input"} <= INPUT_METHODS
 
 
+def spec_inputs() -> dict[str, list[str]]:
+    """The inputs the action commands' option specs declare, with their commands."""
+    names: dict[str, list[str]] = {}
+    for command in sorted(set(ACTION_COMMANDS) - PENDING_COMMANDS):
+        for option in importlib.import_module(f"lumina_wave.commands.{command}").SPEC:
+            if option.input:
+                names.setdefault(option.input, []).append(f"lumina_wave/commands/{command}.py SPEC")
+    return names
+
+
 @pytest.fixture(scope="module")
 def code_inputs() -> dict[str, list[str]]:
     names, dynamic = runner_calls(INPUT_METHODS, source_files())
     assert not dynamic, f"inputs read with a computed name cannot be checked against action.yml: {dynamic}"
+    for name, places in spec_inputs().items():
+        names.setdefault(name, []).extend(places)
     return names
 
 

@@ -49,7 +49,7 @@ CONCEPTS = {
     "the bundle and drafts": ("--out-dir", "DIR", {"collect", "publish"}),
     "stacked branches": ("--stack", None, {"prepare", "publish", "local"}),
     "the output format": ("--format", None, {"plan", "summarize"}),
-    "labels of the PRs": ("--pr-label", "LABEL", {"finish"}),
+    "labels of the PRs": ("--pr-label", "LABEL", {"finish", "publish"}),
 }
 # spellings no command may show: each concept above has one name
 RETIRED = {"--repo", "--results", "--repository", "--results-directory", "--dir", "--manifest-path"}

@@ -233,18 +233,20 @@ def test_bad_inputs_exit_2_with_one_line_and_touch_nothing(job, inputs, message,
     ],
 )
 def test_the_default_base_is_the_events_else_the_remotes(event, expected, clone, tmp_path, monkeypatch):
-    from lumina_wave.commands.prepare import default_base
+    from lumina_wave.context import Context
 
     path = tmp_path / "event.json"
     path.write_text(json.dumps(event))
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
     plan = build_plan(Selection("label", [Item(1, "One")], []))
-    assert default_base(str(clone), plan, "") == expected
-    assert default_base(str(clone), plan, "given") == "given"
+    context = Context.from_env(os.environ)
+    assert context.default_base(str(clone), plan, "") == expected
+    assert context.default_base(str(clone), plan, "given") == "given"
 
 
 def test_the_context_path_maps_from_the_container_to_the_runner():
-    from lumina_wave.commands.prepare import context_dirs, to_runner_path
+    from lumina_wave.commands.prepare import context_dirs
+    from lumina_wave.context import to_runner_path
 
     here, there = context_dirs(
         {"GITHUB_WORKSPACE": "/github/workspace", "RUNNER_TEMP": "/home/runner/work/_temp"}

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.legs import OUTCOMES
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
-from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.context import Context
+    from lumina_wave.runner import Runner
 
 DEFAULT_OUT_DIR = ".lumina-wave/out"
 MAX_ATTEMPTS = 1000
@@ -46,22 +51,25 @@ def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
     return written.replace(draft_file(out_dir, record["issue"]))
 
 
-def collect(
-    workdir: str, plan_file: str, issue: int | None, agent_outcome: str, out_dir: str, digest: str = "", **kw
-) -> dict:
-    """Collect one leg (shared by the CLI and the action); returns the draft record."""
+def collect(options: CollectOptions, context: Context, warn: Callable[[str], None]) -> dict:
+    """Collect one leg (``warn`` gets why the attempts are not counted); returns the draft record."""
     from lumina_wave.commands.finish import own_paths
-    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan
-    from lumina_wave.errors import one_line
+    from lumina_wave.commands.prepare import context_dirs, load_plan
+    from lumina_wave.context import parse_author
     from lumina_wave.legs import FinishOptions, collect_leg, index_file, read_state
     from lumina_wave.usage import read_usage, usage_path
 
-    plan = load_plan(plan_file, digest)
-    issue = _check_issue(plan, issue)
-    context = kw.pop("context_dir", None) or context_dirs(dict(os.environ))[0]
-    state = read_state(context, issue)
-    usage, warning = read_usage(usage_path(context, issue))
+    plan = load_plan(options.plan, options.plan_digest)
+    issue = opts.check_issue(plan, options.issue)
+    attempts, why = parse_attempts(options.agent_attempts)
+    if why:
+        warn(why)
+    workdir = context.workdir
+    where = Path(options.context_dir) if options.context_dir else context_dirs(dict(context.env))[0]
+    state = read_state(where, issue)
+    usage, warning = read_usage(usage_path(where, issue))
     if warning:
+        from lumina_wave.errors import one_line
         from lumina_wave.runner import issue as command
 
         command("warning", {}, one_line(f"#{issue}: {warning}"))
@@ -69,26 +77,80 @@ def collect(
         workdir,
         plan,
         issue,
-        agent_outcome=check_outcome(agent_outcome),
-        started_at=state.get("started_at") or os.environ.get("WAVE_STARTED_AT", ""),
-        base=state.get("base") or os.environ.get("WAVE_BASE") or plan.base or "main",
-        out_dir=out_dir,
+        agent_outcome=check_outcome(options.agent_outcome),
+        started_at=state.get("started_at") or context.env.get("WAVE_STARTED_AT", ""),
+        base=state.get("base") or context.env.get("WAVE_BASE") or plan.base or "main",
+        out_dir=options.out_dir,
         start_from=state.get("from") or (),
         options=FinishOptions(
-            exclude=own_paths(workdir, plan_file, out_dir, kw.pop("results_dir", DEFAULT_RESULTS_DIR)),
+            exclude=own_paths(workdir, options.plan, options.out_dir, options.results_dir),
             start_commit=state.get("start"),
             usage=usage,
-            stat_cache=index_file(context, issue),
-            **kw,
+            stat_cache=index_file(where, issue),
+            commit_message=options.commit_message,
+            author=parse_author(options.author),
+            job_url=context.job_url,
+            attempts=attempts,
         ),
     )
-    write_draft(out_dir, record)
+    write_draft(options.out_dir, record)
     return record
 
 
 def exit_code(record: dict) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
+
+
+# --- options -------------------------------------------------------------------------------
+
+SPEC = (
+    opts.plan_file(DEFAULT_PLAN_FILE),
+    opts.PLAN_DIGEST,
+    opts.ISSUE,
+    opts.option(
+        "agent-outcome", opts.AGENT_OUTCOME_HELP, choices=OUTCOMES, required=True, parse=check_outcome
+    ),
+    opts.option(
+        "agent-attempts",
+        "how many times the agent ran (the agent step's attempts output; default: once)",
+        metavar="N",
+    ),
+    opts.option(
+        "out-dir", "where the bundle and the draft record go", metavar="DIR", default=DEFAULT_OUT_DIR
+    ),
+    opts.input_only(
+        "results-dir",
+        "the action keeps the result records' folder out of the commit; the CLI's collect has none",
+        default=DEFAULT_RESULTS_DIR,
+    ),
+    opts.cli_only(
+        "--context-dir",
+        "where prepare left its state (default: prepare's)",
+        opts.CONTEXT_DIR_WHY,
+        metavar="DIR",
+    ),
+    opts.option(
+        "commit-message",
+        "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
+        metavar="TEXT",
+    ),
+    opts.AUTHOR,
+)
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    plan: str
+    plan_digest: str
+    issue: int | None
+    agent_outcome: str
+    agent_attempts: str
+    out_dir: str
+    results_dir: str
+    context_dir: str
+    commit_message: str
+    author: str
 
 
 # --- CLI -----------------------------------------------------------------------------------
@@ -107,59 +169,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         examples=("lumina-wave collect --issue 154 --agent-outcome success",),
         exit_codes=("0  the leg is done", "1  the leg failed or was cancelled", EXIT_BAD_INPUT_LINE),
     )
-    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
-    parser.add_argument(
-        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
-    )
-    parser.add_argument(
-        "--agent-outcome",
-        choices=OUTCOMES,
-        required=True,
-        help="how the agent's step ended, as GitHub's steps.<id>.outcome says (required)",
-    )
-    parser.add_argument(
-        "--out-dir", metavar="DIR", default=DEFAULT_OUT_DIR, help="where the bundle and the draft record go"
-    )
-    parser.add_argument(
-        "--context-dir", metavar="DIR", default="", help="where prepare left its state (default: prepare's)"
-    )
-    parser.set_defaults(run=_run_cli)
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(run=lambda args, context: run(opts.from_cli(CollectOptions, SPEC, args), context))
 
 
-def _run_cli(args: argparse.Namespace) -> int:
-    record = collect(
-        os.getcwd(), args.plan, args.issue, args.agent_outcome, args.out_dir, context_dir=args.context_dir
-    )
-    print(f"#{args.issue}: {record['status']}", file=sys.stderr)
-    return exit_code(record)
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(CollectOptions, SPEC, runner), context, runner)
 
 
-# --- action --------------------------------------------------------------------------------
+# --- the command ---------------------------------------------------------------------------
 
 
-def run_action(runner: Runner) -> int:
-    from lumina_wave.commands.prepare import job_url, parse_author
+def run(options: CollectOptions, context: Context, runner: Runner | None = None) -> int:
+    """Collect the leg; in the agent's job (``runner``) its status and draft are outputs."""
 
-    env = dict(os.environ)
-    out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
-    attempts, why = parse_attempts(runner.input("agent-attempts"))
-    if why:
-        runner.warning(why)
-    record = collect(
-        env.get("GITHUB_WORKSPACE") or os.getcwd(),
-        runner.input("plan-file", DEFAULT_PLAN_FILE),
-        runner.int_input("issue"),
-        runner.input("agent-outcome"),
-        out_dir,
-        runner.input("plan-digest"),
-        results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
-        commit_message=runner.input("commit-message"),
-        author=parse_author(runner.input("author")),
-        job_url=job_url(env),
-        attempts=attempts,
-    )
+    def warn(message: str) -> None:
+        if runner is not None:
+            runner.warning(message)
+        else:
+            print(f"lumina-wave: warning: {message}", file=sys.stderr)
+
+    record = collect(options, context, warn)
+    if runner is None:
+        print(f"#{record['issue']}: {record['status']}", file=sys.stderr)
+        return exit_code(record)
     runner.set_output("status", record["status"])
-    runner.set_output("result", str(Path(out_dir) / f"draft-{record['issue']}.json"))
+    runner.set_output("result", str(Path(options.out_dir) / f"draft-{record['issue']}.json"))
     line = f"#{record['issue']}: {record['status']} (draft, for the publisher)"
     if record["error"]:
         line += f" ({record['error']})"

@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="keep the throwaway repository and name it, its summary.md and logs",
     )
-    demo.set_defaults(run=_run)
+    demo.set_defaults(run=lambda args, context: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:

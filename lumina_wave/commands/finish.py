@@ -4,17 +4,21 @@ action splits this into ``collect`` (in the agent's job) and ``publish`` (in a j
 
 from __future__ import annotations
 
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
 from lumina_wave.legs import OUTCOMES
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.context import Context
+    from lumina_wave.github.pulls import Pulls
 
 
 def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
@@ -33,21 +37,72 @@ def exit_code(record: dict) -> int:
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
 
 
-def _pulls(repo: str, token: str):
-    """PR access when a token and a repository are known, else None (no PR calls)."""
-    if not (repo and token):
-        return None
-    from lumina_wave.github.client import connect
-    from lumina_wave.github.pulls import Pulls
+# --- options -------------------------------------------------------------------------------
 
-    return Pulls(connect(repo, token))
+SPEC = (
+    opts.plan_file(DEFAULT_PLAN_FILE),
+    opts.ISSUE,
+    opts.option("results-dir", "where result-N.json goes", metavar="DIR", default=DEFAULT_RESULTS_DIR),
+    opts.option("agent-outcome", opts.AGENT_OUTCOME_HELP, choices=OUTCOMES, required=True),
+    opts.cli_only("--context-dir", "where prepare left its state (default: prepare's)", "", metavar="DIR"),
+    opts.option(
+        "repository",
+        "the GitHub repository of the PR (default: $GITHUB_REPOSITORY; none: no PR)",
+        field="repo",
+        flag="--github-repo",
+        metavar="OWNER/NAME",
+        old=("--repo",),
+    ),
+    opts.cli_only("--no-push", "commit only: no push, no PR", "", kind="bool"),
+    opts.option("draft", "open the PR as a draft", kind="maybe"),
+    opts.option(
+        "labels",
+        "a label to add to the PR (repeatable; default: none)",
+        field="label",
+        flag="--pr-label",
+        kind="list",
+        metavar="LABEL",
+        old=("--label",),
+    ),
+    opts.AUTHOR,
+    opts.option("pr-on-failure", "open a PR even when the agent failed", kind="bool"),
+    opts.option(
+        "commit-message",
+        "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
+        metavar="TEXT",
+    ),
+    opts.option("pr-title", "PR title; {issue} and {title} are replaced", metavar="TEXT"),
+    opts.option(
+        "pr-body-template",
+        "PR body; {issue}, {title}, {base} are replaced, and Closes #N is always added",
+        metavar="TEXT",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class FinishCommandOptions:
+    plan: str
+    issue: int | None
+    results_dir: str
+    agent_outcome: str
+    context_dir: str
+    repo: str
+    no_push: bool
+    draft: bool | None
+    label: tuple[str, ...]
+    author: str
+    pr_on_failure: bool
+    commit_message: str
+    pr_title: str
+    pr_body_template: str
 
 
 # --- CLI -----------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
 
     parser = add_command(
         subparsers,
@@ -62,85 +117,68 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         exit_codes=("0  the leg is done", "1  the leg failed or was cancelled", EXIT_BAD_INPUT_LINE),
     )
-    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
-    parser.add_argument(
-        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(
+        run=lambda args, context: run(opts.from_cli(FinishCommandOptions, SPEC, args), context)
     )
-    parser.add_argument(
-        "--results-dir", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="where result-N.json goes"
-    )
-    parser.add_argument(
-        "--agent-outcome",
-        choices=OUTCOMES,
-        required=True,
-        help="how the agent's step ended, as GitHub's steps.<id>.outcome says (required)",
-    )
-    parser.add_argument(
-        "--context-dir", metavar="DIR", default="", help="where prepare left its state (default: prepare's)"
-    )
-    parser.add_argument(
-        "--github-repo",
-        dest="repo",
-        metavar="OWNER/NAME",
-        default=os.environ.get("GITHUB_REPOSITORY", ""),
-        help="the GitHub repository of the PR (default: $GITHUB_REPOSITORY; none: no PR)",
-    )
-    parser.add_argument("--no-push", action="store_true", help="commit only: no push, no PR")
-    parser.add_argument("--draft", action="store_true", default=None, help="open the PR as a draft")
-    parser.add_argument(
-        "--pr-label", dest="label", metavar="LABEL", action="append", default=[],
-        help="a label to add to the PR (repeatable; default: none)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--author",
-        metavar="'NAME <EMAIL>'",
-        default="",
-        help="the commit's author (default: the Actions bot)",
-    )
-    parser.add_argument("--pr-on-failure", action="store_true", help="open a PR even when the agent failed")
-    old_spelling(parser, "--repo", "--github-repo", "repo")
-    old_spelling(parser, "--label", "--pr-label", "label", append=True)
-    parser.set_defaults(run=_run_cli)
 
 
-def _run_cli(args: argparse.Namespace) -> int:
-    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan, parse_author
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(options: FinishCommandOptions, context: Context) -> int:
+    from lumina_wave.commands.prepare import context_dirs, load_plan
+    from lumina_wave.context import parse_author
     from lumina_wave.legs import FinishOptions, finish_leg, read_state
     from lumina_wave.results import write_result
     from lumina_wave.usage import read_usage, usage_path
 
-    plan = load_plan(args.plan)
-    _check_issue(plan, args.issue)
-    context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
-    state = read_state(context, args.issue)
-    usage, warning = read_usage(usage_path(context, args.issue))
+    plan = load_plan(options.plan)
+    opts.check_issue(plan, options.issue)
+    assert options.issue is not None
+    where = Path(options.context_dir) if options.context_dir else context_dirs(dict(context.env))[0]
+    state = read_state(where, options.issue)
+    usage, warning = read_usage(usage_path(where, options.issue))
     if warning:
         print(f"lumina-wave: warning: {warning}", file=sys.stderr)
-    workdir = os.getcwd()
+    workdir = context.workdir
+    repo = options.repo or context.repository
     record = finish_leg(
         workdir,
         plan,
-        args.issue,
-        agent_outcome=args.agent_outcome,
+        options.issue,
+        agent_outcome=options.agent_outcome,
         started_at=state.get("started_at", ""),
         base=state.get("base") or plan.base or "main",
-        pulls=None if args.no_push else _pulls(args.repo, os.environ.get("GITHUB_TOKEN", "")),
-        push=not args.no_push,
+        pulls=None if options.no_push else pulls(context, repo),
+        push=not options.no_push,
         options=FinishOptions(
-            draft=args.draft,
-            labels=tuple(args.label),
-            pr_on_failure=args.pr_on_failure,
-            author=parse_author(args.author),
-            exclude=own_paths(workdir, args.plan, args.results_dir),
+            draft=options.draft,
+            labels=options.label,
+            commit_message=options.commit_message,
+            pr_title=options.pr_title,
+            pr_body_template=options.pr_body_template,
+            pr_on_failure=options.pr_on_failure,
+            author=parse_author(options.author),
+            exclude=own_paths(workdir, options.plan, options.results_dir),
             default_base=state.get("default_base"),
             start_commit=state.get("start"),
             usage=usage,
         ),
     )
-    path = write_result(args.results_dir, record)
+    path = write_result(options.results_dir, record)
     print(
-        f"#{args.issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else ""),
+        f"#{options.issue}: {record['status']}" + (f" ({record['error']})" if record["error"] else ""),
         file=sys.stderr,
     )
     print(path)
     return exit_code(record)
+
+
+def pulls(context: Context, repo: str) -> Pulls | None:
+    """PR access when a token and a repository are known, else None (no PR calls)."""
+    if not (repo and context.token):
+        return None
+    from lumina_wave.github.pulls import Pulls
+
+    return Pulls(context.github(repo))

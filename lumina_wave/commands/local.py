@@ -13,6 +13,7 @@ from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 if TYPE_CHECKING:
     import argparse
 
+    from lumina_wave.context import Context
     from lumina_wave.plan import Plan
 
 DEFAULT_MANIFEST = ".github/waves.yml"
@@ -121,14 +122,14 @@ def github_repo_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, context: Context) -> int:
     try:
-        return _local(args)
+        return _local(args, context)
     except KeyboardInterrupt:  # Ctrl-C outside the run, which turns it into cancelling the agents
         return EXIT_SIGNAL + signal.SIGINT
 
 
-def _local(args: argparse.Namespace) -> int:
+def _local(args: argparse.Namespace, context: Context) -> int:
     from lumina_wave.worktree import WORKTREES_DIR, remove_worktrees
 
     repo = _repository(args.repo)
@@ -168,7 +169,7 @@ def _local(args: argparse.Namespace) -> int:
         default_base=base,
         stack=args.stack,
         push=args.push or args.open_prs,
-        pulls=_pulls(args, repo) if args.open_prs else None,
+        pulls=_pulls(args, context, repo) if args.open_prs else None,
         rerun=args.rerun,
         remote=args.remote,
         author=user_author(repo) or Author(),
@@ -247,15 +248,14 @@ def _current_branch(repo: Path) -> str:
     return branch
 
 
-def _pulls(args: argparse.Namespace, repo: Path):
-    """The PR client of the action's ``finish``, for ``--open-prs``."""
-    from lumina_wave.commands.finish import _pulls as finish_pulls
+def _pulls(args: argparse.Namespace, context: Context, repo: Path):
+    """The PR client of ``finish``, for ``--open-prs``."""
+    from lumina_wave.commands.finish import pulls
     from lumina_wave.worktree import remote_url
 
-    token = os.environ.get("GITHUB_TOKEN", "")
-    if not token:
+    if not context.token:
         raise InputError("--open-prs needs a token in GITHUB_TOKEN")
     name = args.github_repo or github_repo_of(remote_url(repo, args.remote) or "")
     if not name:
         raise InputError(f"cannot tell the GitHub repository from remote {args.remote!r}: pass --github-repo")
-    return finish_pulls(name, token)
+    return pulls(context, name)

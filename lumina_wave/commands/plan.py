@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave import sources
+from lumina_wave.arguments import choice_with_old_names
 from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
-from lumina_wave.runner import Runner
 from lumina_wave.sources import SourceOptions, read_selection
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.context import Context
+    from lumina_wave.runner import Runner
 
 
 def make_plan(
@@ -53,17 +57,76 @@ def write_plan(plan: Plan, path: str) -> dict:
     return data
 
 
+# --- options -------------------------------------------------------------------------------
+
+_RUN = "the CLI plans once, for a look; the waves of a run, their slots and retries are the action's"
+SPEC = (
+    *sources.SPEC,
+    opts.cli_only(
+        "--format",
+        "text: a table of the waves; json: plan.json; mermaid: the waves as a graph",
+        "the action writes plan.json and sets outputs",
+        choices=("text", "json", "mermaid"),
+        default="text",
+        cli_type=choice_with_old_names({"table": "text"}),  # 0.1's name of the text format
+    ),
+    opts.cli_only(
+        "--output",
+        "also write plan.json to FILE",
+        "the action always writes plan.json, to plan-file",
+        metavar="FILE",
+        default=None,
+    ),
+    opts.option(
+        "max-jobs-per-wave",
+        f"the most issues in one wave; more wait for the next (default and most: {GITHUB_MATRIX_LIMIT})",
+        kind="int",
+        metavar="N",
+        default=GITHUB_MATRIX_LIMIT,
+    ),
+    opts.input_only(
+        "plan-file", "the CLI writes plan.json only when asked (--output)", default=DEFAULT_PLAN_FILE
+    ),
+    opts.input_only("results-dir", _RUN, default=DEFAULT_RESULTS_DIR),
+    opts.input_only("max-waves", _RUN, kind="int", minimum=0, default=0),
+    opts.input_only("start-wave", _RUN, kind="int", default=1),
+    opts.input_only("plan-id", _RUN),
+    opts.input_only("retry", _RUN),
+    opts.input_only("min-permission", "the CLI's user started it: no actor gate"),
+    opts.input_only("allowed-bots", "the CLI's user started it: no actor gate"),
+    opts.input_only("comment-on", opts.COMMENT_ON_WHY, kind="numbers", default=()),
+)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    manifest: str
+    repo: str
+    label: str
+    epic: int | None
+    include_dependencies: bool
+    max_references: int
+    max_references_per_issue: int
+    ignore_missing_references: bool
+    format: str
+    output: str | None
+    max_jobs_per_wave: int
+    plan_file: str
+    results_dir: str
+    max_waves: int
+    start_wave: int
+    plan_id: str
+    retry: str
+    min_permission: str
+    allowed_bots: str
+    comment_on: tuple[int, ...]
+
+
 # --- CLI -----------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from lumina_wave.arguments import (
-        EXIT_BAD_INPUT_LINE,
-        HIDDEN,
-        add_command,
-        choice_with_old_names,
-        old_spelling,
-    )
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, HIDDEN, add_command
 
     plan = add_command(
         subparsers,
@@ -79,24 +142,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         exit_codes=("0  planned", "1  GitHub refused a call", EXIT_BAD_INPUT_LINE),
     )
-    sources.add_arguments(plan)
-    plan.add_argument(
-        "--format",
-        choices=("text", "json", "mermaid"),
-        default="text",
-        type=choice_with_old_names({"table": "text"}),
-        help="text: a table of the waves; json: plan.json; mermaid: the waves as a graph",
-    )
-    plan.add_argument("--output", metavar="FILE", help="also write plan.json to FILE")
-    plan.add_argument(
-        "--max-jobs-per-wave",
-        type=int,
-        default=GITHUB_MATRIX_LIMIT,
-        metavar="N",
-        help=f"the most issues in one wave; more wait for the next (default and most: {GITHUB_MATRIX_LIMIT})",
-    )
-    old_spelling(plan, "--repo", "--github-repo", "repo")
-    plan.set_defaults(run=_run_plan)
+    opts.add_arguments(plan, SPEC)
+    plan.set_defaults(run=lambda args, context: run(opts.from_cli(PlanOptions, SPEC, args), context))
 
     validate = add_command(
         subparsers,
@@ -110,24 +157,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--manifest", metavar="PATH", default=DEFAULT_MANIFEST, help="the YAML manifest")
     # 0.1's spelling: the path as an argument
     validate.add_argument("old_path", nargs="?", metavar="PATH", help=HIDDEN, default=None)
-    validate.set_defaults(run=_run_validate)
+    validate.set_defaults(run=lambda args, context: _run_validate(args))
 
 
-def _run_plan(args: argparse.Namespace) -> int:
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(PlanOptions, SPEC, runner), context, runner)
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(options: PlanOptions, context: Context, runner: Runner | None = None) -> int:
+    """Plan. On the CLI: print the plan in ``format`` (and write it to ``output``). In the action
+    (``runner``): the actor gate, then the plan of this run (a new one, a follow-up run's or a
+    retry's), written to ``plan_file``, its waves as outputs, and the plan's first comment."""
     from lumina_wave.diagram import mermaid, wave_table
     from lumina_wave.plan import plan_to_json
 
-    plan = make_plan(sources.from_cli(args), args.max_jobs_per_wave, _warn)
-    data = write_plan(plan, args.output) if args.output else None
-    if args.format == "json":
-        data = data or plan_to_json(plan)
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    elif args.format == "mermaid":
-        print(mermaid(plan))
-    else:
-        print(wave_table(plan))
-    return EXIT_OK
+    if runner is None:
+        plan = make_plan(sources.source_options(options, context, None), options.max_jobs_per_wave, _warn)
+        data = write_plan(plan, options.output) if options.output else None
+        if options.format == "json":
+            data = data or plan_to_json(plan)
+            json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+            print()
+        elif options.format == "mermaid":
+            print(mermaid(plan))
+        else:
+            print(wave_table(plan))
+        return EXIT_OK
+    return _plan_run(options, context, runner)
 
 
 def _warn(message: str, origin: Origin | None) -> None:
@@ -147,9 +206,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     plan = build_plan(read_manifest(path))
     print(f"{path}: ok ({len(plan.items)} issues, {plan.wave_count} waves)")
     return EXIT_OK
-
-
-# --- action --------------------------------------------------------------------------------
 
 
 def _continued_plan(path: str, plan_id: str) -> Plan:
@@ -178,51 +234,47 @@ def retry_plan(plan: Plan, retry: str, results_dir: str) -> Plan:
     return replace(plan, works=tuple(works))
 
 
-def gate(runner: Runner, follow_up: bool) -> None:
+def gate(options: PlanOptions, context: Context, follow_up: bool) -> None:
     """Refuse to start (bad input) unless every actor of the run passes :mod:`lumina_wave.actor_gate`.
 
     The runner always names the event (GITHUB_EVENT_PATH); the action run by hand without one,
     like ``local``, has no one who triggered it and no gate."""
     from lumina_wave import actor_gate
 
-    policy = actor_gate.parse_policy(runner.input("min-permission"), runner.input("allowed-bots"))
-    if not os.environ.get("GITHUB_EVENT_PATH"):
+    policy = actor_gate.parse_policy(options.min_permission, options.allowed_bots)
+    if not context.event_path:
         return
-    from lumina_wave.github.client import connect
     from lumina_wave.github.collaborators import permission_of
 
-    repo = os.environ.get("GITHUB_REPOSITORY") or runner.input("repository")
-    event = actor_gate.read_event(os.environ.get("GITHUB_EVENT_PATH"))
-    client = connect(repo, runner.input("github-token"), os.environ.get("GITHUB_API_URL") or None)
+    repo = context.repository or options.repo
+    event = actor_gate.read_event(context.event_path)
+    client = context.github(repo)
     passed = actor_gate.check(
-        policy, event, os.environ, repo, lambda login: permission_of(client, login), follow_up=follow_up
+        policy, event, context.env, repo, lambda login: permission_of(client, login), follow_up=follow_up
     )
     print(f"lumina-wave: started by {', '.join(passed)} (at least {policy.min_permission} on {repo})")
 
 
-def run_action(runner: Runner) -> int:
+def _plan_run(options: PlanOptions, context: Context, runner: Runner) -> int:
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.diagram import wave_table
 
-    gate(runner, follow_up=bool(runner.input("plan-id")) or runner.input("start-wave") not in ("", "1"))
-    max_jobs = runner.int_input("max-jobs-per-wave", GITHUB_MATRIX_LIMIT)
-    max_waves = runner.int_input("max-waves", 0, minimum=0) or None
-    start = runner.int_input("start-wave", 1)
-    path = runner.input("plan-file", DEFAULT_PLAN_FILE)
-    retry = runner.input("retry")
-    if retry:
+    gate(options, context, follow_up=bool(options.plan_id) or options.start_wave != 1)
+    max_waves = options.max_waves or None
+    start = options.start_wave
+    path = options.plan_file
+    if options.retry:
         if not Path(path).is_file():
             raise InputError("input 'retry' needs the earlier run's plan: none was downloaded", Origin(path))
-        plan = retry_plan(
-            _continued_plan(path, runner.input("plan-id")),
-            retry,
-            runner.input("results-dir", DEFAULT_RESULTS_DIR),
-        )
+        plan = retry_plan(_continued_plan(path, options.plan_id), options.retry, options.results_dir)
         print(f"retry: {', '.join(f'#{n}' for n in plan.works or ()) or 'nothing'} of plan {plan.plan_id}")
-    elif start > 1 or runner.input("plan-id"):
-        plan = _continued_plan(path, runner.input("plan-id"))
+    elif start > 1 or options.plan_id:
+        plan = _continued_plan(path, options.plan_id)
     else:
-        plan = make_plan(sources.from_action(runner), max_jobs, runner.warning)
+        workspace = context.env.get("GITHUB_WORKSPACE", ".")
+        plan = make_plan(
+            sources.source_options(options, context, workspace), options.max_jobs_per_wave, runner.warning
+        )
     data = write_plan(plan, path)
     works = window(plan.wave_count, start, max_waves, worked_waves(plan))
     runner.set_output("plan", path)
@@ -243,32 +295,28 @@ def run_action(runner: Runner) -> int:
     table = wave_table(plan)
     print(table)
     runner.add_summary(f"### lumina-wave plan `{plan.plan_id}`\n\n```text\n{table}\n```\n")
-    _first_progress(runner, plan, works.first - 1)
+    _first_progress(options, context, runner, plan, works.first - 1)
     return EXIT_OK
 
 
-def _first_progress(runner: Runner, plan: Plan, done_through: int) -> None:
+def _first_progress(
+    options: PlanOptions, context: Context, runner: Runner, plan: Plan, done_through: int
+) -> None:
     """Post the plan's comment on the home targets, every issue waiting (a follow-up run: the
     earlier waves done). A comment not written is a warning: the wave goes on."""
-    token = runner.input("github-token")
-    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
-    if not (token and repo):
+    repo = options.repo or context.repository
+    if not (context.token and repo):
         return
-    from lumina_wave.github.client import connect
-    from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
-    from lumina_wave.publish import first_targets, parse_numbers, triggering_number
-    from lumina_wave.results import DEFAULT_RESULTS_DIR, read_records
+    from lumina_wave.progress_comment import post_progress, render_progress
+    from lumina_wave.publish import first_targets
+    from lumina_wave.results import read_records
 
-    homes = first_targets(
-        parse_numbers(runner.input("comment-on")), triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    )
+    homes = first_targets(options.comment_on, context.triggered_by)
     if not homes:
         return
-    records = read_records(runner.input("results-dir", DEFAULT_RESULTS_DIR), plan.plan_id, issues=plan.items)[
-        0
-    ]
-    body = render_progress(plan, records if done_through else {}, done_through, None, run_url_from_env())
-    for outcome in post_progress(connect(repo, token), plan, homes, body):
+    records = read_records(options.results_dir, plan.plan_id, issues=plan.items)[0]
+    body = render_progress(plan, records if done_through else {}, done_through, None, context.run_url)
+    for outcome in post_progress(context.github(repo), plan, homes, body):
         if outcome.action == "failed":
             runner.warning(f"progress comment on #{outcome.target} not written: {outcome.error}")
         else:

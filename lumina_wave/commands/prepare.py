@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
+from lumina_wave.context import job_url
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin, valid_unicode
-from lumina_wave.git import Author
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
-from lumina_wave.runner import Runner
 from lumina_wave.safe_files import CONTAINER_HOME
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.context import Context
+    from lumina_wave.runner import Runner
 
 CONTAINER_WORKSPACE = "/github/workspace"
 CONTEXT_FOLDER = "lumina-wave"
@@ -65,46 +68,6 @@ def context_dirs(env: dict[str, str]) -> tuple[Path, Path]:
     return here, here
 
 
-def to_runner_path(value: str, here: Path, runner: Path) -> str:
-    """``value`` with the container's context folder replaced by the runner's."""
-    return str(runner / Path(value).relative_to(here)) if Path(value).is_relative_to(here) else value
-
-
-def default_base(
-    workdir: str, plan: Plan, given: str, remote: str = "origin", token: str | None = None
-) -> str:
-    """The base input, else the plan's base, else the repository's default branch (as the event
-    names it, else as the remote says), else ``main``."""
-    from lumina_wave.git import remote_default_branch
-
-    return (
-        given
-        or plan.base
-        or event_default_branch(os.environ.get("GITHUB_EVENT_PATH"))
-        or remote_default_branch(workdir, remote, token)
-        or "main"
-    )
-
-
-def event_default_branch(event_path: str | None) -> str | None:
-    """``repository.default_branch`` of the event GitHub wrote (most events carry it; schedule
-    does not): a round trip to the remote fewer for every leg and publisher."""
-    try:
-        event = json.loads(Path(event_path).read_text(encoding="utf-8")) if event_path else None
-    except (OSError, ValueError):
-        return None
-    repository = event.get("repository") if isinstance(event, dict) else None
-    name = repository.get("default_branch") if isinstance(repository, dict) else None
-    valid = isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._/-]*", name) and ".." not in name
-    return name if valid else None
-
-
-def job_url(env: dict[str, str]) -> str | None:
-    """The URL of the workflow run this leg belongs to, when running on Actions."""
-    server, repo, run = (env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
-    return f"{server}/{repo}/actions/runs/{run}" if server and repo and run else None
-
-
 def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | None = None) -> dict:
     """The record of a leg that could not start (merge conflict, missing base)."""
     from lumina_wave.results import new_record, utc_now
@@ -121,6 +84,55 @@ def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | No
         wave=plan.wave_of[issue],
         job_url=job_url(dict(os.environ)),
     )
+
+
+# --- options -------------------------------------------------------------------------------
+
+SPEC = (
+    opts.plan_file(DEFAULT_PLAN_FILE),
+    opts.PLAN_DIGEST,
+    opts.ISSUE,
+    opts.option(
+        "results-dir", "the result records of earlier legs", metavar="DIR", default=DEFAULT_RESULTS_DIR
+    ),
+    opts.input_only(
+        "out-dir",
+        "the action leaves a blocked or failed start's draft in the leg's artifact; the CLI writes "
+        "its record to --results-dir",
+        default=".lumina-wave/out",
+    ),
+    opts.option("stack", "start from the dependencies' branches", kind="bool"),
+    opts.BASE,
+    opts.cli_only(
+        "--context-dir",
+        "where the context files go, outside the work tree (default: $RUNNER_TEMP/lumina-wave, else the temp dir)",
+        opts.CONTEXT_DIR_WHY,
+        metavar="DIR",
+    ),
+    opts.cli_only(
+        "--no-fetch",
+        "use local branches, do not fetch",
+        "the action's checkout holds the base only: it always fetches",
+        kind="bool",
+    ),
+    opts.existing_branch(),
+    opts.AUTHOR,
+)
+
+
+@dataclass(frozen=True)
+class PrepareOptions:
+    plan: str
+    plan_digest: str
+    issue: int | None
+    results_dir: str
+    out_dir: str
+    stack: bool
+    base: str
+    context_dir: str
+    no_fetch: bool
+    existing_branch: str
+    author: str
 
 
 # --- CLI -----------------------------------------------------------------------------------
@@ -147,134 +159,75 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             EXIT_BAD_INPUT_LINE,
         ),
     )
-    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
-    parser.add_argument(
-        "--issue", metavar="N", type=int, required=True, help="the issue of the leg (required)"
-    )
-    parser.add_argument(
-        "--results-dir", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="the result records of earlier legs"
-    )
-    parser.add_argument("--stack", action="store_true", help="start from the dependencies' branches")
-    parser.add_argument(
-        "--base", metavar="BRANCH", default="", help="base branch (default: the plan's, else origin's HEAD)"
-    )
-    parser.add_argument(
-        "--context-dir",
-        metavar="DIR",
-        default="",
-        help="where the context files go, outside the work tree (default: $RUNNER_TEMP/lumina-wave, else the temp dir)",
-    )
-    parser.add_argument("--no-fetch", action="store_true", help="use local branches, do not fetch")
-    add_existing_branch(parser)
-    parser.set_defaults(run=_run_cli)
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(run=lambda args, context: run(opts.from_cli(PrepareOptions, SPEC, args), context))
 
 
-def add_existing_branch(parser: argparse.ArgumentParser) -> None:
-    from lumina_wave.existing import DEFAULT_MODE, MODES
-
-    parser.add_argument(
-        "--existing-branch",
-        choices=MODES,
-        default=DEFAULT_MODE,
-        help="a feature/issue-N with commits of others: build on it, restart it (keeping a backup ref) "
-        "or leave the issue alone (default: %(default)s)",
-    )
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(PrepareOptions, SPEC, runner), context, runner)
 
 
-def _run_cli(args: argparse.Namespace) -> int:
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(options: PrepareOptions, context: Context, runner: Runner | None = None) -> int:
+    """Prepare the leg. On the CLI a blocked or failed start writes its record to ``results_dir``
+    and the result is printed as JSON; in the agent's job (``runner``) it leaves its draft record
+    in ``out_dir`` for the publisher, which decides again from its own records, and the agent's
+    environment is exported."""
+    from lumina_wave.commands.collect import write_draft
+    from lumina_wave.context import parse_author, to_runner_path
     from lumina_wave.legs import LegError, prepare_leg
     from lumina_wave.results import read_results, write_result
-
-    plan = load_plan(args.plan)
-    _check_issue(plan, args.issue)
-    results = read_results(args.results_dir, plan.plan_id)
-    context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
-    workdir = os.getcwd()
-    try:
-        prepared = prepare_leg(
-            workdir,
-            plan,
-            args.issue,
-            results,
-            stack=args.stack,
-            default_base=default_base(workdir, plan, args.base),
-            context_dir=context,
-            fetch=not args.no_fetch,
-            existing=args.existing_branch,
-        )
-    except LegError as exc:
-        write_result(args.results_dir, failed_start_record(plan, args.issue, str(exc)))
-        print(f"lumina-wave: #{args.issue} cannot start: {exc}", file=sys.stderr)
-        return EXIT_FAILURES
-    if prepared.record is not None:
-        write_result(args.results_dir, prepared.record)
-    json.dump({"skip": prepared.skip, "env": prepared.env, "record": prepared.record}, sys.stdout, indent=2)
-    print()
-    return EXIT_OK
-
-
-def _check_issue(plan: Plan, issue: int | None) -> int:
-    if issue is None:
-        raise InputError("input 'issue' is required")
-    if issue not in plan.items:
-        raise InputError(f"issue #{issue} is not in plan {plan.plan_id}")
-    return issue
-
-
-def parse_author(text: str) -> Author:
-    """The ``author`` input (``Name <email>``; empty gives the Actions bot)."""
-    try:
-        return Author.parse(text)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-
-# --- action --------------------------------------------------------------------------------
-
-
-def run_action(runner: Runner) -> int:
-    """Prepare the leg in the agent's job. A blocked or failed start leaves its draft record in
-    ``out-dir`` for the publisher, which decides again from its own records."""
-    from lumina_wave.commands.collect import DEFAULT_OUT_DIR, write_draft
-    from lumina_wave.existing import parse_mode
-    from lumina_wave.legs import LegError, prepare_leg
-    from lumina_wave.results import read_results
     from lumina_wave.safe_files import UnsafePath
 
-    plan = load_plan(runner.input("plan-file", DEFAULT_PLAN_FILE), runner.input("plan-digest"))
-    issue = _check_issue(plan, runner.int_input("issue"))
-    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
-    author = parse_author(runner.input("author"))
-    existing = parse_mode(runner.input("existing-branch"))
-    results = read_results(results_dir, plan.plan_id)
-    out_dir = runner.input("out-dir", DEFAULT_OUT_DIR)
-    token = runner.input("github-token") or None  # the leg's: read access only
-    env = dict(os.environ)
-    workdir = env.get("GITHUB_WORKSPACE") or os.getcwd()
-    here, on_runner = context_dirs(env)
+    plan = load_plan(options.plan, options.plan_digest)
+    issue = opts.check_issue(plan, options.issue)
+    author = parse_author(options.author)
+    results = read_results(options.results_dir, plan.plan_id)
+    token = (context.token or None) if runner is not None else None  # the leg's: read access only
+    workdir = context.workdir
+    here, on_runner = context_dirs(dict(context.env))
+    if options.context_dir:
+        here = on_runner = Path(options.context_dir)
     try:
         prepared = prepare_leg(
             workdir,
             plan,
             issue,
             results,
-            stack=runner.bool_input("stack"),
-            default_base=default_base(workdir, plan, runner.input("base"), token=token),
+            stack=options.stack,
+            default_base=context.default_base(workdir, plan, options.base, token=token),
             context_dir=here,
+            fetch=not options.no_fetch,
             author=author,
             token=token,
-            existing=existing,
+            existing=options.existing_branch,
         )
     except (LegError, UnsafePath) as exc:
-        path = write_draft(out_dir, failed_start_record(plan, issue, str(exc)))
+        record = failed_start_record(plan, issue, str(exc))
+        if runner is None:
+            if isinstance(exc, UnsafePath):
+                raise
+            write_result(options.results_dir, record)
+            print(f"lumina-wave: #{issue} cannot start: {exc}", file=sys.stderr)
+            return EXIT_FAILURES
         runner.set_output("skip", "true")
-        runner.set_output("result", str(path))
+        runner.set_output("result", str(write_draft(options.out_dir, record)))
         if isinstance(exc, UnsafePath):
             raise  # a planted link: the leg is recorded failed, and the error ends the step with 2
         runner.error(f"#{issue} cannot start: {exc}")
         return EXIT_FAILURES
+    if runner is None:
+        if prepared.record is not None:
+            write_result(options.results_dir, prepared.record)
+        json.dump(
+            {"skip": prepared.skip, "env": prepared.env, "record": prepared.record}, sys.stdout, indent=2
+        )
+        print()
+        return EXIT_OK
     if prepared.record is not None:
-        path = write_draft(out_dir, {**prepared.record, "job_url": job_url(env)})
+        path = write_draft(options.out_dir, {**prepared.record, "job_url": context.job_url})
         runner.warning(f"#{issue} is {prepared.record['status']}: {prepared.record['error']}")
         runner.set_output("skip", "true")
         runner.set_output("result", str(path))

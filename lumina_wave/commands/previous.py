@@ -10,19 +10,21 @@ comment is bad input (exit 2), before anything is downloaded.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_OK, InputError
-from lumina_wave.runner import Runner
 from lumina_wave.summary import marker
 
 if TYPE_CHECKING:
     import argparse
 
+    from lumina_wave.context import Context
     from lumina_wave.github.client import GitHubClient
+    from lumina_wave.runner import Runner
 
 _MARKER = re.compile(re.escape(marker("@")).replace("@", "([0-9a-f]{12})"))
 
@@ -58,6 +60,33 @@ def find(client: GitHubClient, target: int | None) -> str:
     return run
 
 
+# --- options -------------------------------------------------------------------------------
+
+SPEC = (
+    opts.option(
+        "comment-on",
+        "the issue or PR that holds the summary comment (required)",
+        kind="numbers",
+        metavar="N",
+        required=True,
+        default=None,
+    ),
+    opts.option(
+        "repository",
+        "the GitHub repository (default: $GITHUB_REPOSITORY)",
+        field="repo",
+        flag="--github-repo",
+        metavar="OWNER/NAME",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PreviousOptions:
+    comment_on: tuple[int, ...]
+    repo: str
+
+
 # --- CLI -----------------------------------------------------------------------------------
 
 
@@ -73,53 +102,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         examples=("GITHUB_TOKEN=... lumina-wave previous --comment-on 155 --github-repo octo/app",),
         exit_codes=("0  printed the run id", EXIT_BAD_INPUT_LINE + "; or no summary comment names a run"),
     )
-    parser.add_argument(
-        "--comment-on",
-        dest="number",
-        metavar="N",
-        type=int,
-        required=True,
-        help="the issue or PR that holds the summary comment (required)",
-    )
-    parser.add_argument(
-        "--github-repo",
-        dest="repo",
-        metavar="OWNER/NAME",
-        default=os.environ.get("GITHUB_REPOSITORY", ""),
-        help="the GitHub repository (default: $GITHUB_REPOSITORY)",
-    )
-    parser.set_defaults(run=_run_cli)
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(run=lambda args, context: run(opts.from_cli(PreviousOptions, SPEC, args), context))
 
 
-def _run_cli(args: argparse.Namespace) -> int:
-    from lumina_wave.github.client import connect
-
-    token = os.environ.get("GITHUB_TOKEN", "")
-    if not args.repo or not token:
-        raise InputError("previous needs --github-repo OWNER/NAME and a token in GITHUB_TOKEN")
-    client = connect(args.repo, token, os.environ.get("GITHUB_API_URL") or None)
-    print(find(client, args.number))
-    return EXIT_OK
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(PreviousOptions, SPEC, runner), context, runner)
 
 
-# --- action --------------------------------------------------------------------------------
+# --- the command ---------------------------------------------------------------------------
 
 
-def run_action(runner: Runner) -> int:
-    from lumina_wave.github.client import connect
-    from lumina_wave.publish import first_targets, parse_numbers, triggering_number
+def run(options: PreviousOptions, context: Context, runner: Runner | None = None) -> int:
+    """Print the run id (CLI), or set it as output ``run-id`` (action: the first ``comment-on``
+    target, else the triggering issue or PR)."""
+    from lumina_wave.publish import first_targets
 
-    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
-    token = runner.input("github-token")
-    if not repo or not token:
+    repo = options.repo or context.repository
+    if not repo or not context.token:
+        if runner is None:
+            raise InputError("previous needs --github-repo OWNER/NAME and a token in GITHUB_TOKEN")
         raise InputError("previous needs a repository and a token (input github-token)")
-    targets = first_targets(
-        parse_numbers(runner.input("comment-on")), triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    )
-    client = connect(repo, token, os.environ.get("GITHUB_API_URL") or None)
-    run = find(client, targets[0] if targets else None)
-    runner.set_output("run-id", run)
+    triggered_by = context.triggered_by if runner is not None else None
+    targets = first_targets(options.comment_on, triggered_by)
+    found = find(context.github(repo), targets[0] if targets else None)
+    if runner is None:
+        print(found)
+        return EXIT_OK
+    runner.set_output("run-id", found)
     print(
-        f"lumina-wave: retrying the plan of run {run} (its summary comment on #{targets[0]})", file=sys.stderr
+        f"lumina-wave: retrying the plan of run {found} (its summary comment on #{targets[0]})",
+        file=sys.stderr,
     )
     return EXIT_OK

@@ -15,20 +15,23 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, DONE_STATUSES
-from lumina_wave.runner import Runner
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping
 
+    from lumina_wave.context import Context
     from lumina_wave.github.pulls import Pulls
     from lumina_wave.legs import FinishOptions
     from lumina_wave.plan import Plan
+    from lumina_wave.runner import Runner
 
 DEFAULT_LEGS_DIR = ".lumina-wave/legs"
 DEFAULT_OUT_DIR = ".lumina-wave/out"
@@ -63,65 +66,57 @@ def leg_bundle(legs_dir: str | os.PathLike[str], issue: int) -> Path | None:
 
 
 def publish_wave(
-    runner: Runner | None,
-    workdir: str,
-    plan_file: str,
-    wave: int,
-    *,
-    results_dir: str,
-    legs_dir: str,
-    out_dir: str,
-    stack: bool,
-    base: str,
-    repo: str,
-    token: str,
-    options: FinishOptions,
-    digest: str = "",
-    start: int | None = None,
-    existing: str = "continue",
-    comment_on: Sequence[int] = (),
-    triggered_by: int | None = None,
+    runner: Runner | None, context: Context, options: PublishOptions
 ) -> tuple[list[dict], list[int]]:
-    """Publish every leg of ``wave`` (with ``start``: of the run's wave slot ``wave``, the run
-    starting at wave ``start``) that the run works; returns their records (also written to
-    ``out_dir``) and the issues whose leg ended done by its own account but could not be
-    published here. Then the home comment (``comment_on``, else ``triggered_by``) shows the
-    wave done."""
+    """Publish every leg of wave ``options.wave`` that the run works (in the action: of the run's
+    wave slot ``wave``, the run starting at wave ``start_wave``); returns their records (also
+    written to ``out_dir``) and the issues whose leg ended done by its own account but could not
+    be published here. Then the home comment (``comment_on``, else the triggering issue) shows
+    the wave done."""
     from lumina_wave import git
-    from lumina_wave.commands.prepare import default_base, load_plan
+    from lumina_wave.commands.prepare import load_plan
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.github.pacing import load_ledgers
     from lumina_wave.path_policy import pr_holders
     from lumina_wave.results import read_results
 
-    plan = load_plan(plan_file, digest)
+    if options.wave is None:
+        raise InputError("input 'wave' is required")
+    wave, results_dir, legs_dir, out_dir = (
+        options.wave,
+        options.results_dir,
+        options.legs_dir,
+        options.out_dir,
+    )
+    stack, token, workdir = options.stack, context.token, context.workdir
+    repo = options.repo or context.repository
+    finish = finish_options(options, context)
+    start = options.start_wave if runner is not None else None
+    comment_on = options.comment_on
+    triggered_by = context.triggered_by if runner is not None else None
+    plan = load_plan(options.plan, options.plan_digest)
     if start is not None:  # the action: ``wave`` is the slot, counted from the run's start wave
         slots = window(plan.wave_count, start, None, worked_waves(plan)).waves
         wave = slots[wave - 1] if wave <= len(slots) else 0
     if not 1 <= wave <= plan.wave_count:
         raise InputError(f"wave {wave} is not in plan {plan.plan_id} ({plan.wave_count} waves)")
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     rejected: list[str] = []
     results = read_results(
-        results_dir,
-        plan.plan_id,
-        issues=plan.items,
-        repo_url=f"{server}/{repo}" if repo else None,
-        warnings=rejected,
+        results_dir, plan.plan_id, issues=plan.items, repo_url=context.repo_url(repo), warnings=rejected
     )
     for line in rejected:
         _warn(runner, line)
     # max-prs counts the PRs of the earlier waves' records; unset, one per issue of the plan
-    options.policy.with_pr.update(pr_holders(results.values()))
-    if options.policy.max_prs is None:
-        options.policy.max_prs = len(plan.items)
-    target = default_base(workdir, plan, base, token=token or None)
+    finish.policy.with_pr.update(pr_holders(results.values()))
+    if finish.policy.max_prs is None:
+        finish.policy.max_prs = len(plan.items)
+    target = context.default_base(workdir, plan, options.base, token=token or None)
     if git.is_shallow(workdir):
         fetch_for_wave(workdir, plan, wave, results, legs_dir, stack=stack, default_base=target, token=token)
     else:
         git.fetch(workdir, token=token or None)
     ledger: list[str] = []
-    pulls = _paced_pulls(repo, token, load_ledgers(results_dir, ledger))
+    pulls = paced_pulls(context, repo, load_ledgers(results_dir, ledger))
     for line in ledger:
         _warn(runner, line)
     try:
@@ -137,12 +132,14 @@ def publish_wave(
             target,
             pulls,
             token,
-            options,
-            existing,
+            finish,
+            options.existing_branch,
         )
         if pulls is not None:
             done = {**results, **{r["issue"]: r for r in records}}
-            unlabelled = _after_wave(runner, pulls, plan, wave, done, comment_on, triggered_by)
+            unlabelled = _after_wave(
+                runner, pulls, plan, wave, done, comment_on, triggered_by, context.run_url
+            )
             _record_label_warnings(out_dir, records, unlabelled)
     finally:
         if pulls is not None:
@@ -151,17 +148,16 @@ def publish_wave(
     return records, lost
 
 
-def _paced_pulls(repo: str, token: str, past: list[float]) -> Pulls | None:
+def paced_pulls(context: Context, repo: str, past: list[float]) -> Pulls | None:
     """PR access paced with the run's write ledger ``past`` (None without a token or repository)."""
-    if not (repo and token):
+    if not (repo and context.token):
         return None
-    from lumina_wave.github.client import connect
     from lumina_wave.github.pacing import Pacer, clock_from_env
     from lumina_wave.github.pulls import Pulls
 
     clock = clock_from_env()
     pacer = Pacer(clock, past=past, deadline=clock.now() + PUBLISH_WRITE_BUDGET)
-    return Pulls(connect(repo, token, pacer=pacer), defer_labels=True)
+    return Pulls(context.github(repo, pacer=pacer), defer_labels=True)
 
 
 def _after_wave(
@@ -172,16 +168,17 @@ def _after_wave(
     records: dict[int, dict],
     comment_on: Sequence[int],
     triggered_by: int | None,
+    run_url: str | None = None,
 ) -> dict[int, str]:
-    """The progress edit of the home comment, then the labels the hour's budget affords (leaving
-    room for the progress edits and summary of the waves to come); returns why each PR left
-    unlabelled is."""
-    from lumina_wave.progress_comment import post_progress, render_progress, run_url_from_env
+    """The progress edit of the home comment (linking ``run_url``), then the labels the hour's
+    budget affords (leaving room for the progress edits and summary of the waves to come);
+    returns why each PR left unlabelled is."""
+    from lumina_wave.progress_comment import post_progress, render_progress
     from lumina_wave.publish import first_targets
 
     homes = first_targets(comment_on, triggered_by)
     running = wave + 1 if wave < plan.wave_count else None
-    body = render_progress(plan, records, wave, running, run_url_from_env())
+    body = render_progress(plan, records, wave, running, run_url)
     for outcome in post_progress(pulls.client, plan, homes, body) if homes else []:
         if outcome.action == "failed":
             _warn(runner, f"progress comment on #{outcome.target} not written: {outcome.error}")
@@ -317,12 +314,125 @@ def exit_code(lost: list[int]) -> int:
     return EXIT_FAILURES if lost else EXIT_OK
 
 
+# --- options -------------------------------------------------------------------------------
+
+
+SPEC = (
+    opts.plan_file(DEFAULT_PLAN_FILE),
+    opts.PLAN_DIGEST,
+    opts.option(
+        "wave", "the plan's wave to publish (required)", kind="int", metavar="N", required=True, default=None
+    ),
+    opts.input_only(
+        "start-wave",
+        "the action's wave counts the run's wave slots, from the first wave a follow-up run works; "
+        "the CLI's --wave is the plan's",
+        kind="int",
+        default=1,
+    ),
+    opts.option(
+        "results-dir", "the result records of the earlier waves", metavar="DIR", default=DEFAULT_RESULTS_DIR
+    ),
+    opts.option("legs-dir", "the legs' bundles and drafts", metavar="DIR", default=DEFAULT_LEGS_DIR),
+    opts.option("out-dir", "where this wave's records go", metavar="DIR", default=DEFAULT_OUT_DIR),
+    opts.option("stack", "the legs started from their dependencies' branches", kind="bool"),
+    opts.BASE,
+    opts.option(
+        "repository",
+        "the GitHub repository of the PRs (default: $GITHUB_REPOSITORY; none: no PRs)",
+        field="repo",
+        flag="--github-repo",
+        metavar="OWNER/NAME",
+        old=("--repo",),
+    ),
+    opts.existing_branch(),
+    opts.option("draft", "open the PRs as drafts (default: the plan's setting)", kind="maybe"),
+    opts.option(
+        "labels",
+        "a label to add to each PR (repeatable; default: none)",
+        flag="--pr-label",
+        kind="list",
+        metavar="LABEL",
+    ),
+    opts.option("pr-title", "PR title; {issue} and {title} are replaced", metavar="TEXT"),
+    opts.option(
+        "pr-body-template",
+        "PR body; {issue}, {title}, {base} are replaced, and Closes #N is always added",
+        metavar="TEXT",
+    ),
+    opts.option("pr-on-failure", "open a PR even when the agent failed", kind="bool"),
+    opts.option(
+        "allowed-paths",
+        "globs (comma or newline separated) a leg's change must stay inside, else it is refused "
+        "(default: everything but .github/workflows/)",
+        metavar="GLOBS",
+    ),
+    opts.option(
+        "blocked-paths",
+        "globs a leg's change must not touch, besides .github/workflows/",
+        metavar="GLOBS",
+    ),
+    opts.option(
+        "max-prs",
+        "the most PRs the run opens over all its waves (default: the plan's size)",
+        kind="int",
+        minimum=0,
+        metavar="N",
+        default=None,
+    ),
+    opts.input_only("comment-on", "the CLI edits no progress comment", kind="numbers", default=()),
+)
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    plan: str
+    plan_digest: str
+    wave: int | None
+    start_wave: int
+    results_dir: str
+    legs_dir: str
+    out_dir: str
+    stack: bool
+    base: str
+    repo: str
+    existing_branch: str
+    draft: bool | None
+    labels: tuple[str, ...]
+    pr_title: str
+    pr_body_template: str
+    pr_on_failure: bool
+    allowed_paths: str
+    blocked_paths: str
+    max_prs: int | None
+    comment_on: tuple[int, ...]
+
+
+def finish_options(options: PublishOptions, context: Context) -> FinishOptions:
+    """How the wave's PRs are opened and which changes pass (a fresh policy per wave)."""
+    from lumina_wave.legs import FinishOptions
+    from lumina_wave.path_policy import ChangePolicy, parse_globs
+
+    return FinishOptions(
+        draft=options.draft,
+        labels=options.labels,
+        pr_title=options.pr_title,
+        pr_body_template=options.pr_body_template,
+        pr_on_failure=options.pr_on_failure,
+        job_url=context.job_url,
+        policy=ChangePolicy(
+            allowed=parse_globs(options.allowed_paths, "allowed-paths"),
+            blocked=parse_globs(options.blocked_paths, "blocked-paths"),
+            max_prs=options.max_prs,
+        ),
+    )
+
+
 # --- CLI -----------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
-    from lumina_wave.commands.prepare import add_existing_branch
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
 
     parser = add_command(
         subparsers,
@@ -341,106 +451,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             EXIT_BAD_INPUT_LINE,
         ),
     )
-    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
-    parser.add_argument(
-        "--wave", metavar="N", type=int, required=True, help="the plan's wave to publish (required)"
-    )
-    parser.add_argument(
-        "--results-dir",
-        metavar="DIR",
-        default=DEFAULT_RESULTS_DIR,
-        help="the result records of the earlier waves",
-    )
-    parser.add_argument(
-        "--legs-dir", metavar="DIR", default=DEFAULT_LEGS_DIR, help="the legs' bundles and drafts"
-    )
-    parser.add_argument(
-        "--out-dir", metavar="DIR", default=DEFAULT_OUT_DIR, help="where this wave's records go"
-    )
-    parser.add_argument(
-        "--stack", action="store_true", help="the legs started from their dependencies' branches"
-    )
-    parser.add_argument(
-        "--base", metavar="BRANCH", default="", help="base branch (default: the plan's, else origin's HEAD)"
-    )
-    parser.add_argument(
-        "--github-repo",
-        dest="repo",
-        metavar="OWNER/NAME",
-        default=os.environ.get("GITHUB_REPOSITORY", ""),
-        help="the GitHub repository of the PRs (default: $GITHUB_REPOSITORY; none: no PRs)",
-    )
-    old_spelling(parser, "--repo", "--github-repo", "repo")
-    add_existing_branch(parser)
-    parser.set_defaults(run=_run_cli)
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(run=lambda args, context: run(opts.from_cli(PublishOptions, SPEC, args), context))
 
 
-def _run_cli(args: argparse.Namespace) -> int:
-    from lumina_wave.legs import FinishOptions
-
-    _, lost = publish_wave(
-        None,
-        os.getcwd(),
-        args.plan,
-        args.wave,
-        results_dir=args.results_dir,
-        legs_dir=args.legs_dir,
-        out_dir=args.out_dir,
-        stack=args.stack,
-        base=args.base,
-        repo=args.repo,
-        token=os.environ.get("GITHUB_TOKEN", ""),
-        options=FinishOptions(),
-        existing=args.existing_branch,
-    )
-    return exit_code(lost)
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(PublishOptions, SPEC, runner), context, runner)
 
 
-# --- action --------------------------------------------------------------------------------
+# --- the command ---------------------------------------------------------------------------
 
 
-def run_action(runner: Runner) -> int:
-    from lumina_wave.commands.prepare import job_url
-    from lumina_wave.existing import parse_mode
-    from lumina_wave.legs import FinishOptions
-    from lumina_wave.path_policy import ChangePolicy, parse_globs
-    from lumina_wave.publish import parse_numbers, triggering_number
-
-    env = dict(os.environ)
-    slot = runner.int_input("wave")
-    if slot is None:
-        raise InputError("input 'wave' is required")
-    draft = runner.bool_input("draft") if runner.input("draft") else None
-    options = FinishOptions(
-        draft=draft,
-        labels=tuple(label.strip() for label in runner.input("labels").split(",") if label.strip()),
-        pr_title=runner.input("pr-title"),
-        pr_body_template=runner.input("pr-body-template"),
-        pr_on_failure=runner.bool_input("pr-on-failure"),
-        job_url=job_url(env),
-        policy=ChangePolicy(
-            allowed=parse_globs(runner.input("allowed-paths"), "allowed-paths"),
-            blocked=parse_globs(runner.input("blocked-paths"), "blocked-paths"),
-            max_prs=runner.int_input("max-prs", None, minimum=0),
-        ),
-    )
-    _, lost = publish_wave(
-        runner,
-        env.get("GITHUB_WORKSPACE") or os.getcwd(),
-        runner.input("plan-file", DEFAULT_PLAN_FILE),
-        slot,
-        results_dir=runner.input("results-dir", DEFAULT_RESULTS_DIR),
-        legs_dir=runner.input("legs-dir", DEFAULT_LEGS_DIR),
-        out_dir=runner.input("out-dir", DEFAULT_OUT_DIR),
-        stack=runner.bool_input("stack"),
-        base=runner.input("base"),
-        repo=runner.input("repository", env.get("GITHUB_REPOSITORY", "")),
-        token=runner.input("github-token"),
-        options=options,
-        digest=runner.input("plan-digest"),
-        start=runner.int_input("start-wave", 1),
-        existing=parse_mode(runner.input("existing-branch")),
-        comment_on=parse_numbers(runner.input("comment-on")),
-        triggered_by=triggering_number(env.get("GITHUB_EVENT_PATH")),
-    )
+def run(options: PublishOptions, context: Context, runner: Runner | None = None) -> int:
+    _, lost = publish_wave(runner, context, options)
     return exit_code(lost)

@@ -4,15 +4,15 @@ summary, written to files, the job summary, outputs and sticky comments."""
 from __future__ import annotations
 
 import json
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.plan import Plan
 from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, rejected_line, write_summary_files
-from lumina_wave.runner import Runner
 
 # The summarize job's timeout (wave.yml) is 10 minutes: its writes wait for room at most 8.
 SUMMARIZE_WRITE_BUDGET = 8 * 60
@@ -23,10 +23,12 @@ PR_COMMENTS_MAX = 100
 if TYPE_CHECKING:
     import argparse
 
+    from lumina_wave.context import Context
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
     from lumina_wave.github.pacing import Pacer
     from lumina_wave.results import Rejected
+    from lumina_wave.runner import Runner
     from lumina_wave.summary import Summary
 
 
@@ -48,11 +50,49 @@ def exit_code(all_done: bool) -> int:
     return EXIT_OK if all_done else EXIT_FAILURES
 
 
+# --- options -------------------------------------------------------------------------------
+
+_NO_GITHUB = "the CLI prints the summary and writes nothing to GitHub"
+SPEC = (
+    opts.plan_file(DEFAULT_PLAN_FILE),
+    opts.PLAN_DIGEST,
+    opts.option(
+        "results-dir", "the result records", field="results", metavar="DIR", default=DEFAULT_RESULTS_DIR,
+        old=("--results",),
+    ),
+    opts.cli_only(
+        "--format",
+        "text: for a terminal; markdown: the summary comment; json: summary.json",
+        "the action writes every format: summary.md, summary.json, the job summary and outputs",
+        choices=("text", "markdown", "json"),
+        default="text",
+    ),
+    opts.input_only("repository", _NO_GITHUB, field="repo"),
+    opts.input_only("comment-on", _NO_GITHUB, kind="numbers", default=()),
+    opts.input_only("stack", "the CLI registers no native stacks on GitHub", kind="bool"),
+    opts.input_only("start-wave", "the CLI summarizes every wave of the plan", kind="int", default=1),
+    opts.input_only("max-waves", "the CLI dispatches no follow-up run", kind="int", minimum=0, default=0),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SummarizeOptions:
+    plan: str
+    plan_digest: str
+    results: str
+    format: str
+    repo: str
+    comment_on: tuple[int, ...]
+    stack: bool
+    start_wave: int
+    max_waves: int
+
+
 # --- CLI -----------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command, old_spelling
+    from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, add_command
 
     parser = add_command(
         subparsers,
@@ -67,51 +107,62 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         exit_codes=("0  every issue is done", "1  some issue is not done", EXIT_BAD_INPUT_LINE),
     )
-    parser.add_argument("--plan", metavar="FILE", default=DEFAULT_PLAN_FILE, help="the plan (plan.json)")
-    parser.add_argument(
-        "--results-dir", dest="results", metavar="DIR", default=DEFAULT_RESULTS_DIR, help="the result records"
-    )
-    parser.add_argument(
-        "--format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="text: for a terminal; markdown: the summary comment; json: summary.json",
-    )
-    old_spelling(parser, "--results", "--results-dir", "results")
-    parser.set_defaults(run=_run_cli)
+    opts.add_arguments(parser, SPEC)
+    parser.set_defaults(run=lambda args, context: run(opts.from_cli(SummarizeOptions, SPEC, args), context))
 
 
-def _run_cli(args: argparse.Namespace) -> int:
+def run_action(runner: Runner, context: Context) -> int:
+    return run(opts.from_action(SummarizeOptions, SPEC, runner), context, runner)
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def run(options: SummarizeOptions, context: Context, runner: Runner | None = None) -> int:
+    """Summarize. On the CLI: print it in ``format``. In the action (``runner``): write
+    summary.json/summary.md, the job summary and outputs, then publish comments.
+
+    Exit 1 when any issue due in this run is not done or (action) a comment could not be
+    written, after everything else was published. Issues of waves after this run's window (a
+    deeper plan, see :mod:`lumina_wave.continuation`) are pending: the follow-up run this one
+    dispatches works them, once per start wave (recorded in the summary comment), before any
+    comment is written.
+    """
     from lumina_wave.summary import build_summary, render_markdown, render_text, summary_to_json
 
-    plan, results, rejected = load(args.plan, args.results)
+    repo = (options.repo or context.repository) if runner is not None else ""
+    plan, results, rejected = load(options.plan, options.results, options.plan_digest, context.repo_url(repo))
     for record in rejected:
-        print(f"lumina-wave: warning: {rejected_line(record)}", file=sys.stderr)
+        if runner is not None:
+            runner.warning(rejected_line(record))
+        else:
+            print(f"lumina-wave: warning: {rejected_line(record)}", file=sys.stderr)
+    if runner is not None:
+        return _summarize_run(options, context, runner, repo, plan, results, rejected)
     summary = build_summary(plan, results, rejected=rejected)
-    if args.format == "json":
+    if options.format == "json":
         json.dump(summary_to_json(summary), sys.stdout, indent=2, ensure_ascii=False)
         print()
-    elif args.format == "markdown":
+    elif options.format == "markdown":
         sys.stdout.write(render_markdown(summary))
     else:
         print(render_text(summary))
     return exit_code(summary.all_done)
 
 
-# --- action --------------------------------------------------------------------------------
-
-
-def run_action(runner: Runner) -> int:
-    """Summarize, write summary.json/summary.md, the job summary and outputs, then publish comments.
-
-    Exit 1 when any issue due in this run is not done or a comment could not be written, after
-    everything else was published. Issues of waves after this run's window (a deeper plan, see
-    :mod:`lumina_wave.continuation`) are pending: the follow-up run this one dispatches works them,
-    once per start wave (recorded in the summary comment), before any comment is written.
-    """
+def _summarize_run(
+    options: SummarizeOptions,
+    context: Context,
+    runner: Runner,
+    repo: str,
+    plan: Plan,
+    results: dict[int, dict],
+    rejected: list[Rejected],
+) -> int:
+    """The action's summary of the run: files, job summary, outputs, comments, follow-up."""
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.limits import OUTPUT_BUDGET, STEP_SUMMARY_LIMIT, output_units, utf8_bytes
-    from lumina_wave.publish import comment_targets, first_targets, parse_numbers, triggering_number
+    from lumina_wave.publish import comment_targets, first_targets
     from lumina_wave.summary import (
         build_summary,
         render_markdown,
@@ -120,43 +171,26 @@ def run_action(runner: Runner) -> int:
         summary_to_json,
     )
 
-    plan_file = runner.input("plan-file", DEFAULT_PLAN_FILE)
-    results_dir = runner.input("results-dir", DEFAULT_RESULTS_DIR)
-    comment_on = parse_numbers(runner.input("comment-on"))
-    triggered_by = triggering_number(os.environ.get("GITHUB_EVENT_PATH"))
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    repo = runner.input("repository", os.environ.get("GITHUB_REPOSITORY", ""))
-    plan, results, rejected = load(
-        plan_file, results_dir, runner.input("plan-digest"), f"{server}/{repo}" if repo else None
-    )
-    for record in rejected:
-        runner.warning(rejected_line(record))
-    works = window(
-        plan.wave_count,
-        runner.int_input("start-wave", 1),
-        runner.int_input("max-waves", 0, minimum=0) or None,
-        worked_waves(plan),
-    )
+    results_dir = options.results
+    comment_on = list(options.comment_on)
+    triggered_by = context.triggered_by
+    works = window(plan.wave_count, options.start_wave, options.max_waves or None, worked_waves(plan))
 
-    run_repo = os.environ.get("GITHUB_REPOSITORY", "")
-    run_id = os.environ.get("GITHUB_RUN_ID", "")
-    token = runner.input("github-token")
-    run_url = f"{server}/{run_repo}/actions/runs/{run_id}" if run_repo and run_id.isdigit() else None
-
-    client = _client_for(repo, token, pacer=_pacer(runner, results_dir)) if token and repo else None
-    jobs = _jobs(runner, token, run_repo, run_id, client) if token and run_url else None
-    stacks = _stacks(plan, results, client) if client is not None and runner.bool_input("stack") else None
+    token = context.token
+    run_url = context.run_url
+    client = client_for(context, repo, pacer=_pacer(runner, results_dir)) if token and repo else None
+    jobs = _jobs(runner, context, client) if token and run_url else None
+    stacks = _stacks(plan, results, client) if client is not None and options.stack else None
     summary = build_summary(
         plan,
         results,
         jobs,
         run_url,
-        f"{server}/{repo}" if repo else None,
+        context.repo_url(repo),
         through_wave=works.last,
         rejected=rejected,
         stacks=stacks,
     )
-
     data = summary_to_json(summary)
     full = render_markdown(summary)
     write_summary_files(Path(results_dir).parent, data, full)
@@ -200,10 +234,12 @@ def run_action(runner: Runner) -> int:
             )
         else:
             carry = first_targets(comment_on, triggered_by)
-            follow_ups[works.next_start] = _follow_up(runner, plan, works, carry, token, client)
+            follow_ups[works.next_start] = _follow_up(runner, context, plan, works, carry, client)
     homes = first_targets(comment_on, triggered_by)
     published = (
-        _publish(runner, client, summary, full, homes, targets[len(homes) :], follow_ups) if client else True
+        _publish(runner, context, client, summary, full, homes, targets[len(homes) :], follow_ups)
+        if client
+        else True
     )
     if client is not None:
         client.log_calls()
@@ -241,7 +277,7 @@ def _recorded_follow_ups(client: GitHubClient, plan_id: str, target: int) -> dic
 
 
 def _follow_up(
-    runner: Runner, plan: Plan, works: Window, carry: list[int], token: str, client: GitHubClient | None
+    runner: Runner, context: Context, plan: Plan, works: Window, carry: list[int], client: GitHubClient | None
 ) -> str:
     """Dispatch the calling workflow again for waves ``works.next_start`` on (GITHUB_WORKFLOW_REF);
     returns the new run's id, or ``?`` when GitHub did not name it.
@@ -253,16 +289,16 @@ def _follow_up(
     from lumina_wave.continuation import UNKNOWN_RUN, follow_up_inputs, parse_workflow_ref
     from lumina_wave.github.dispatch import dispatch_workflow
 
-    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    run_id = context.run_id
     assert works.next_start is not None  # called only for a plan that goes on
-    if not token or not run_id.isdigit():
+    if not context.token or not run_id.isdigit():
         raise InputError(
             f"the plan has {plan.wave_count} waves; continuing at wave {works.next_start} needs a token and GITHUB_RUN_ID"
         )
-    caller = parse_workflow_ref(os.environ.get("GITHUB_WORKFLOW_REF", ""))
+    caller = parse_workflow_ref(context.workflow_ref)
     inputs = follow_up_inputs(plan.plan_id, works.next_start, run_id, carry)
     dispatched = dispatch_workflow(
-        _client_for(caller.repo, token, client), caller.workflow, caller.ref, inputs
+        client_for(context, caller.repo, client), caller.workflow, caller.ref, inputs
     )
     if dispatched.lost:
         runner.warning(
@@ -279,16 +315,14 @@ def _follow_up(
     return str(dispatched.run_id) if dispatched.run_id is not None else UNKNOWN_RUN
 
 
-def _client_for(
-    repo: str, token: str, client: GitHubClient | None = None, pacer: Pacer | None = None
+def client_for(
+    context: Context, repo: str, client: GitHubClient | None = None, pacer: Pacer | None = None
 ) -> GitHubClient:
-    """``client`` when it is connected to ``repo``, else a new connection (GITHUB_API_URL or
-    github.com) whose writes ``pacer`` paces (default: ``client``'s, one pacer per process)."""
-    from lumina_wave.github.client import connect
-
+    """``client`` when it is connected to ``repo``, else a new connection of the context whose
+    writes ``pacer`` paces (default: ``client``'s, one pacer per process)."""
     if client is not None and client.full_name == repo:
         return client
-    return connect(repo, token, pacer=pacer or (client.pacer if client is not None else None))
+    return context.github(repo, pacer=pacer or (client.pacer if client is not None else None))
 
 
 def _pacer(runner: Runner, results_dir: str) -> Pacer:
@@ -303,13 +337,13 @@ def _pacer(runner: Runner, results_dir: str) -> Pacer:
     return Pacer(clock, past=past, deadline=clock.now() + SUMMARIZE_WRITE_BUDGET)
 
 
-def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client: GitHubClient | None):
+def _jobs(runner: Runner, context: Context, client: GitHubClient | None):
     """The run's jobs, or None (with a warning) when they cannot be read."""
     from lumina_wave.errors import GitHubError
     from lumina_wave.github.jobs import run_jobs
 
     try:
-        return run_jobs(_client_for(run_repo, token, client), int(run_id))
+        return run_jobs(client_for(context, context.repository, client), int(context.run_id))
     except GitHubError as exc:
         runner.warning(f"job timings unavailable, using the result records' times: {exc}")
         return None
@@ -317,6 +351,7 @@ def _jobs(runner: Runner, token: str, run_repo: str, run_id: str, client: GitHub
 
 def _publish(
     runner: Runner,
+    context: Context,
     client: GitHubClient,
     summary: Summary,
     full: str,
@@ -353,7 +388,7 @@ def _publish(
         )
         note = f"_{left_out} of {len(prs)} PRs got no comment of their own: {why}; the table lists them all._\n\n"
     record = follow_ups_line(follow_ups) + "\n" if follow_ups else ""
-    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    run_id = context.run_id
     record += run_line(run_id) + "\n" if run_id.isdigit() else ""  # where a retry finds this run
     budget = COMMENT_LIMIT - len(record) - len(note)
     marker_line, _, rest = render_markdown(summary, budget, full=full).partition("\n")
@@ -362,7 +397,9 @@ def _publish(
     outcomes = publisher.publish(homes or with_comment, body)
     home = next((o for o in outcomes if o.action != "failed" and o.comment_id), None) if homes else None
     if home is not None:
-        outcomes += publisher.publish(with_comment, _link_body(summary, home.target, home.comment_id))
+        outcomes += publisher.publish(
+            with_comment, _link_body(context, summary, home.target, home.comment_id)
+        )
     ok = True
     for outcome in outcomes:
         if outcome.action == "failed":
@@ -376,13 +413,11 @@ def _publish(
     return ok
 
 
-def _link_body(summary: Summary, home: int, comment_id: int | None) -> str:
+def _link_body(context: Context, summary: Summary, home: int, comment_id: int | None) -> str:
     """A PR's comment: its marker and a link to the summary on ``home`` (stable across edits)."""
     from lumina_wave.summary import marker
 
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    repo = os.environ.get("GITHUB_REPOSITORY", "")
     where = f"#{home}"
-    if repo and comment_id:
-        where = f"[#{home}]({server}/{repo}/issues/{home}#issuecomment-{comment_id})"
+    if context.repository and comment_id:
+        where = f"[#{home}]({context.repo_url(context.repository)}/issues/{home}#issuecomment-{comment_id})"
     return f"{marker(summary.plan.plan_id)}\nThis PR is part of lumina-wave plan `{summary.plan.plan_id}`: the summary of the run is on {where}.\n"

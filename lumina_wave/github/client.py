@@ -161,8 +161,10 @@ class GitHubClient:
         api_url: str,
         wait: Callable[[float], None] = time.sleep,
         pacer: Pacer | None = None,
+        debug: bool | None = None,
     ) -> None:
         self.gh = gh
+        self.debug = debug
         self.full_name = full_name
         self.api_url = api_url
         self.wait = wait
@@ -187,14 +189,15 @@ class GitHubClient:
         return self.gh.requester.requestJsonAndCheck("GET", path, parameters=params)
 
     def log_calls(self) -> None:
-        """Report the request count at debug level (Actions debug log, or stderr with LUMINA_WAVE_DEBUG=1)."""
+        """Report the request count at debug level: the Actions debug log, or stderr with
+        ``debug`` (None: when LUMINA_WAVE_DEBUG=1, for callers without a context)."""
         message = (
             f"lumina-wave: {self.calls} GitHub API requests so far, {len(self.pacer.mine)} writes, "
             f"{self.pacer.waited:.0f} s waited for GitHub's secondary limits"
         )
         if os.environ.get("GITHUB_ACTIONS") == "true":
             issue("debug", {}, message)
-        if os.environ.get("LUMINA_WAVE_DEBUG") == "1":
+        if self.debug or (self.debug is None and os.environ.get("LUMINA_WAVE_DEBUG") == "1"):
             print(message, file=sys.stderr, flush=True)
 
 
@@ -237,6 +240,7 @@ def connect(
     seconds_between_writes: float | None = DEFAULT_WRITE_GAP,
     max_wait: float | None = None,
     pacer: Pacer | None = None,
+    debug: bool | None = None,
 ) -> GitHubClient:
     """A client for ``OWNER/NAME``; makes no request.
 
@@ -248,7 +252,8 @@ def connect(
     retry waits of each request (None: ``LUMINA_WAVE_MAX_WAIT``, which the action sets from its
     input ``max-wait``, else 600 s). ``pacer`` paces the writes (default: a fresh one on the
     clock of ``LUMINA_WAVE_VIRTUAL_CLOCK``, else real time); commands that carry the run's
-    write ledger pass theirs.
+    write ledger pass theirs. ``debug`` prints the request counts to stderr (None: with
+    ``LUMINA_WAVE_DEBUG=1``, for callers without a :class:`~lumina_wave.context.Context`).
     """
     if not _REPO_NAME.fullmatch(repo):
         raise InputError(f"repository must be OWNER/NAME, got {repo!r}")
@@ -268,7 +273,7 @@ def connect(
         lazy=True,
     )
     pace_writes(gh, pacer)
-    return GitHubClient(gh, repo, counter, base, wait, pacer)
+    return GitHubClient(gh, repo, counter, base, wait, pacer, debug)
 
 
 def pace_writes(gh: Github, pacer: Pacer) -> None:

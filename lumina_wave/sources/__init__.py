@@ -16,24 +16,16 @@ from pathlib import Path
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import Selection
 from lumina_wave.sources import epic, label, manifest
-from lumina_wave.sources.base import (
-    DEFAULT_LABEL,
-    SourceOptions,
-    add_arguments,
-    from_action,
-    from_cli,
-    github_client,
-)
+from lumina_wave.sources.base import DEFAULT_LABEL, SPEC, SourceOptions, github_client, source_options
 
 __all__ = [
     "DEFAULT_LABEL",
+    "SPEC",
     "SourceOptions",
-    "add_arguments",
-    "from_action",
-    "from_cli",
     "github_client",
     "read_selection",
     "select",
+    "source_options",
 ]
 
 Reader = Callable[[SourceOptions], Selection]
