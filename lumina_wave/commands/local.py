@@ -23,7 +23,7 @@ _GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from lumina_wave.arguments import EXIT_BAD_INPUT_LINE, EXIT_INTERRUPTED_LINE, add_command, old_spelling
-    from lumina_wave.commands.prepare import add_existing_branch
+    from lumina_wave.options import add_arguments, existing_branch
 
     local = add_command(
         subparsers,
@@ -84,7 +84,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run issues again that already succeeded (a branch reset keeps its old tip under a backup ref; "
         "one with commits of others follows --existing-branch)",
     )
-    add_existing_branch(local)
+    add_arguments(local, (existing_branch(),))
     local.add_argument(
         "--agent-timeout",
         metavar="SECONDS",
