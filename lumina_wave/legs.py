@@ -22,8 +22,9 @@ from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline, truncate
 from lumina_wave.path_policy import ChangePolicy, PolicyRefusal
 from lumina_wave.plan import Plan, branch_name
-from lumina_wave.results import DONE_STATUSES, new_record, utc_now
+from lumina_wave.results import new_record, utc_now
 from lumina_wave.safe_files import write_text
+from lumina_wave.statuses import DONE_STATUSES
 from lumina_wave.untrusted import defuse, untrusted_block
 
 if TYPE_CHECKING:

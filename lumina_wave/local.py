@@ -37,7 +37,8 @@ from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.progress import Progress, make_progress
 from lumina_wave.reruns import to_run
-from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now, write_result
+from lumina_wave.results import new_record, read_results, utc_now, write_result
+from lumina_wave.statuses import DONE_STATUSES
 
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
@@ -646,7 +647,7 @@ def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
 
 def run_spans(state_dir: Path, plan_id: str) -> list[tuple[datetime, datetime]]:
     """The time spans of the runs of ``plan_id`` recorded in ``runs.json`` (unreadable: none)."""
-    from lumina_wave.github.jobs import parse_time
+    from lumina_wave.times import parse_time
 
     try:
         runs = json.loads((state_dir / "runs.json").read_text(encoding="utf-8"))
