@@ -294,7 +294,8 @@ class LocalRun:
 
     def _publish_earlier(self, done: tuple[int, ...]) -> None:
         """Push (and open PRs for) the branches of issues done by earlier runs that are not yet."""
-        from lumina_wave.worktree import check_out, ensure_worktree, worktree_path
+        from lumina_wave.git import check_out
+        from lumina_wave.worktree import ensure_worktree, worktree_path
 
         waiting = [
             n for n in done if self.results[n]["status"] in DONE_STATUSES and self.results[n]["commit"]
