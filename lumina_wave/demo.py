@@ -81,10 +81,10 @@ def make_repository(root: Path) -> Path:
     """A bare ``origin.git`` and a clone ``luminaguard`` with one commit on ``main``, pushed."""
     origin = root / "origin.git"
     work = root / "luminaguard"
-    git.run_git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
-    git.run_git(root, "clone", "--quiet", str(origin), str(work))
+    git.init_bare(origin, "main")
+    git.clone(origin, work)
     for key, value in (("user.name", DEMO_AUTHOR.name), ("user.email", DEMO_AUTHOR.email)):
-        git.run_git(work, "config", key, value)
+        git.set_config(work, key, value)
     (work / "README.md").write_text("# LuminaGuard\n\nA throwaway repository for `lumina-wave demo`.\n")
     git.commit_all(work, "Start LuminaGuard", DEMO_AUTHOR)
     git.push_branch(work, "main")

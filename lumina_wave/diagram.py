@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lumina_wave.plan import Plan
+from lumina_wave.statuses import TABLE
 from lumina_wave.untrusted import visible
 
 
@@ -62,29 +63,13 @@ def mermaid(plan: Plan, status: Mapping[int, str] | None = None) -> str:
             lines.append(f"  i{dep} --> i{issue}")
     if status:
         used = set(status.values())
-        for name, style in STATUS_STYLES.items():
-            if name not in WHEN_USED or name in used:
-                lines.append(f"  classDef {_class(name)} {style}")
+        for name, shown in TABLE.items():  # classes only some nodes have: only when used
+            if not shown.style_when_used or name in used:
+                lines.append(f"  classDef {_class(name)} {shown.style}")
         for n, state in sorted(status.items()):
-            if n in plan.items and state in STATUS_STYLES:
+            if n in plan.items and state in TABLE:
                 lines.append(f"  class i{n} {_class(state)}")
     return "\n".join(lines)
-
-
-STATUS_STYLES = {
-    "success": "fill:#d4f7dc,stroke:#1a7f37",
-    "no-changes": "fill:#eef1f4,stroke:#57606a",
-    "failed": "fill:#ffd8d3,stroke:#cf222e",
-    "blocked": "fill:#fff1c2,stroke:#9a6700",
-    "cancelled": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
-    "skipped": "fill:#eef1f4,stroke:#57606a,stroke-dasharray:2",
-    "missing": "fill:#eaeef2,stroke:#6e7781,stroke-dasharray:4",
-    "pending": "fill:#ffffff,stroke:#8c959f,stroke-dasharray:2,color:#57606a",
-    "rejected": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:4",
-    "refused": "fill:#ffd8d3,stroke:#cf222e,stroke-dasharray:2",
-}
-# Classes defined only when a node has them, so graphs without them stay as they were.
-WHEN_USED = frozenset({"pending", "rejected", "refused", "skipped"})
 
 
 def _class(status: str) -> str:

@@ -56,17 +56,7 @@ def marked(message: str, plan_id: str, issue: int) -> str:
 def foreign_commits(directory: str | os.PathLike[str], tip: str, exclude: Sequence[str]) -> list[str]:
     """The commits reachable from ``tip`` but not from ``exclude`` that carry no lumina-wave
     trailer (newest first): the work of others on the branch."""
-    return git.run_git(
-        directory,
-        "rev-list",
-        "--invert-grep",
-        "--extended-regexp",
-        f"--grep=^{TRAILER_ISSUE}: [0-9]+$",
-        tip,
-        "--not",
-        *exclude,
-        "--",
-    ).split()
+    return git.commits_without(directory, tip, exclude, f"^{TRAILER_ISSUE}: [0-9]+$")
 
 
 def pr_skip_reason(mode: str, pr: dict | None) -> str | None:

@@ -161,6 +161,21 @@ def run_hardened(directory: str | os.PathLike[str], *args: str, check: bool = Tr
     return _checked(_run(directory, args, env=isolated_env()), args, check)
 
 
+def hardened_update_ref(directory: str | os.PathLike[str], ref: str, commit: str) -> None:
+    """Create or move ``ref`` to ``commit`` in a repository an agent had (:func:`run_hardened`)."""
+    run_hardened(directory, "update-ref", ref, commit)
+
+
+def hardened_read_tree(directory: str | os.PathLike[str], commit: str) -> None:
+    """Make the index of a repository an agent had ``commit``'s tree (the work tree is not touched)."""
+    run_hardened(directory, "read-tree", commit)
+
+
+def hardened_resolve(directory: str | os.PathLike[str], ref: str) -> str:
+    """The object ``ref`` names in a repository an agent had; empty when there is no such ref."""
+    return run_hardened(directory, "rev-parse", "--verify", "--quiet", ref, check=False).strip()
+
+
 def rev_parse(directory: str | os.PathLike[str], ref: str) -> str | None:
     """The commit ``ref`` names, or None when it does not exist."""
     out = run_git(directory, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
@@ -454,6 +469,24 @@ def push_branch(directory: str | os.PathLike[str], branch: str, remote: str = "o
     so a branch someone else moved since the fetch is not overwritten.
     """
     push_commit(directory, "HEAD", branch, remote)
+
+
+def commits_without(
+    directory: str | os.PathLike[str], tip: str, exclude: Sequence[str], pattern: str
+) -> list[str]:
+    """The commits reachable from ``tip`` but not from ``exclude`` whose message has no line
+    matching ``pattern`` (an extended regular expression), newest first."""
+    return run_git(
+        directory,
+        "rev-list",
+        "--invert-grep",
+        "--extended-regexp",
+        f"--grep={pattern}",
+        tip,
+        "--not",
+        *exclude,
+        "--",
+    ).split()
 
 
 def list_refs(directory: str | os.PathLike[str]) -> dict[str, str]:
@@ -781,3 +814,108 @@ def root_commits(directory: str | os.PathLike[str], tip: str, exclude: Sequence[
 
 def parents(directory: str | os.PathLike[str], commit: str) -> list[str]:
     return run_git(directory, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+
+
+def init_bare(path: Path, branch: str) -> None:
+    """Create a bare repository at ``path`` whose first branch is ``branch``."""
+    run_git(path.parent, "init", "--quiet", "--bare", f"--initial-branch={branch}", str(path))
+
+
+def clone(url: str | os.PathLike[str], path: Path) -> None:
+    """Clone ``url`` into ``path``."""
+    run_git(path.parent, "clone", "--quiet", str(url), str(path))
+
+
+def set_config(directory: str | os.PathLike[str], key: str, value: str) -> None:
+    """Set ``key`` in the repository's own configuration."""
+    run_git(directory, "config", key, value)
+
+
+# --- the user's repository and local's worktrees (lumina_wave.worktree) ------------------------
+
+
+@dataclass(frozen=True)
+class Worktree:
+    """One entry of ``git worktree list``."""
+
+    path: Path
+    head: str | None
+    branch: str | None
+
+
+def toplevel(directory: str | os.PathLike[str]) -> Path:
+    """The root of the work tree that contains ``directory``."""
+    return Path(run_git(directory, "rev-parse", "--show-toplevel").strip())
+
+
+def remote_url(repo: Path, remote: str) -> str | None:
+    """The URL of ``remote``, None when there is no such remote."""
+    return run_git(repo, "remote", "get-url", remote, check=False).strip() or None
+
+
+def changed_files(repo: Path) -> list[str]:
+    """The tracked files with uncommitted changes (staged or not) in ``repo``'s work tree."""
+    lines = run_git(repo, "status", "--porcelain", "--untracked-files=no", "-z").split("\0")
+    return [line[3:] for line in lines if line[3:]]
+
+
+def tree_entry(repo: Path, ref: str, path: str) -> tuple[str, str] | None:
+    """The mode and type (``100755``, ``blob``) of ``path`` (from the top) in commit ``ref``, None if absent."""
+    entry = run_git(repo, "ls-tree", "-z", ref, "--", path, check=False).split("\0")[0].split(maxsplit=2)
+    return (entry[0], entry[1]) if len(entry) == 3 else None
+
+
+def user_author(repo: Path) -> Author | None:
+    """The author git would commit as in ``repo`` (config or GIT_AUTHOR_*), None when unset."""
+    ident = run_git(repo, "var", "GIT_AUTHOR_IDENT", check=False)
+    name, sep, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    return Author(name.strip(), email) if sep and name.strip() and email else None
+
+
+def list_worktrees(repo: Path) -> list[Worktree]:
+    """Every worktree of ``repo``, the main one first (parsed from ``--porcelain`` output)."""
+    out: list[Worktree] = []
+    for block in run_git(repo, "worktree", "list", "--porcelain").split("\n\n"):
+        fields = dict(line.partition(" ")[::2] for line in block.splitlines() if line)
+        if "worktree" in fields:
+            branch = fields.get("branch")
+            out.append(
+                Worktree(
+                    path=Path(fields["worktree"]),
+                    head=fields.get("HEAD"),
+                    branch=branch.removeprefix("refs/heads/") if branch else None,
+                )
+            )
+    return out
+
+
+def add_worktree(repo: Path, path: Path, ref: str) -> None:
+    """Add a worktree at ``path``, detached at ``ref``."""
+    run_git(repo, "worktree", "add", "--detach", str(path), ref)
+
+
+def remove_worktree(repo: Path, path: Path) -> None:
+    """Remove the worktree at ``path``; changes in it are discarded."""
+    run_git(repo, "worktree", "remove", "--force", str(path))
+
+
+def prune_worktrees(repo: Path) -> None:
+    """Forget the worktrees whose directory is gone."""
+    run_git(repo, "worktree", "prune")
+
+
+def remove_untracked(tree: Path) -> None:
+    """Delete the untracked files and directories of ``tree`` (ignored ones stay)."""
+    run_git(tree, "clean", "--force", "-d", "--quiet")
+
+
+def git_path(repo: Path, name: str) -> Path:
+    """The absolute path of ``name`` in ``repo``'s git directory (``info/exclude``: shared by its worktrees)."""
+    return Path(run_git(repo, "rev-parse", "--path-format=absolute", "--git-path", name).strip())
+
+
+def check_out(tree: Path, branch: str) -> None:
+    """Check ``branch`` out in ``tree`` unless it is already (e.g. in a worktree added detached)."""
+    if current_branch(tree) != branch:
+        run_git(tree, "checkout", "--quiet", branch)

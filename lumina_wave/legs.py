@@ -22,8 +22,9 @@ from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline, truncate
 from lumina_wave.path_policy import ChangePolicy, PolicyRefusal
 from lumina_wave.plan import Plan, branch_name
-from lumina_wave.results import DONE_STATUSES, new_record, utc_now
+from lumina_wave.results import new_record, utc_now
 from lumina_wave.safe_files import write_text
+from lumina_wave.statuses import DONE_STATUSES
 from lumina_wave.untrusted import defuse, untrusted_block
 
 if TYPE_CHECKING:
@@ -448,8 +449,8 @@ def finish_leg(
         start = _start_commit(workdir, issue, options)
         with git.Isolated(workdir, head.objects, user_config=True) as iso:
             tip = _snapshot(iso, head, plan, issue, start, options)
-            git.run_hardened(workdir, "update-ref", f"refs/heads/{branch}", tip)
-            git.run_hardened(workdir, "read-tree", tip)
+            git.hardened_update_ref(workdir, f"refs/heads/{branch}", tip)
+            git.hardened_read_tree(workdir, tip)
             changed = tip != start and not iso.same_tree(start, tip)
             status = leg_status(agent_outcome, changed)
             if changed:
@@ -496,12 +497,7 @@ def _agent_head(workdir: str | os.PathLike[str], issue: int, agent_outcome: str)
 
 
 def _start_commit(workdir: str | os.PathLike[str], issue: int, options: FinishOptions) -> str:
-    start = (
-        options.start_commit
-        or git.run_hardened(
-            workdir, "rev-parse", "--verify", "--quiet", START_REF.format(issue=issue), check=False
-        ).strip()
-    )
+    start = options.start_commit or git.hardened_resolve(workdir, START_REF.format(issue=issue))
     if not start:
         raise LegError(f"no start commit recorded for #{issue}: run prepare first")
     return start
@@ -534,9 +530,9 @@ def _push_from_isolated(
     if ":" not in url and not os.path.isabs(url):
         url = str((Path(workdir) / url).resolve())
     tracking = f"refs/remotes/{remote}/{branch}"
-    lease = git.run_hardened(workdir, "rev-parse", "--verify", "--quiet", tracking, check=False).strip()
+    lease = git.hardened_resolve(workdir, tracking)
     iso.push(url, tip, branch, lease)
-    git.run_hardened(workdir, "update-ref", tracking, tip)
+    git.hardened_update_ref(workdir, tracking, tip)
 
 
 def _open_pr(

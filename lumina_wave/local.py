@@ -37,9 +37,10 @@ from lumina_wave.existing import BACKUP_REF, stamp
 from lumina_wave.git import Author
 from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_leg, skipped_record
 from lumina_wave.plan import Plan, branch_name
-from lumina_wave.progress import Progress, make_progress
+from lumina_wave.progress import LEFT_ALONE, Progress, make_progress
 from lumina_wave.reruns import to_run
-from lumina_wave.results import DONE_STATUSES, new_record, read_results, utc_now, write_result
+from lumina_wave.results import new_record, read_results, utc_now, write_result
+from lumina_wave.statuses import DONE_STATUSES
 
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
@@ -303,7 +304,8 @@ class LocalRun:
 
     def _publish_earlier(self, done: tuple[int, ...]) -> None:
         """Push (and open PRs for) the branches of issues done by earlier runs that are not yet."""
-        from lumina_wave.worktree import check_out, ensure_worktree, worktree_path
+        from lumina_wave.git import check_out
+        from lumina_wave.worktree import ensure_worktree, worktree_path
 
         waiting = [
             n for n in done if self.results[n]["status"] in DONE_STATUSES and self.results[n]["commit"]
@@ -345,7 +347,7 @@ class LocalRun:
         write_result(self.paths.results, record)
         self._end_segment()
         self.results[record["issue"]] = record
-        state = "left-alone" if record["status"] == "skipped" else record["status"]  # it says why
+        state = LEFT_ALONE if record["status"] == "skipped" else record["status"]  # it says why
         note = "" if state in DONE_STATUSES else record.get("error") or ""
         if record["status"] == "blocked":
             note = "blocked by " + ", ".join(f"#{d}" for d in record["blocked_by"])
@@ -730,7 +732,7 @@ def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
 
 def run_spans(state_dir: Path, plan_id: str) -> list[tuple[datetime, datetime]]:
     """The time spans of the runs of ``plan_id`` recorded in ``runs.json`` (unreadable: none)."""
-    from lumina_wave.github.jobs import parse_time
+    from lumina_wave.times import parse_time
 
     try:
         runs = json.loads((state_dir / "runs.json").read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lumina_wave import git
 from lumina_wave.errors import InputError
-from lumina_wave.worktree import changed_files, remote_url, tree_entry
+from lumina_wave.git import changed_files, remote_url, tree_entry
 
 # First words the shell handles itself, or that take a command after them: not checked.
 SHELL_WORDS = frozenset(

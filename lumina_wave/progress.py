@@ -8,28 +8,25 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from lumina_wave.statuses import TABLE, Status
 from lumina_wave.untrusted import visible
 
+RUNNING = "running"  # the board's own state: the agent of the issue runs
+LEFT_ALONE = "left-alone"  # the board's own state: a record this run skipped (existing-branch: skip)
 # How each state reads on the board; the order is the order of the board's sections.
-LABELS = {
-    "running": "running",
-    "success": "done",
-    "no-changes": "done (no changes)",
-    "failed": "FAILED",
-    "blocked": "blocked",
-    "cancelled": "cancelled",
-    "refused": "refused",
-    "skipped": "already done",
-    "left-alone": "left alone",  # a record skipped by this run (existing-branch: skip)
-    "pending": "waiting",
-}
+LABELS: dict[str, str] = {RUNNING: "running"}
+for _status, _shown in TABLE.items():
+    if _shown.board:
+        LABELS[_status] = _shown.board
+    if _status == Status.SKIPPED:
+        LABELS[LEFT_ALONE] = "left alone"
 
 
 @dataclass
 class Entry:
     """What the board knows about one issue."""
 
-    state: str = "pending"
+    state: str = Status.PENDING
     started: float | None = None
     ended: float | None = None
     note: str = ""
@@ -43,7 +40,7 @@ class Board:
 
     def update(self, issue: int, state: str, now: float, note: str = "") -> None:
         entry = self.issues.setdefault(issue, Entry())
-        if state == "running":
+        if state == RUNNING:
             entry.started = now
         elif entry.started is not None:
             entry.ended = now
@@ -67,7 +64,7 @@ def elapsed(entry: Entry, now: float) -> str:
 def event_line(issue: int, entry: Entry, now: float, since: float) -> str:
     """One line for one event: ``[   3.1s] #155 done 1.2s``."""
     parts = [f"[{now - since:7.1f}s] #{issue}", LABELS.get(entry.state, entry.state)]
-    took = elapsed(entry, now) if entry.state != "running" else ""
+    took = elapsed(entry, now) if entry.state != RUNNING else ""
     if took:
         parts.append(took)
     if entry.note:
@@ -83,7 +80,7 @@ def render_board(board: Board, now: float, since: float) -> list[str]:
     head = ", ".join(f"{counts[s]} {LABELS[s]}" for s in LABELS if counts.get(s))
     lines = [f"lumina-wave local  {now - since:6.1f}s  {head}"]
     order = {state: index for index, state in enumerate(LABELS)}
-    shown = [(n, e) for n, e in board.issues.items() if e.state != "pending"]
+    shown = [(n, e) for n, e in board.issues.items() if e.state != Status.PENDING]
     for n, entry in sorted(shown, key=lambda item: (order.get(item[1].state, 99), item[0])):
         note = f"  {entry.note}" if entry.note else ""
         lines.append(f"  #{n:<6} {LABELS.get(entry.state, entry.state):<18} {elapsed(entry, now):>8}{note}")

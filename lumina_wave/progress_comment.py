@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from lumina_wave.statuses import TABLE
 from lumina_wave.summary import marker
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from lumina_wave.plan import Plan
     from lumina_wave.publish import Published
 
-ICONS = {"success": "✅", "no-changes": "✅", "failed": "❌", "blocked": "⛔", "cancelled": "⏹️"}
+ICONS = {s: shown.icon for s, shown in TABLE.items() if shown.icon}
 UNKNOWN = "❔"  # a wave that is done, but no record of the issue arrived
 LISTED_PER_WAVE = 50  # issue numbers shown per wave; the rest as "… and N more"
 

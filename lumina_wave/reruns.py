@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 
 from lumina_wave.errors import InputError
 from lumina_wave.plan import Plan
-from lumina_wave.results import DONE_STATUSES
+from lumina_wave.statuses import DONE_STATUSES
 
 
 def not_done(plan: Plan, previous: Mapping[int, dict]) -> frozenset[int]:

@@ -16,11 +16,7 @@ from lumina_wave.markdown import truncate
 # Where the plan command writes plan.json and the legs their records; every command's default.
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
-RESULT_VERSION = 1
-# refused: the publisher did not push the leg's change (lumina_wave/path_policy.py says why).
-# skipped: left alone (its PR was merged or closed, or existing-branch: skip); done, blocks nothing.
-STATUSES = ("success", "no-changes", "failed", "blocked", "cancelled", "refused", "skipped")
-DONE_STATUSES = frozenset({"success", "no-changes", "skipped"})
+RESULT_VERSION = 1  # a record's status is one of lumina_wave.statuses.STATUSES
 
 
 def utc_now() -> str:
@@ -199,8 +195,8 @@ def read_records(
 
 def _read_record(path: Path) -> dict:
     """One record, checked; :class:`InputError` (message only) for its first problem."""
-    from lumina_wave.github.jobs import parse_time
     from lumina_wave.schemas import describe, errors
+    from lumina_wave.times import parse_time
 
     try:
         record = json.loads(path.read_text(encoding="utf-8"))

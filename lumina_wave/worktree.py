@@ -1,6 +1,6 @@
-"""Git worktrees for ``lumina-wave local``: one per issue under ``.worktrees/``.
+"""Git worktrees for ``lumina-wave local``: one per issue under ``.worktrees/``, and their locks.
 
-With ``git.py``, the only module that runs git.
+The git commands are :mod:`lumina_wave.git`'s.
 """
 
 from __future__ import annotations
@@ -8,74 +8,17 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from lumina_wave.git import Author, run_git
+from lumina_wave import git
 from lumina_wave.safe_files import open_binary
 
 WORKTREES_DIR = ".worktrees"
 
 
-@dataclass(frozen=True)
-class Worktree:
-    """One entry of ``git worktree list``."""
-
-    path: Path
-    head: str | None
-    branch: str | None
-
-
-def toplevel(directory: str | os.PathLike[str]) -> Path:
-    """The root of the work tree that contains ``directory``."""
-    return Path(run_git(directory, "rev-parse", "--show-toplevel").strip())
-
-
-def remote_url(repo: Path, remote: str) -> str | None:
-    """The URL of ``remote``, None when there is no such remote."""
-    return run_git(repo, "remote", "get-url", remote, check=False).strip() or None
-
-
-def changed_files(repo: Path) -> list[str]:
-    """The tracked files with uncommitted changes (staged or not) in ``repo``'s work tree."""
-    lines = run_git(repo, "status", "--porcelain", "--untracked-files=no", "-z").split("\0")
-    return [line[3:] for line in lines if line[3:]]
-
-
-def tree_entry(repo: Path, ref: str, path: str) -> tuple[str, str] | None:
-    """The mode and type (``100755``, ``blob``) of ``path`` (from the top) in commit ``ref``, None if absent."""
-    entry = run_git(repo, "ls-tree", "-z", ref, "--", path, check=False).split("\0")[0].split(maxsplit=2)
-    return (entry[0], entry[1]) if len(entry) == 3 else None
-
-
-def user_author(repo: Path) -> Author | None:
-    """The author git would commit as in ``repo`` (config or GIT_AUTHOR_*), None when unset."""
-    ident = run_git(repo, "var", "GIT_AUTHOR_IDENT", check=False)
-    name, sep, rest = ident.partition(" <")
-    email = rest.partition(">")[0]
-    return Author(name.strip(), email) if sep and name.strip() and email else None
-
-
 def worktree_path(repo: Path, issue: int) -> Path:
     """Where the worktree of ``issue`` lives."""
     return repo / WORKTREES_DIR / f"issue-{issue}"
-
-
-def list_worktrees(repo: Path) -> list[Worktree]:
-    """Every worktree of ``repo``, the main one first (parsed from ``--porcelain`` output)."""
-    out: list[Worktree] = []
-    for block in run_git(repo, "worktree", "list", "--porcelain").split("\n\n"):
-        fields = dict(line.partition(" ")[::2] for line in block.splitlines() if line)
-        if "worktree" in fields:
-            branch = fields.get("branch")
-            out.append(
-                Worktree(
-                    path=Path(fields["worktree"]),
-                    head=fields.get("HEAD"),
-                    branch=branch.removeprefix("refs/heads/") if branch else None,
-                )
-            )
-    return out
 
 
 def ensure_worktree(repo: Path, path: Path, ref: str = "HEAD") -> Path:
@@ -85,13 +28,13 @@ def ensure_worktree(repo: Path, path: Path, ref: str = "HEAD") -> Path:
     branch is checked out elsewhere; untracked files (an interrupted agent's) are removed so that
     they are not committed by the next run. A registered worktree whose directory is gone is pruned.
     """
-    known = {w.path.resolve() for w in list_worktrees(repo)}
+    known = {w.path.resolve() for w in git.list_worktrees(repo)}
     if path.resolve() in known and path.is_dir():
-        run_git(path, "clean", "--force", "-d", "--quiet")
+        git.remove_untracked(path)
         return path
-    run_git(repo, "worktree", "prune")
+    git.prune_worktrees(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
-    run_git(repo, "worktree", "add", "--detach", str(path), ref)
+    git.add_worktree(repo, path, ref)
     return path
 
 
@@ -99,11 +42,11 @@ def remove_worktrees(repo: Path) -> list[Path]:
     """Remove every worktree under ``repo/.worktrees`` (changes in them are discarded), then prune."""
     root = (repo / WORKTREES_DIR).resolve()
     removed = []
-    for tree in list_worktrees(repo):
+    for tree in git.list_worktrees(repo):
         if tree.path.resolve().is_relative_to(root):
-            run_git(repo, "worktree", "remove", "--force", str(tree.path))
+            git.remove_worktree(repo, tree.path)
             removed.append(tree.path)
-    run_git(repo, "worktree", "prune")
+    git.prune_worktrees(repo)
     if root.is_dir() and not any(root.iterdir()):
         root.rmdir()
     return removed
@@ -111,7 +54,7 @@ def remove_worktrees(repo: Path) -> list[Path]:
 
 def exclude_paths(repo: Path, patterns: list[str]) -> None:
     """Add ``patterns`` to the repository's ``info/exclude`` (not committed, unlike .gitignore)."""
-    exclude = Path(run_git(repo, "rev-parse", "--path-format=absolute", "--git-path", "info/exclude").strip())
+    exclude = git.git_path(repo, "info/exclude")
     text = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
     missing = [p for p in patterns if p not in text.splitlines()]
     if missing:
@@ -207,9 +150,3 @@ class WorktreeLock:
         if isinstance(pid, int) and pid > 0 and pid != os.getpid() and _alive(pid):
             return pid
         return None
-
-
-def check_out(tree: Path, branch: str) -> None:
-    """Check ``branch`` out in ``tree`` unless it is already (e.g. in a worktree added detached)."""
-    if run_git(tree, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() != branch:
-        run_git(tree, "checkout", "--quiet", branch)

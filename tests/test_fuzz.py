@@ -30,13 +30,13 @@ from hypothesis import strategies as st
 
 from lumina_wave import cli
 from lumina_wave.errors import InputError, valid_unicode
-from lumina_wave.github.jobs import parse_time
 from lumina_wave.limits import COMMENT_LIMIT, STEP_SUMMARY_LIMIT, utf8_bytes
 from lumina_wave.manifest import parse_manifest
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_from_json, plan_to_json
-from lumina_wave.results import STATUSES, new_record, read_records
+from lumina_wave.results import new_record, read_records
 from lumina_wave.schemas import errors as schema_errors
+from lumina_wave.statuses import STATUSES
 from lumina_wave.summary import (
     build_summary,
     render_markdown,
@@ -44,6 +44,7 @@ from lumina_wave.summary import (
     summary_for_output,
     summary_to_json,
 )
+from lumina_wave.times import parse_time
 
 CORPUS = Path(__file__).resolve().parent / "fuzz"
 LONG_RUN = int(os.environ.get("LUMINA_WAVE_FUZZ_EXAMPLES", "0"))

@@ -19,7 +19,7 @@ from test_local_signals import alive, wait_for
 
 from lumina_wave import cli
 from lumina_wave.local import moved_refs, retry_delay
-from lumina_wave.summary import active_time
+from lumina_wave.summary.model import active_time
 from lumina_wave.worktree import WorktreeBusy, WorktreeLock
 
 # An agent that leaves a grandchild running in the background and writes its pid, then hangs.

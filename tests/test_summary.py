@@ -22,13 +22,13 @@ from lumina_wave.results import new_record, read_results, write_result
 from lumina_wave.schemas import validate
 from lumina_wave.summary import (
     build_summary,
-    duration,
-    match_jobs,
     render_markdown,
     render_text,
     summary_for_output,
     summary_to_json,
 )
+from lumina_wave.summary.model import match_jobs
+from lumina_wave.summary.wording import duration
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

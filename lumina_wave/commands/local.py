@@ -152,11 +152,10 @@ def _local(args: argparse.Namespace, context: Context) -> int:
                 f"--{name.replace('_', '-')} must be a positive number of seconds, got {value:g}"
             )
 
-    from lumina_wave.git import Author
+    from lumina_wave.git import Author, user_author
     from lumina_wave.local import LocalOptions, run_and_summarize
     from lumina_wave.manifest import read_manifest
     from lumina_wave.plan import build_plan
-    from lumina_wave.worktree import user_author
 
     path, name = _manifest(args.manifest, repo)
     plan = build_plan(read_manifest(path, name))
@@ -228,8 +227,7 @@ def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
 
 
 def _repository(directory: str) -> Path:
-    from lumina_wave.git import GitError
-    from lumina_wave.worktree import toplevel
+    from lumina_wave.git import GitError, toplevel
 
     if not Path(directory).is_dir():
         raise InputError(f"--repo-dir {directory!r} is not a directory")
@@ -251,7 +249,7 @@ def _current_branch(repo: Path) -> str:
 def _pulls(args: argparse.Namespace, context: Context, repo: Path):
     """The PR client of ``finish``, for ``--open-prs``."""
     from lumina_wave.commands.finish import pulls
-    from lumina_wave.worktree import remote_url
+    from lumina_wave.git import remote_url
 
     if not context.token:
         raise InputError("--open-prs needs a token in GITHUB_TOKEN")

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, DONE_STATUSES
+from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.statuses import DONE_STATUSES
 
 if TYPE_CHECKING:
     import argparse

@@ -29,12 +29,11 @@ NO_BUDGET = (
 
 @dataclass(frozen=True)
 class PullRequest:
-    """The parts of a PR the result record keeps; ``created`` is False when an open one was updated;
-    ``warnings`` are what failed once the PR existed (its update, its labels)."""
+    """The parts of a PR the result record keeps; ``warnings`` are what failed once the PR
+    existed (its update, its labels)."""
 
     number: int
     url: str
-    created: bool
     warnings: tuple[str, ...] = ()
 
 
@@ -76,7 +75,6 @@ class Pulls:
         ``warnings``, never instead of the PR."""
         warnings: list[str] = []
         pr = self.find_open(branch)
-        created = pr is None
         if pr is None:
             pr = self._create(branch=branch, base=base, title=title, body=body, draft=draft)
         else:
@@ -91,7 +89,7 @@ class Pulls:
                 self._label(pr["number"], labels)
             except GitHubError as exc:
                 warnings.append(str(exc))
-        return PullRequest(int(pr["number"]), str(pr["html_url"]), created, tuple(warnings))
+        return PullRequest(int(pr["number"]), str(pr["html_url"]), tuple(warnings))
 
     def add_deferred_labels(self, reserve: int = 0) -> dict[int, str]:
         """Label the PRs queued by :meth:`ensure` while the hour's write budget affords it (leaving

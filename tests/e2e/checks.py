@@ -15,7 +15,7 @@ from pathlib import Path
 from fakegithub import FakeGitHub
 
 from lumina_wave.plan import branch_name
-from lumina_wave.results import DONE_STATUSES
+from lumina_wave.statuses import DONE_STATUSES
 from lumina_wave.summary import marker
 
 from .driver import WaveRun
