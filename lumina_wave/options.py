@@ -49,6 +49,24 @@ class Option:
     why: str = ""
 
 
+@dataclass(frozen=True)
+class Group:
+    """Options with an options object of their own (``cls``, its fields ``spec``'s), held in the
+    command's options object as ``field``: what several commands, or a seam, share."""
+
+    field: str
+    cls: type
+    spec: Sequence[Option]
+
+
+Spec = Sequence["Option | Group"]
+
+
+def flat(spec: Spec) -> list[Option]:
+    """Every option of ``spec``, those of its groups included."""
+    return [o for entry in spec for o in (flat(entry.spec) if isinstance(entry, Group) else (entry,))]
+
+
 def option(
     name: str, help: str = "", *, field: str | None = None, flag: str | None = "", **kw: Any
 ) -> Option:
@@ -67,11 +85,11 @@ def input_only(name: str, why: str, *, field: str | None = None, **kw: Any) -> O
     return Option(field or name.replace("-", "_"), name, None, why=why, **kw)
 
 
-def add_arguments(parser: argparse.ArgumentParser, spec: Sequence[Option]) -> None:
+def add_arguments(parser: argparse.ArgumentParser, spec: Spec) -> None:
     """The CLI options of ``spec``, in its order, each with its hidden old spellings."""
     from lumina_wave.arguments import old_spelling
 
-    for opt in spec:
+    for opt in flat(spec):
         if opt.flag is None:
             continue
         kw: dict[str, Any] = {"dest": opt.field, "help": opt.help}
@@ -95,10 +113,13 @@ def add_arguments(parser: argparse.ArgumentParser, spec: Sequence[Option]) -> No
             old_spelling(parser, old, opt.flag, opt.field, append=opt.kind == "list")
 
 
-def read_args(args: argparse.Namespace, spec: Sequence[Option]) -> dict[str, Any]:
+def read_args(args: argparse.Namespace, spec: Spec) -> dict[str, Any]:
     """The values of ``spec`` from parsed CLI arguments (an input-only option: its default)."""
-    values = {}
+    values: dict[str, Any] = {}
     for opt in spec:
+        if isinstance(opt, Group):
+            values[opt.field] = build(opt.cls, read_args(args, opt.spec))
+            continue
         if opt.flag is None:
             values[opt.field] = opt.default
             continue
@@ -111,9 +132,16 @@ def read_args(args: argparse.Namespace, spec: Sequence[Option]) -> dict[str, Any
     return values
 
 
-def read_inputs(runner: Runner, spec: Sequence[Option]) -> dict[str, Any]:
+def read_inputs(runner: Runner, spec: Spec) -> dict[str, Any]:
     """The values of ``spec`` from the action's inputs (a CLI-only option: its default)."""
-    return {opt.field: _input(runner, opt) if opt.input else _cli_default(opt) for opt in spec}
+    return {
+        opt.field: build(opt.cls, read_inputs(runner, opt.spec))
+        if isinstance(opt, Group)
+        else _input(runner, opt)
+        if opt.input
+        else _cli_default(opt)
+        for opt in spec
+    }
 
 
 def _cli_default(opt: Option) -> Any:
@@ -149,11 +177,11 @@ def build(cls: type[T], values: dict[str, Any]) -> T:
     return cls(**values)
 
 
-def from_cli(cls: type[T], spec: Sequence[Option], args: argparse.Namespace) -> T:
+def from_cli(cls: type[T], spec: Spec, args: argparse.Namespace) -> T:
     return build(cls, read_args(args, spec))
 
 
-def from_action(cls: type[T], spec: Sequence[Option], runner: Runner) -> T:
+def from_action(cls: type[T], spec: Spec, runner: Runner) -> T:
     return build(cls, read_inputs(runner, spec))
 
 

@@ -17,6 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from lumina_wave.commands import ACTION_COMMANDS
+from lumina_wave.options import flat
 from lumina_wave.runner import Runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def spec_inputs() -> dict[str, list[str]]:
     """The inputs the action commands' option specs declare, with their commands."""
     names: dict[str, list[str]] = {}
     for command in sorted(set(ACTION_COMMANDS) - PENDING_COMMANDS):
-        for option in importlib.import_module(f"lumina_wave.commands.{command}").SPEC:
+        for option in flat(importlib.import_module(f"lumina_wave.commands.{command}").SPEC):
             if option.input:
                 names.setdefault(option.input, []).append(f"lumina_wave/commands/{command}.py SPEC")
     return names

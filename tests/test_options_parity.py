@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from lumina_wave import cli
 from lumina_wave.arguments import HIDDEN
 from lumina_wave.commands import ACTION_COMMANDS
-from lumina_wave.options import ENTRY_INPUTS, Option, cli_only, input_only, option
+from lumina_wave.options import ENTRY_INPUTS, Group, Option, cli_only, flat, input_only, option
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBCOMMANDS = dict(
@@ -105,7 +105,7 @@ def problems(
 def test_the_cli_and_the_action_offer_the_same_options(command: str) -> None:
     module = importlib.import_module(f"lumina_wave.commands.{command}")
     reads = literal_reads(ROOT / "lumina_wave" / "commands" / f"{command}.py")
-    assert problems(command, module.SPEC, SUBCOMMANDS[command], INPUTS, reads) == []
+    assert problems(command, flat(module.SPEC), SUBCOMMANDS[command], INPUTS, reads) == []
 
 
 @pytest.mark.parametrize("command", [*BOTH, "finish"])
@@ -114,6 +114,9 @@ def test_the_options_object_holds_exactly_the_spec(command: str) -> None:
     options = getattr(module, inspect.signature(module.run).parameters["options"].annotation)
     assert [f.name for f in dataclasses.fields(options)] == [o.field for o in module.SPEC]
     assert options.__dataclass_params__.frozen
+    for group in (g for g in module.SPEC if isinstance(g, Group)):
+        assert [f.name for f in dataclasses.fields(group.cls)] == [o.field for o in group.spec]
+        assert group.cls.__dataclass_params__.frozen
 
 
 def test_the_commands_compared_are_the_actions() -> None:
@@ -122,7 +125,7 @@ def test_the_commands_compared_are_the_actions() -> None:
 
 def test_every_input_for_all_commands_is_read_at_the_entry_or_by_a_command() -> None:
     general = {name for name, spec in INPUTS.items() if not named_commands(spec.get("description", ""))}
-    specs = {o.input for c in BOTH for o in importlib.import_module(f"lumina_wave.commands.{c}").SPEC}
+    specs = {o.input for c in BOTH for o in flat(importlib.import_module(f"lumina_wave.commands.{c}").SPEC)}
     assert general - set(ENTRY_INPUTS) <= specs
     assert set(ENTRY_INPUTS) <= general and all(ENTRY_INPUTS.values())
 

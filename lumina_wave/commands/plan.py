@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from lumina_wave.context import Context
     from lumina_wave.runner import Runner
+    from lumina_wave.sources.base import SourceArguments
 
 
 def make_plan(
@@ -61,7 +62,7 @@ def write_plan(plan: Plan, path: str) -> dict:
 
 _RUN = "the CLI plans once, for a look; the waves of a run, their slots and retries are the action's"
 SPEC = (
-    *sources.SPEC,
+    sources.GROUP,
     opts.cli_only(
         "--format",
         "text: a table of the waves; json: plan.json; mermaid: the waves as a graph",
@@ -100,14 +101,7 @@ SPEC = (
 
 @dataclass(frozen=True)
 class PlanOptions:
-    manifest: str
-    repo: str
-    label: str
-    epic: int | None
-    include_dependencies: bool
-    max_references: int
-    max_references_per_issue: int
-    ignore_missing_references: bool
+    source: SourceArguments
     format: str
     output: str | None
     max_jobs_per_wave: int
@@ -175,7 +169,9 @@ def run(options: PlanOptions, context: Context, runner: Runner | None = None) ->
     from lumina_wave.plan import plan_to_json
 
     if runner is None:
-        plan = make_plan(sources.source_options(options, context, None), options.max_jobs_per_wave, _warn)
+        plan = make_plan(
+            sources.source_options(options.source, context, None), options.max_jobs_per_wave, _warn
+        )
         data = write_plan(plan, options.output) if options.output else None
         if options.format == "json":
             data = data or plan_to_json(plan)
@@ -246,7 +242,7 @@ def gate(options: PlanOptions, context: Context, follow_up: bool) -> None:
         return
     from lumina_wave.github.collaborators import permission_of
 
-    repo = context.repository or options.repo
+    repo = context.repository or options.source.repo
     event = actor_gate.read_event(context.event_path)
     client = context.github(repo)
     passed = actor_gate.check(
@@ -273,7 +269,9 @@ def _plan_run(options: PlanOptions, context: Context, runner: Runner) -> int:
     else:
         workspace = context.env.get("GITHUB_WORKSPACE", ".")
         plan = make_plan(
-            sources.source_options(options, context, workspace), options.max_jobs_per_wave, runner.warning
+            sources.source_options(options.source, context, workspace),
+            options.max_jobs_per_wave,
+            runner.warning,
         )
     data = write_plan(plan, path)
     works = window(plan.wave_count, start, max_waves, worked_waves(plan))
@@ -304,7 +302,7 @@ def _first_progress(
 ) -> None:
     """Post the plan's comment on the home targets, every issue waiting (a follow-up run: the
     earlier waves done). A comment not written is a warning: the wave goes on."""
-    repo = options.repo or context.repository
+    repo = options.source.repo or context.repository
     if not (context.token and repo):
         return
     from lumina_wave.progress_comment import post_progress, render_progress

@@ -16,11 +16,11 @@ from pathlib import Path
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import Selection
 from lumina_wave.sources import epic, label, manifest
-from lumina_wave.sources.base import DEFAULT_LABEL, SPEC, SourceOptions, github_client, source_options
+from lumina_wave.sources.base import DEFAULT_LABEL, GROUP, SourceOptions, github_client, source_options
 
 __all__ = [
     "DEFAULT_LABEL",
-    "SPEC",
+    "GROUP",
     "SourceOptions",
     "github_client",
     "read_selection",

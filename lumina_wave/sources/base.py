@@ -4,12 +4,12 @@ the CLI and the action's inputs), and the GitHub client the GitHub sources read 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import InputError
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import References
-from lumina_wave.options import option
+from lumina_wave.options import Group, option
 
 if TYPE_CHECKING:
     from lumina_wave.context import Context
@@ -82,9 +82,27 @@ SPEC = (
 )
 
 
-def source_options(values: Any, context: Context, workspace: str | None) -> SourceOptions:
-    """Source options from an options object holding the fields of :data:`SPEC`, the context's
-    repository, token and API URL; a manifest is read inside ``workspace`` (None: anywhere)."""
+@dataclass(frozen=True)
+class SourceArguments:
+    """What a run's options name its issues with: the fields of :data:`SPEC`."""
+
+    manifest: str
+    repo: str
+    label: str
+    epic: int | None
+    include_dependencies: bool
+    max_references: int
+    max_references_per_issue: int
+    ignore_missing_references: bool
+
+
+# The source options in a command's options object: ``options.source``.
+GROUP = Group("source", SourceArguments, SPEC)
+
+
+def source_options(values: SourceArguments, context: Context, workspace: str | None) -> SourceOptions:
+    """Source options from the arguments, the context's repository, token and API URL; a
+    manifest is read inside ``workspace`` (None: anywhere)."""
     return SourceOptions(
         manifest=values.manifest,
         label=values.label,
