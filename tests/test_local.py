@@ -15,6 +15,7 @@ import pytest
 import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from local_cli import local_argv, run_local
 
 from lumina_wave import cli
 from lumina_wave.commands.local import github_repo_of
@@ -219,18 +220,7 @@ class Sandbox:
         (self.root / "agent-plan.json").write_text(json.dumps({k.lstrip("_"): v for k, v in spec.items()}))
 
     def command(self, manifest: Path, *extra: str) -> list[str]:
-        agent = f"{sys.executable} {self.root / 'agent.py'}"
-        return [
-            sys.executable,
-            "-m",
-            "lumina_wave",
-            "local",
-            "--manifest",
-            str(manifest),
-            "--agent",
-            agent,
-            *extra,
-        ]
+        return local_argv(manifest, f"{sys.executable} {self.root / 'agent.py'}", *extra)
 
     def env(self) -> dict[str, str]:
         return {
@@ -240,14 +230,16 @@ class Sandbox:
         }
 
     def run(self, manifest: Path, *extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            self.command(manifest, *extra),
-            cwd=self.repo,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
+        return run_local(self.command(manifest, *extra), self.repo, self.env())
+
+    def open_prs(self, manifest: Path) -> dict[int, dict]:
+        """``local --open-prs`` of ``manifest`` in this process for octo/luminaguard (exit 0 asserted);
+        the records then."""
+        argv = self.command(
+            manifest, "--repo", str(self.repo), "--open-prs", "--github-repo", "octo/luminaguard"
         )
+        assert cli.main(argv[3:]) == 0
+        return self.records()
 
     def time(self, issue: int, which: str) -> float:
         return float((self.root / "times" / f"{issue}.{which}").read_text())
@@ -445,11 +437,7 @@ def test_open_prs_pushes_and_opens_one_pr_per_issue_through_the_finish_code(sand
     monkeypatch.setenv("AGENT_PLAN", str(sandbox.root / "agent-plan.json"))
     monkeypatch.setenv("AGENT_TIMES", str(sandbox.root / "times"))
     manifest = sandbox.manifest({1: [], 2: [1]})
-    argv = sandbox.command(
-        manifest, "--repo", str(sandbox.repo), "--open-prs", "--github-repo", "octo/luminaguard"
-    )
-    assert cli.main(argv[3:]) == 0
-    records = sandbox.records()
+    records = sandbox.open_prs(manifest)
     assert [(records[n]["pr_number"], records[n]["status"]) for n in (1, 2)] == [
         (41, "success"),
         (42, "success"),

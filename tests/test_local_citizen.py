@@ -17,7 +17,6 @@ import responses
 from test_local import Sandbox, git, make_sandbox
 from test_local_signals import alive, wait_for
 
-from lumina_wave import cli
 from lumina_wave.local import moved_refs, retry_delay
 from lumina_wave.summary import active_time
 from lumina_wave.worktree import WorktreeBusy, WorktreeLock
@@ -275,11 +274,7 @@ def test_open_prs_after_a_finished_run_opens_the_prs_of_its_branches(sandbox: Sa
     before = sandbox.records()
     for name, value in {**sandbox.env(), "GITHUB_TOKEN": "t0k3n"}.items():
         monkeypatch.setenv(name, value)
-    argv = sandbox.command(
-        manifest, "--repo", str(sandbox.repo), "--open-prs", "--github-repo", "octo/luminaguard"
-    )
-    assert cli.main(argv[3:]) == 0
-    records = sandbox.records()
+    records = sandbox.open_prs(manifest)
     assert [(records[n]["pr_number"], records[n]["status"]) for n in (1, 2)] == [
         (41, "success"),
         (42, "success"),
