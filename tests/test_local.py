@@ -252,6 +252,20 @@ class Sandbox:
         return read_results(self.repo / ".lumina-wave" / "results")
 
 
+def fake_pulls_api() -> None:
+    """octo/luminaguard's pulls under ``responses``: none open yet, each new one numbered from 41."""
+    api = re.compile(r"https://api\.github\.com(:443)?/repos/octo/luminaguard/pulls")
+    responses.get(api, json=[])
+    created = iter(range(41, 50))
+
+    def create(request):
+        number = next(created)
+        url = f"https://github.com/octo/luminaguard/pull/{number}"
+        return 201, {}, json.dumps({"number": number, "html_url": url, **json.loads(request.body)})
+
+    responses.add_callback(responses.POST, api, callback=create, content_type="application/json")
+
+
 def make_sandbox(tmp_path: Path) -> Sandbox:
     origin = tmp_path / "origin.git"
     repo = tmp_path / "repo"
@@ -417,22 +431,7 @@ def test_github_repo_of_remote_urls(url: str, name: str | None):
 
 @responses.activate
 def test_open_prs_pushes_and_opens_one_pr_per_issue_through_the_finish_code(sandbox: Sandbox, monkeypatch):
-    api = re.compile(r"https://api\.github\.com(:443)?/repos/octo/luminaguard/pulls")
-    responses.get(api, json=[])
-    created = iter(range(41, 50))
-
-    def create(request):
-        body = json.loads(request.body)
-        number = next(created)
-        return (
-            201,
-            {},
-            json.dumps(
-                {"number": number, "html_url": f"https://github.com/octo/luminaguard/pull/{number}", **body}
-            ),
-        )
-
-    responses.add_callback(responses.POST, api, callback=create, content_type="application/json")
+    fake_pulls_api()
     monkeypatch.setenv("GITHUB_TOKEN", "t0k3n")
     monkeypatch.setenv("AGENT_PLAN", str(sandbox.root / "agent-plan.json"))
     monkeypatch.setenv("AGENT_TIMES", str(sandbox.root / "times"))
