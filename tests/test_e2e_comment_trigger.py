@@ -182,14 +182,14 @@ def test_a_hostile_comment_body_is_data(fake_github, fake_origin, tmp_path):
 
 
 def test_wave_retry_runs_the_failed_issues_again_and_edits_the_same_summary(
-    fake_github, fake_origin, tmp_path
+    wave_run, fake_github, fake_origin
 ):
     """``/wave`` on epic #150 with #154 failing (#155 blocked), then ``/wave retry`` on #150: the
     retry run finds the first run from the summary comment there (no run id), runs #154 and #155
     only, and edits that one comment to 3 of 3 done."""
     scenarios.epic(fake_github, fake_origin[1])
     fake_github.state.collaborators["wendy"] = "write"
-    wendys = functools.partial(WaveRun, fake_github, fake_origin[0], tmp_path, inputs=Inputs(), actor="wendy")
+    wendys = functools.partial(wave_run, inputs=Inputs(), actor="wendy")
     event = comment_event(fake_github, 150, "/wave", "wendy")
     first = wendys(event=event, agents={154: {"fail": True}})
     first.inputs = Inputs(epic=command_job(first, event).steps["command"].outputs["epic"])
