@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -59,18 +58,21 @@ def main() -> None:
         lw.mkdir()
         (lw / "plan.json").write_text(json.dumps(plan_to_json(plan)))
         for n in issues[:-1]:
-            record = new_record(plan.plan_id, n, "success", f"feature/issue-{n}", pr_number=10_000 + n)
+            pr = 10_000 + n
+            record = new_record(
+                plan.plan_id,
+                n,
+                "success",
+                f"feature/issue-{n}",
+                pr_number=pr,
+                pr_url=f"https://github.com/{state.full_name}/pull/{pr}",
+            )
             write_result(lw / "results", record)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
-        env |= {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_REPOSITORY": state.full_name,
-            "GITHUB_API_URL": fake.api,
+        env = fake.runner_env() | {
             "GITHUB_RUN_ID": "4711",
             "GITHUB_WORKSPACE": str(ws),
             "GITHUB_WORKFLOW_REF": f"{state.full_name}/.github/workflows/{CALLER}@refs/heads/main",
             "INPUT_COMMAND": "summarize",
-            "INPUT_GITHUB-TOKEN": "ghs_fake",
             "INPUT_MAX-WAVES": str(WAVES),
         }
         started = time.perf_counter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,14 +237,23 @@ class Prepared:
     note: str = ""
 
 
-def state_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
-    """Where prepare leaves its start time, base and start commit for finish."""
-    return Path(context_dir) / f"issue-{issue}.state.json"
+def _leg_file(name: str) -> Callable[[str | os.PathLike[str], int], Path]:
+    """The path of a leg's file in a folder, from the folder and the issue (``name`` has ``{issue}``)."""
+
+    def path(folder: str | os.PathLike[str], issue: int) -> Path:
+        return Path(folder) / name.format(issue=issue)
+
+    return path
 
 
-def index_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
-    """Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
-    return Path(context_dir) / f"issue-{issue}.index"
+state_file = _leg_file("issue-{issue}.state.json")
+"""Where prepare leaves its start time, base and start commit for finish."""
+index_file = _leg_file("issue-{issue}.index")
+"""Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
+bundle_file = _leg_file("issue-{issue}.bundle")
+"""Where collect leaves the leg's branch for the publisher."""
+draft_file = _leg_file("draft-{issue}.json")
+"""Where collect leaves the leg's draft record for the publisher."""
 
 
 def prepare_leg(
@@ -569,14 +578,6 @@ def _open_pr(
 
 
 # --- collect: the leg's change as data, for the publisher --------------------------------------------
-
-
-def bundle_file(out_dir: str | os.PathLike[str], issue: int) -> Path:
-    return Path(out_dir) / f"issue-{issue}.bundle"
-
-
-def draft_file(out_dir: str | os.PathLike[str], issue: int) -> Path:
-    return Path(out_dir) / f"draft-{issue}.json"
 
 
 def collect_leg(

@@ -5,6 +5,8 @@
 - ``clone``: one such clone.
 - ``sh``: run a git command in a directory and get its stdout (``sh(path, "log", "--oneline")``).
 - ``clean_env``: the environment without GITHUB_*/INPUT_*/RUNNER_*/WAVE_* (for subprocess tests).
+- ``wave_run(**options)``: an end-to-end ``WaveRun`` of ``fake_github`` and ``fake_origin`` in ``tmp_path``.
+- ``outside``: a folder no write may reach (a stand-in for /etc) holding ``passwd``, which must not change.
 
 Git never reads the user's or the system's configuration here (GIT_CONFIG_GLOBAL/NOSYSTEM);
 the global configuration it gets names a test identity, so any test can commit.
@@ -12,12 +14,18 @@ the global configuration it gets names a test identity, so any test can commit.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from e2e.driver import WaveRun
+    from fakegithub import FakeGitHub
 
 pytest_plugins = [
     "fakegithub.plugin",  # the stateful fake GitHub: fixtures fake_github, fake_origin
@@ -94,3 +102,22 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         if key.startswith(("GITHUB_", "INPUT_", "RUNNER_", "WAVE_")) or key == "ACTIONS_RUNTIME_TOKEN":
             monkeypatch.delenv(key, raising=False)
     return dict(os.environ)
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder no write may reach (a stand-in for /etc), with one file that must not change."""
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "passwd").write_text("root:x:0:0\n")
+    return folder
+
+
+@pytest.fixture
+def wave_run(
+    fake_github: FakeGitHub, fake_origin: tuple[Path, Path], tmp_path: Path
+) -> Callable[..., WaveRun]:
+    """``WaveRun`` of the fake GitHub and its origin in the test's folder, given only its options."""
+    from e2e.driver import WaveRun
+
+    return functools.partial(WaveRun, fake_github, fake_origin[0], tmp_path)

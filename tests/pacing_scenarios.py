@@ -173,15 +173,10 @@ def summarize_wide_run(root: Path, prs: int = 600, ledger: int = 0) -> tuple[Loa
         (lw / "results" / "writes-wave-10.json").write_text(
             json.dumps({"writes": [now - 600 + i / 10 for i in range(ledger)]})
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
-        env |= {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_REPOSITORY": state.full_name,
-            "GITHUB_API_URL": fake.api,
+        env = fake.runner_env() | {
             "GITHUB_RUN_ID": "4711",
             "GITHUB_WORKSPACE": str(root / "ws"),
             "INPUT_COMMAND": "summarize",
-            "INPUT_GITHUB-TOKEN": "ghs_fake",
             "INPUT_COMMENT-ON": str(HOME),
             "INPUT_MAX-WAVES": "10",
             "LUMINA_WAVE_WRITE_GAP": "0",

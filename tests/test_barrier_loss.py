@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
-import sys
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location(
-    "barrier_loss", Path(__file__).resolve().parent.parent / "benchmarks" / "barrier_loss.py"
-)
-assert _spec and _spec.loader
-sim = sys.modules["barrier_loss"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sim)
+from script_module import load_script
+
+sim = load_script(Path(__file__).resolve().parent.parent / "benchmarks" / "barrier_loss.py")
 
 COSTS = sim.Costs(startup=1.0, follow_up=3.0, poll=0.5, timeout=60.0)
 FIFO, LAST = (lambda queued: 0), (lambda queued: len(queued) - 1)

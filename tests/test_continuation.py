@@ -257,16 +257,11 @@ def twelve_waves(fake_github, fake_origin, tmp_path) -> tuple[Workflow, str, Pat
         )
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"action": "labeled", "issue": {"number": 5}, "ref": "refs/heads/main"}))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
-    env |= {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_REPOSITORY": state.full_name,
-        "GITHUB_API_URL": fake_github.api,
+    env = fake_github.runner_env() | {
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_EVENT_PATH": str(event),
         "GITHUB_ACTOR": "octocat",  # an admin of the fake repository: the actor gate lets it start
         "GITHUB_WORKFLOW_REF": f"{state.full_name}/.github/workflows/{CALLER}@refs/heads/main",
-        "INPUT_GITHUB-TOKEN": "ghs_fake",
         "LUMINA_WAVE_WRITE_GAP": "0",
     }
     return Workflow(fake_github, fake_origin[0], tmp_path / "runs", env), "\n".join(lines) + "\n", event

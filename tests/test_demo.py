@@ -101,21 +101,16 @@ def test_demo_agent_describes_its_issue_from_the_wave_variables(tmp_path: Path, 
 
 
 def test_demo_works_from_a_plain_non_editable_install(tmp_path: Path):
+    def pip(*args: str | Path) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "pip", *map(str, args)], check=True, capture_output=True, timeout=300
+        )
+
     wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    pip("wheel", "--no-deps", "-q", "-w", wheels, ROOT)
     (wheel,) = wheels.glob("lumina_wave-*.whl")
     site = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    pip("install", "--no-deps", "-q", "--target", site, wheel)
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
         [sys.executable, "-c", "import lumina_wave; print(lumina_wave.__file__)"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from pathlib import Path
 
 from e2e import scenarios
 from e2e.driver import WaveRun
@@ -40,6 +41,17 @@ def everything_lumina_wave_wrote(run: WaveRun, fake) -> str:
     return "\n".join(texts)
 
 
+def env_seen(origin: Path, issue: int) -> dict[str, str | None]:
+    """What the agent of ``issue`` recorded of its environment (each name to its value's digest), as pushed."""
+    show = subprocess.run(
+        ["git", "show", f"feature/issue-{issue}:work/env-{issue}.json"],
+        cwd=origin,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(show.stdout)
+
+
 def test_agent_env_reaches_the_agent_alone_masked(fake_github, fake_origin, tmp_path):
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
     names = ["GEMINI_API_KEY", "NPM_TOKEN", "EMPTY", "ANTHROPIC_API_KEY", "AGENT_ENV"]
@@ -51,13 +63,7 @@ def test_agent_env_reaches_the_agent_alone_masked(fake_github, fake_origin, tmp_
     assert {n: r["status"] for n, r in run.records().items()} == scenario.expected(), run.transcript()
 
     # The agent saw each value exactly (a CR of a CRLF line is not part of it), AGENT_ENV itself not.
-    show = subprocess.run(
-        ["git", "show", "feature/issue-152:work/env-152.json"],
-        cwd=fake_origin[0],
-        capture_output=True,
-        text=True,
-    )
-    assert json.loads(show.stdout) == {
+    assert env_seen(fake_origin[0], 152) == {
         "GEMINI_API_KEY": sha(GEMINI),
         "NPM_TOKEN": sha(REGISTRY),
         "EMPTY": sha(""),
@@ -113,13 +119,7 @@ def test_without_agent_env_the_two_named_keys_still_reach_the_agent(fake_github,
         fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, agents=agents, secrets=secrets
     ).run()
     assert all(r["status"] == "success" for r in run.records().values()), run.transcript()
-    show = subprocess.run(
-        ["git", "show", "feature/issue-155:work/env-155.json"],
-        cwd=fake_origin[0],
-        capture_output=True,
-        text=True,
-    )
-    assert json.loads(show.stdout) == {
+    assert env_seen(fake_origin[0], 155) == {
         "ANTHROPIC_API_KEY": sha(ANTHROPIC),
         "OPENAI_API_KEY": sha("sk-openai-fake"),
     }

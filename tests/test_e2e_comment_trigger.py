@@ -10,6 +10,7 @@ retry, the earlier run found from the summary comment); other text gets no answe
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -74,6 +75,18 @@ def replies(fake, number: int) -> list[str]:
 
 def reactions(fake) -> list[str]:
     return [r.content for r in fake.state.reactions]
+
+
+def statuses(run: WaveRun) -> dict[int, str]:
+    return {n: r["status"] for n, r in run.records().items()}
+
+
+def run_summary(fake) -> Comment:
+    """The one summary comment of a run on the epic #150."""
+    (comment,) = [
+        c for c in fake.state.comments.values() if c.issue_number == 150 and "lumina-wave:run" in c.body
+    ]
+    return comment
 
 
 def test_the_command_job_reads_only_issue_comments_of_people_with_a_role():
@@ -169,48 +182,23 @@ def test_a_hostile_comment_body_is_data(fake_github, fake_origin, tmp_path):
 
 
 def test_wave_retry_runs_the_failed_issues_again_and_edits_the_same_summary(
-    fake_github, fake_origin, tmp_path
+    wave_run, fake_github, fake_origin
 ):
     """``/wave`` on epic #150 with #154 failing (#155 blocked), then ``/wave retry`` on #150: the
     retry run finds the first run from the summary comment there (no run id), runs #154 and #155
     only, and edits that one comment to 3 of 3 done."""
     scenarios.epic(fake_github, fake_origin[1])
     fake_github.state.collaborators["wendy"] = "write"
+    wendys = functools.partial(wave_run, inputs=Inputs(), actor="wendy")
     event = comment_event(fake_github, 150, "/wave", "wendy")
-    first = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=Inputs(),
-        event=event,
-        actor="wendy",
-        agents={154: {"fail": True}},
-    )
+    first = wendys(event=event, agents={154: {"fail": True}})
     first.inputs = Inputs(epic=command_job(first, event).steps["command"].outputs["epic"])
     first.run()
-    assert {n: r["status"] for n, r in first.records().items()} == {
-        152: "success",
-        154: "failed",
-        155: "blocked",
-    }
-    (summary,) = [
-        c
-        for c in fake_github.state.comments.values()
-        if c.issue_number == 150 and "lumina-wave:run" in c.body
-    ]
-    summary_id = summary.id
+    assert statuses(first) == {152: "success", 154: "failed", 155: "blocked"}
+    summary_id = run_summary(fake_github).id
 
     event = comment_event(fake_github, 150, "/wave Retry", "wendy")
-    retry = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=Inputs(),
-        event=event,
-        actor="wendy",
-        run_id=first.run_id + 1,
-        earlier={first.run_id: first},
-    )
+    retry = wendys(event=event, run_id=first.run_id + 1, earlier={first.run_id: first})
     command = command_job(retry, event).steps["command"]
     assert command.ok and command.outputs == {"retry": "failed"}, command.stderr
     assert reactions(fake_github) == ["rocket", "rocket"]
@@ -218,14 +206,6 @@ def test_wave_retry_runs_the_failed_issues_again_and_edits_the_same_summary(
     retry.inputs = Inputs(retry=command.outputs["retry"])
     retry.run()
     assert sorted(retry.legs) == [154, 155], retry.transcript()
-    assert {n: r["status"] for n, r in retry.records().items()} == {
-        152: "success",
-        154: "success",
-        155: "success",
-    }
-    (after,) = [
-        c
-        for c in fake_github.state.comments.values()
-        if c.issue_number == 150 and "lumina-wave:run" in c.body
-    ]
+    assert statuses(retry) == {152: "success", 154: "success", 155: "success"}
+    after = run_summary(fake_github)
     assert after.id == summary_id and "3 of 3 issues done" in after.body

@@ -86,16 +86,23 @@ def summary_text(fake, pr: int) -> str:
     return comment.body
 
 
-@pytest.mark.parametrize("mode", ["continue", "restart", "skip"])
-def test_a_reviewers_commit_survives_a_second_run_as_existing_branch_says(
-    mode, fake_github, fake_origin, tmp_path
-):
+def first_run(fake_github, fake_origin, tmp_path) -> tuple[scenarios.Scenario, Ledger, WaveRun]:
+    """The LuminaGuard manifest's wave, run once, all done, in a new ledger."""
     bare, clone = fake_origin
     scenario = scenarios.luminaguard_manifest(fake_github, clone)
     ledger = Ledger(bare)
     first = WaveRun(fake_github, bare, tmp_path, inputs=scenario.inputs).run()
     check_run(first, ALL_DONE)
     ledger.after(first)
+    return scenario, ledger, first
+
+
+@pytest.mark.parametrize("mode", ["continue", "restart", "skip"])
+def test_a_reviewers_commit_survives_a_second_run_as_existing_branch_says(
+    mode, fake_github, fake_origin, tmp_path
+):
+    bare, clone = fake_origin
+    scenario, ledger, _ = first_run(fake_github, fake_origin, tmp_path)
     prs, branch = open_prs(fake_github), branch_name(154)
     ledger.others.append(fix := review(clone, branch))
 
@@ -129,11 +136,7 @@ def test_a_reviewers_commit_survives_a_second_run_as_existing_branch_says(
 
 def test_a_merged_prs_issue_is_skipped(fake_github, fake_origin, tmp_path):
     bare, clone = fake_origin
-    scenario = scenarios.luminaguard_manifest(fake_github, clone)
-    ledger = Ledger(bare)
-    first = WaveRun(fake_github, bare, tmp_path, inputs=scenario.inputs).run()
-    check_run(first, ALL_DONE)
-    ledger.after(first)
+    scenario, ledger, first = first_run(fake_github, fake_origin, tmp_path)
     merged = first.records()[152]["pr_number"]
     git(clone, "fetch", "--quiet", "origin")
     git(clone, "checkout", "--quiet", "-B", "main", "origin/main")

@@ -10,19 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from e2e import scenarios
 from e2e.driver import Job, WaveRun
 from fakegithub.gitrepo import git
-
-
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    """A folder no write may reach (a stand-in for /etc), with one file that must not change."""
-    folder = tmp_path / "etc"
-    folder.mkdir()
-    (folder / "passwd").write_text("root:x:0:0\n")
-    return folder
 
 
 def untouched(outside: Path) -> bool:

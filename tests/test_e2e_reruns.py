@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from e2e import scenarios
 from e2e.checks import check_run, duplicates, open_prs
-from e2e.driver import RESULT_ARTIFACT, Inputs, WaveRun, workflow_facts
+from e2e.driver import RESULT_ARTIFACT, Inputs, workflow_facts
 from e2e.faults import SeededFaults
 from e2e.figures import FIGURES
 
@@ -21,21 +21,13 @@ def comment_state(fake) -> dict[int, tuple[int, str]]:
     return {c.id: (c.issue_number, c.body) for c in fake.state.comments.values()}
 
 
-def test_running_the_whole_wave_twice_updates_and_adds_nothing(fake_github, fake_origin, tmp_path):
+def test_running_the_whole_wave_twice_updates_and_adds_nothing(wave_run, fake_github, fake_origin):
     scenario = scenarios.luminaguard_labels(fake_github, fake_origin[1])
-    first = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, event=scenario.event).run()
+    first = wave_run(inputs=scenario.inputs, event=scenario.event).run()
     check_run(first, scenario.expected(), comment_on=scenario.comment_on)
     prs, comments = open_prs(fake_github), comment_state(fake_github)
     agents = {n: {"text": "second pass"} for n in scenario.issues}
-    second = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=scenario.inputs,
-        event=scenario.event,
-        agents=agents,
-        run_id=7002,
-    ).run()
+    second = wave_run(inputs=scenario.inputs, event=scenario.event, agents=agents, run_id=7002).run()
 
     check_run(second, scenario.expected(), comment_on=scenario.comment_on)
     assert second.plan_id == first.plan_id
@@ -50,9 +42,9 @@ def test_running_the_whole_wave_twice_updates_and_adds_nothing(fake_github, fake
     FIGURES.record("whole wave twice", fake_github, [first, second], duplicates(fake_github, first.plan_id))
 
 
-def test_two_summarize_jobs_at_once_leave_one_comment_per_target(fake_github, fake_origin, tmp_path):
+def test_two_summarize_jobs_at_once_leave_one_comment_per_target(wave_run, fake_github, fake_origin):
     scenario = scenarios.luminaguard_labels(fake_github, fake_origin[1])
-    run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=scenario.inputs, event=scenario.event)
+    run = wave_run(inputs=scenario.inputs, event=scenario.event)
     run.run(summarize=False)
     run.base_env.pop("LUMINA_WAVE_VIRTUAL_CLOCK")  # the race needs a wait that takes real time
     # The first creation is held back a second by a rate limit: the other job lists, finds no
@@ -71,14 +63,12 @@ def test_two_summarize_jobs_at_once_leave_one_comment_per_target(fake_github, fa
     )
 
 
-def test_a_failed_leg_re_run_green_turns_its_pr_and_the_summary_green(fake_github, fake_origin, tmp_path):
+def test_a_failed_leg_re_run_green_turns_its_pr_and_the_summary_green(wave_run, fake_github, fake_origin):
     # A re-run attempt's record replaces the first one's only with wave.yml's `overwrite: true`
     # (upload-artifact answers 409 Conflict otherwise); the driver applies what the file says.
     assert workflow_facts().overwrite[RESULT_ARTIFACT]
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    run = WaveRun(
-        fake_github, fake_origin[0], tmp_path, inputs=Inputs(pr_on_failure=True), agents={154: {"fail": True}}
-    ).run()
+    run = wave_run(inputs=Inputs(pr_on_failure=True), agents={154: {"fail": True}}).run()
     check_run(
         run,
         {152: "success", 154: "failed", 155: "blocked"},

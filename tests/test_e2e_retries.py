@@ -14,15 +14,15 @@ from dataclasses import replace
 
 from e2e import scenarios
 from e2e.checks import check_run
-from e2e.driver import Inputs, WaveRun
+from e2e.driver import Inputs
 
 
 def test_agent_retries_run_a_failed_agent_again_and_the_record_counts_the_attempts(
-    fake_github, fake_origin, tmp_path
+    wave_run, fake_github, fake_origin
 ):
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
     agents = {152: {"fail_times": 1}, 154: {"fail_times": 5}}
-    run = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=Inputs(agent_retries=2), agents=agents).run()
+    run = wave_run(inputs=Inputs(agent_retries=2), agents=agents).run()
 
     check_run(run, {152: "success", 154: "failed", 155: "blocked"})
     records = run.records()
@@ -35,11 +35,9 @@ def test_agent_retries_run_a_failed_agent_again_and_the_record_counts_the_attemp
     assert "(2 attempts)" in comment and "(3 attempts)" in comment
 
 
-def test_without_agent_retries_a_failed_agent_runs_once(fake_github, fake_origin, tmp_path):
+def test_without_agent_retries_a_failed_agent_runs_once(wave_run, fake_github, fake_origin):
     scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    run = WaveRun(
-        fake_github, fake_origin[0], tmp_path, inputs=Inputs(), agents={154: {"fail_times": 1}}
-    ).run()
+    run = wave_run(inputs=Inputs(), agents={154: {"fail_times": 1}}).run()
 
     check_run(run, {152: "success", 154: "failed", 155: "blocked"})
     assert {n: r["attempts"] for n, r in run.records().items()} == {152: 1, 154: 1, 155: None}
@@ -51,29 +49,19 @@ def _summary_comment(fake, target: int):
 
 
 def test_retry_failed_re_runs_the_failed_and_blocked_issues_and_edits_the_same_summary(
-    fake_github, fake_origin, tmp_path
+    wave_run, fake_github, fake_origin
 ):
     """The acceptance test: #154 fails and blocks #155; "retry failed" from the issue (no run id,
     as a ``/wave retry`` comment starts it) finds the run from the summary comment on #155, runs
     legs for #154 and #155 only, keeps #152's record, and edits that one comment to cover all three."""
     scenario = scenarios.luminaguard_labels(fake_github, fake_origin[1])
-    first = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=scenario.inputs,
-        event=scenario.event,
-        agents={154: {"fail": True}},
-    ).run()
+    first = wave_run(inputs=scenario.inputs, event=scenario.event, agents={154: {"fail": True}}).run()
     check_run(first, {152: "success", 154: "failed", 155: "blocked"}, comment_on=scenario.comment_on)
     before = _summary_comment(fake_github, 155)
     before_id, before_body = before.id, before.body  # the fake edits the comment object in place
     assert "<!-- lumina-wave:run 7001 -->" in before_body and "1 of 3 issues done" in before_body
 
-    retry = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
+    retry = wave_run(
         inputs=replace(scenario.inputs, retry="failed"),
         event=scenario.event,
         run_id=7002,
@@ -94,19 +82,13 @@ def test_retry_failed_re_runs_the_failed_and_blocked_issues_and_edits_the_same_s
     assert retry.summarize.steps["summarize"].outputs["failed-count"] == "0"
 
 
-def test_retry_of_listed_issues_from_a_dispatch_runs_their_dependents_too(fake_github, fake_origin, tmp_path):
+def test_retry_of_listed_issues_from_a_dispatch_runs_their_dependents_too(wave_run, fake_github, fake_origin):
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    first = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=Inputs()).run()
+    first = wave_run(inputs=Inputs()).run()
     check_run(first, scenario.expected())
     agents = {n: {"text": "second pass"} for n in scenario.issues}
-    retry = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=Inputs(retry="154", previous_run_id="7001"),
-        agents=agents,
-        run_id=7002,
-        earlier={7001: first},
+    retry = wave_run(
+        inputs=Inputs(retry="154", previous_run_id="7001"), agents=agents, run_id=7002, earlier={7001: first}
     ).run()
 
     assert [[e["issue"] for e in wave] for wave in retry.waves] == [[154], [155]]
@@ -115,15 +97,9 @@ def test_retry_of_listed_issues_from_a_dispatch_runs_their_dependents_too(fake_g
     assert retry.records()[155]["commit"] != first.records()[155]["commit"]
 
 
-def test_retry_with_no_earlier_run_to_find_is_one_line_of_bad_input(fake_github, fake_origin, tmp_path):
+def test_retry_with_no_earlier_run_to_find_is_one_line_of_bad_input(wave_run, fake_github, fake_origin):
     scenario = scenarios.luminaguard_labels(fake_github, fake_origin[1])
-    run = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
-        inputs=replace(scenario.inputs, retry="failed"),
-        event=scenario.event,
-    ).run()
+    run = wave_run(inputs=replace(scenario.inputs, retry="failed"), event=scenario.event).run()
 
     step = run.plan.steps["previous"]
     assert step.rc == 2 and "plan" not in run.plan.steps
@@ -134,15 +110,12 @@ def test_retry_with_no_earlier_run_to_find_is_one_line_of_bad_input(fake_github,
     assert not [c for c in fake_github.calls() if c.method != "GET"]
 
 
-def test_a_retry_of_a_later_wave_alone_runs_it_in_the_first_slot(fake_github, fake_origin, tmp_path):
+def test_a_retry_of_a_later_wave_alone_runs_it_in_the_first_slot(wave_run, fake_github, fake_origin):
     """GitHub refuses an empty matrix: a retry's slots skip the waves it works nothing in, and the
     publisher of slot 1 publishes plan wave 2."""
     scenario = scenarios.luminaguard_manifest(fake_github, fake_origin[1])
-    first = WaveRun(fake_github, fake_origin[0], tmp_path, inputs=Inputs()).run()
-    retry = WaveRun(
-        fake_github,
-        fake_origin[0],
-        tmp_path,
+    first = wave_run(inputs=Inputs()).run()
+    retry = wave_run(
         inputs=Inputs(retry="155", previous_run_id="7001"),
         agents={155: {"text": "second pass"}},
         run_id=7002,

@@ -26,11 +26,7 @@ def deep_origin(fake_origin: tuple[Path, Path]) -> str:
     """Give the origin history; returns the side branch's tip, which no leg needs."""
     _, clone = fake_origin
     first = git(clone, "rev-parse", "HEAD")
-    for i in range(HISTORY):
-        (clone / "history.txt").write_text(f"{i}\n")
-        git(clone, "add", "history.txt")
-        git(clone, "commit", "--quiet", "-m", f"history {i}")
-    git(clone, "push", "--quiet", "origin", "main")
+    move_main(clone, HISTORY, "history.txt", "history")
     git(clone, "checkout", "--quiet", "-b", "side", first)
     (clone / "side.txt").write_text("side\n")
     git(clone, "add", "side.txt")
@@ -55,6 +51,15 @@ def shallow(workspace: Path) -> bool:
 
 def bare(run: WaveRun, *args: str) -> str:
     return git(run.bare, *args)
+
+
+def move_main(clone: Path, commits: int, file: str = "moved.txt", message: str = "main moves") -> None:
+    """``commits`` new commits on main, each changing ``file``, pushed to origin."""
+    for i in range(commits):
+        (clone / file).write_text(f"{i}\n")
+        git(clone, "add", file)
+        git(clone, "commit", "--quiet", "-m", f"{message} {i}")
+    git(clone, "push", "--quiet", "origin", "main")
 
 
 def test_the_workflow_checks_legs_and_publishers_out_at_depth_1():
@@ -98,11 +103,7 @@ def test_a_shallow_publisher_fetches_the_base_its_legs_started_from_when_the_bas
 
     def main_moves_before_publisher_1(k: int) -> None:
         if k == 1:
-            for i in range(12):
-                (clone / "moved.txt").write_text(f"{i}\n")
-                git(clone, "add", "moved.txt")
-                git(clone, "commit", "--quiet", "-m", f"main moves {i}")
-            git(clone, "push", "--quiet", "origin", "main")
+            move_main(clone, 12)
         publish(k)
 
     run._publish = main_moves_before_publisher_1
@@ -143,11 +144,7 @@ def test_a_stacked_leg_on_a_shallow_clone_merges_its_dependencies(
     def main_moves_after_wave_1(k: int, issues: list[int]) -> None:
         wave(k, issues)
         if k == 1:
-            for i in range(20):
-                (clone / "moved.txt").write_text(f"{i}\n")
-                git(clone, "add", "moved.txt")
-                git(clone, "commit", "--quiet", "-m", f"main moves {i}")
-            git(clone, "push", "--quiet", "origin", "main")
+            move_main(clone, 20)
 
     run._wave = main_moves_after_wave_1
     run.run()

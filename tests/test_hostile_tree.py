@@ -15,6 +15,7 @@ from e2e import scenarios
 from e2e.checks import check_run
 from e2e.driver import WaveRun
 from e2e.plant import plant, ran
+from local_cli import local_argv, run_local
 
 from lumina_wave.git import GitError
 from lumina_wave.legs import Refused, receive_change
@@ -61,23 +62,7 @@ def test_nothing_planted_runs_in_local_with_push(origin, make_clone, tmp_path, s
         "version: 1\nissues:\n  - number: 1\n    title: One\n  - number: 2\n    title: Two\n    depends_on: [1]\n"
     )
     agent = f'"{sys.executable}" "{PLANT}" "{marker}" && echo "$WAVE_ISSUE_NUMBER" > "work-$WAVE_ISSUE_NUMBER.txt"'
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lumina_wave",
-            "local",
-            "--manifest",
-            str(manifest),
-            "--agent",
-            agent,
-            "--push",
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_local(local_argv(manifest, agent, "--push"), repo)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ran(marker) == []
     for n in (1, 2):

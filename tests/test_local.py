@@ -15,6 +15,7 @@ import pytest
 import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from local_cli import local_argv, run_local
 
 from lumina_wave import cli
 from lumina_wave.commands.local import github_repo_of
@@ -219,18 +220,7 @@ class Sandbox:
         (self.root / "agent-plan.json").write_text(json.dumps({k.lstrip("_"): v for k, v in spec.items()}))
 
     def command(self, manifest: Path, *extra: str) -> list[str]:
-        agent = f"{sys.executable} {self.root / 'agent.py'}"
-        return [
-            sys.executable,
-            "-m",
-            "lumina_wave",
-            "local",
-            "--manifest",
-            str(manifest),
-            "--agent",
-            agent,
-            *extra,
-        ]
+        return local_argv(manifest, f"{sys.executable} {self.root / 'agent.py'}", *extra)
 
     def env(self) -> dict[str, str]:
         return {
@@ -240,14 +230,16 @@ class Sandbox:
         }
 
     def run(self, manifest: Path, *extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            self.command(manifest, *extra),
-            cwd=self.repo,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
+        return run_local(self.command(manifest, *extra), self.repo, self.env())
+
+    def open_prs(self, manifest: Path) -> dict[int, dict]:
+        """``local --open-prs`` of ``manifest`` in this process for octo/luminaguard (exit 0 asserted);
+        the records then."""
+        argv = self.command(
+            manifest, "--repo", str(self.repo), "--open-prs", "--github-repo", "octo/luminaguard"
         )
+        assert cli.main(argv[3:]) == 0
+        return self.records()
 
     def time(self, issue: int, which: str) -> float:
         return float((self.root / "times" / f"{issue}.{which}").read_text())
@@ -258,6 +250,20 @@ class Sandbox:
 
     def records(self) -> dict[int, dict]:
         return read_results(self.repo / ".lumina-wave" / "results")
+
+
+def fake_pulls_api() -> None:
+    """octo/luminaguard's pulls under ``responses``: none open yet, each new one numbered from 41."""
+    api = re.compile(r"https://api\.github\.com(:443)?/repos/octo/luminaguard/pulls")
+    responses.get(api, json=[])
+    created = iter(range(41, 50))
+
+    def create(request):
+        number = next(created)
+        url = f"https://github.com/octo/luminaguard/pull/{number}"
+        return 201, {}, json.dumps({"number": number, "html_url": url, **json.loads(request.body)})
+
+    responses.add_callback(responses.POST, api, callback=create, content_type="application/json")
 
 
 def make_sandbox(tmp_path: Path) -> Sandbox:
@@ -425,31 +431,12 @@ def test_github_repo_of_remote_urls(url: str, name: str | None):
 
 @responses.activate
 def test_open_prs_pushes_and_opens_one_pr_per_issue_through_the_finish_code(sandbox: Sandbox, monkeypatch):
-    api = re.compile(r"https://api\.github\.com(:443)?/repos/octo/luminaguard/pulls")
-    responses.get(api, json=[])
-    created = iter(range(41, 50))
-
-    def create(request):
-        body = json.loads(request.body)
-        number = next(created)
-        return (
-            201,
-            {},
-            json.dumps(
-                {"number": number, "html_url": f"https://github.com/octo/luminaguard/pull/{number}", **body}
-            ),
-        )
-
-    responses.add_callback(responses.POST, api, callback=create, content_type="application/json")
+    fake_pulls_api()
     monkeypatch.setenv("GITHUB_TOKEN", "t0k3n")
     monkeypatch.setenv("AGENT_PLAN", str(sandbox.root / "agent-plan.json"))
     monkeypatch.setenv("AGENT_TIMES", str(sandbox.root / "times"))
     manifest = sandbox.manifest({1: [], 2: [1]})
-    argv = sandbox.command(
-        manifest, "--repo", str(sandbox.repo), "--open-prs", "--github-repo", "octo/luminaguard"
-    )
-    assert cli.main(argv[3:]) == 0
-    records = sandbox.records()
+    records = sandbox.open_prs(manifest)
     assert [(records[n]["pr_number"], records[n]["status"]) for n in (1, 2)] == [
         (41, "success"),
         (42, "success"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -14,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import responses
-from test_local import Sandbox, git, make_sandbox
+from test_local import Sandbox, fake_pulls_api, git, make_sandbox
 from test_local_signals import alive, wait_for
 
-from lumina_wave import cli
 from lumina_wave.local import moved_refs, retry_delay
 from lumina_wave.summary.model import active_time
 from lumina_wave.worktree import WorktreeBusy, WorktreeLock
@@ -260,26 +258,13 @@ def test_push_after_a_finished_run_pushes_its_branches_without_running_agents_ag
 
 @responses.activate
 def test_open_prs_after_a_finished_run_opens_the_prs_of_its_branches(sandbox: Sandbox, monkeypatch):
-    api = re.compile(r"https://api\.github\.com(:443)?/repos/octo/luminaguard/pulls")
-    responses.get(api, json=[])
-    created = iter(range(41, 50))
-
-    def create(request):
-        number = next(created)
-        url = f"https://github.com/octo/luminaguard/pull/{number}"
-        return 201, {}, json.dumps({"number": number, "html_url": url, **json.loads(request.body)})
-
-    responses.add_callback(responses.POST, api, callback=create, content_type="application/json")
+    fake_pulls_api()
     manifest = sandbox.manifest({1: [], 2: []})
     assert sandbox.run(manifest).returncode == 0
     before = sandbox.records()
     for name, value in {**sandbox.env(), "GITHUB_TOKEN": "t0k3n"}.items():
         monkeypatch.setenv(name, value)
-    argv = sandbox.command(
-        manifest, "--repo", str(sandbox.repo), "--open-prs", "--github-repo", "octo/luminaguard"
-    )
-    assert cli.main(argv[3:]) == 0
-    records = sandbox.records()
+    records = sandbox.open_prs(manifest)
     assert [(records[n]["pr_number"], records[n]["status"]) for n in (1, 2)] == [
         (41, "success"),
         (42, "success"),

@@ -8,12 +8,10 @@ the step summary in UTF-8 bytes. Through ``entrypoint.py`` as the runner starts 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from file_commands import parse_file_commands
+from file_commands import run_entrypoint_in
 
 from lumina_wave.limits import (
     JOB_OUTPUTS_LIMIT,
@@ -34,27 +32,9 @@ LONG_ERROR = ("❌ assertion `left == right` failed in 🧪 test_vm_boot: " * 60
 
 
 def run_entrypoint(workspace: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
-    env.update(
-        {
-            "GITHUB_WORKSPACE": str(workspace),
-            "GITHUB_OUTPUT": str(workspace / "output.txt"),
-            "GITHUB_STEP_SUMMARY": str(workspace / "step-summary.md"),
-        }
-    )
-    env.update({f"INPUT_{k.upper().replace('_', '-')}": v for k, v in inputs.items()})
-    for name in ("output.txt", "step-summary.md"):
-        (workspace / name).write_text("")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "entrypoint.py")],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done, outputs = run_entrypoint_in(workspace, {"GITHUB_WORKSPACE": str(workspace)}, inputs, timeout=300)
     assert "Traceback" not in done.stdout + done.stderr
-    return done, parse_file_commands(workspace / "output.txt")
+    return done, outputs
 
 
 def report(what: str, outputs: dict[str, str], summary: Path) -> None:

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "readme_tables.py"
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location("readme_tables", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tables = load_tool()
+tables = load_script(TOOL)
 
 SAMPLE = """\
 name: sample

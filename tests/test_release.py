@@ -6,7 +6,6 @@ release.yml's own shell steps are run here with bash, on a real git repository w
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "release_action.py"
@@ -34,14 +34,7 @@ def linter(name: str) -> Path:
     return path
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location("release_action", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-release_action = load_tool()
+release_action = load_script(TOOL)
 
 
 def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, check: bool = True):

@@ -24,15 +24,6 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    """A folder outside every allowed one, holding one file whose content must never change."""
-    folder = tmp_path / "etc"
-    folder.mkdir()
-    (folder / "passwd").write_text("root:x:0:0\n")
-    return folder
-
-
 def test_a_file_is_written_whole_with_its_folders_readable_by_others(workspace):
     old = os.umask(0o022)
     try:

@@ -4,9 +4,9 @@ as the reusable workflow's agent step runs it (``bash examples/agent.sh``)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
+from local_cli import local_argv, run_local
 from test_local import git, make_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,22 +21,7 @@ def test_the_sample_agent_works_a_wave(tmp_path):
         "  - number: 1\n    title: 'Fix $(touch pwned) `id`'\n    body: Make it so.\n"
         "  - number: 2\n    title: Then this\n    depends_on: [1]\n"
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lumina_wave",
-            "local",
-            "--manifest",
-            str(manifest),
-            "--agent",
-            f"bash {AGENT}",
-        ],
-        cwd=box.repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_local(local_argv(manifest, f"bash {AGENT}"), box.repo)
     assert done.returncode == 0, done.stdout + done.stderr
     records = box.records()
     assert {n: r["status"] for n, r in records.items()} == {1: "success", 2: "success"}

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from file_commands import parse_file_commands
+from file_commands import run_entrypoint_in
 from github_fakes import FakeGitHub, FakeRequest, serve
 from test_publish import Comments
 
@@ -52,28 +52,12 @@ def leg(workspace: Path, issue: int, status: str, **fields) -> None:
 
 
 def run_entrypoint(workspace: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
-    env.update(
-        {
-            "INPUT_COMMAND": "summarize",
-            "INPUT_PLAN-FILE": ".lumina-wave/plan.json",
-            "INPUT_RESULTS-DIR": ".lumina-wave/results",
-            "GITHUB_OUTPUT": str(workspace / "output.txt"),
-            "GITHUB_STEP_SUMMARY": str(workspace / "step-summary.md"),
-        }
-    )
-    env.update({f"INPUT_{k.upper().replace('_', '-')}": v for k, v in inputs.items()})
-    for name in ("output.txt", "step-summary.md"):
-        (workspace / name).write_text("")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "entrypoint.py")],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return done, parse_file_commands(workspace / "output.txt")
+    env = {
+        "INPUT_COMMAND": "summarize",
+        "INPUT_PLAN-FILE": ".lumina-wave/plan.json",
+        "INPUT_RESULTS-DIR": ".lumina-wave/results",
+    }
+    return run_entrypoint_in(workspace, env, inputs, timeout=60)
 
 
 def test_entrypoint_all_done_exits_0_with_outputs_and_files(wave):

@@ -4,24 +4,18 @@ compared, and nothing here needs Chromium."""
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 import subprocess
 import sys
 from pathlib import Path
 
+from script_module import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "render_summary.py"
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location("render_summary", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-render = load_tool()
+render = load_script(TOOL)
 
 
 def test_the_picture_was_made_from_todays_golden_file():

@@ -289,32 +289,31 @@ def pace_writes(gh: Github, pacer: Pacer) -> None:
     requester._Requester__deferRequest = defer  # type: ignore[attr-defined]
 
 
-def write_gap(given: float | None) -> float | None:
-    """``given``, unless ``LUMINA_WAVE_WRITE_GAP`` names other seconds (bad input if not a number >= 0)."""
-    text = os.environ.get(WRITE_GAP_ENV, "").strip()
+def _env_seconds(name: str, what: str, *, finite: bool) -> float | None:
+    """The seconds the variable ``name`` gives, None when unset or blank; bad input (naming it
+    ``what``) if not a number >= 0, or infinite when ``finite``."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return given
+        return None
     try:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not seconds >= 0:
-        raise InputError(f"{WRITE_GAP_ENV} must be a number of seconds >= 0, got {text!r}")
+    if not seconds >= 0 or (finite and seconds == float("inf")):
+        raise InputError(f"{what} must be a number of seconds >= 0, got {text!r}")
     return seconds
+
+
+def write_gap(given: float | None) -> float | None:
+    """``given``, unless ``LUMINA_WAVE_WRITE_GAP`` names other seconds (bad input if not a number >= 0)."""
+    seconds = _env_seconds(WRITE_GAP_ENV, WRITE_GAP_ENV, finite=False)
+    return given if seconds is None else seconds
 
 
 def max_wait_from_env() -> float:
     """``LUMINA_WAVE_MAX_WAIT`` (seconds), 600 when unset; bad input if not a number >= 0."""
-    text = os.environ.get(MAX_WAIT_ENV, "").strip()
-    if not text:
-        return MAX_RATE_LIMIT_WAIT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        raise InputError(f"{MAX_WAIT_ENV} (input max-wait) must be a number of seconds >= 0, got {text!r}")
-    return seconds
+    seconds = _env_seconds(MAX_WAIT_ENV, f"{MAX_WAIT_ENV} (input max-wait)", finite=True)
+    return MAX_RATE_LIMIT_WAIT if seconds is None else seconds
 
 
 def answer_lost(exc: Exception) -> bool:

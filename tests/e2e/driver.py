@@ -644,6 +644,21 @@ class WaveRun:
         for leg in legs:
             self.legs[leg.issue] = leg
 
+    def _ours(self, job: Job, command: str, **inputs: str) -> Step:
+        """The action's step ``command`` (its id too) with the token and the plan digest that every
+        command after the plan job takes, and ``inputs`` (named as in action.yml)."""
+        return job.action(
+            command, command=command, **{"github-token": TOKEN, "plan-digest": self.plan_digest}, **inputs
+        )
+
+    def _branch_inputs(self) -> dict[str, str]:
+        """The inputs prepare and publish share: where a branch starts and what an existing one gets."""
+        return {
+            "stack": _bool(self.inputs.stack),
+            "base": self.inputs.base,
+            "existing-branch": self.inputs.existing_branch,
+        }
+
     def _leg(self, k: int, issue: int, script: Path) -> Leg:
         """A leg job: read-only, its token is GitHub's read-only job token (here: the same string)."""
         job = Job(self, f"wave {k}: #{issue}", job_id=f"wave-{k}")
@@ -654,18 +669,7 @@ class WaveRun:
         # wave.yml: `if: matrix.wave > 1`, the plan's wave (a retry's slot 1 may work wave 2)
         if next(e["wave"] for e in self.waves[k - 1] if e["issue"] == issue) > 1:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
-        prepare = job.action(
-            "prepare",
-            command="prepare",
-            issue=str(issue),
-            **{
-                "github-token": TOKEN,
-                "stack": _bool(self.inputs.stack),
-                "base": self.inputs.base,
-                "plan-digest": self.plan_digest,
-                "existing-branch": self.inputs.existing_branch,
-            },
-        )
+        prepare = self._ours(job, "prepare", issue=str(issue), **self._branch_inputs())
         skip = prepare.outputs.get("skip", "")
         agent_outcome, agent = "skipped", None
         if prepare.ok and skip == "false":
@@ -675,15 +679,13 @@ class WaveRun:
 
             agent_outcome = agent.outcome
         if skip != "true":
-            job.action(
+            self._ours(
+                job,
                 "collect",
-                command="collect",
                 issue=str(issue),
                 **{
-                    "github-token": TOKEN,
                     "agent-outcome": agent_outcome,
                     "agent-attempts": agent.outputs.get("attempts", "") if agent else "",
-                    "plan-digest": self.plan_digest,
                 },
             )
         job.upload("upload", LEG_ARTIFACT.format(issue=issue), lw / "out", LEG_ARTIFACT)
@@ -704,23 +706,19 @@ class WaveRun:
         if k > 1 or self.inputs.start_wave or self.inputs.retry:
             self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         self.artifacts.download_pattern("lumina-wave-leg-", lw / "legs")
-        job.action(
+        self._ours(
+            job,
             "publish",
-            command="publish",
             wave=str(k),
+            **self._branch_inputs(),
             **{
-                "github-token": TOKEN,
-                "stack": _bool(self.inputs.stack),
-                "base": self.inputs.base,
                 "draft": _bool(self.inputs.draft),
                 "labels": self.inputs.pr_labels,
                 "pr-on-failure": _bool(self.inputs.pr_on_failure),
-                "plan-digest": self.plan_digest,
                 "start-wave": self.inputs.start_wave,
                 "allowed-paths": self.inputs.allowed_paths,
                 "blocked-paths": self.inputs.blocked_paths,
                 "max-prs": self.inputs.max_prs,
-                "existing-branch": self.inputs.existing_branch,
                 "comment-on": self.inputs.comment_on,
             },
         )
@@ -739,14 +737,12 @@ class WaveRun:
         self.artifacts.download_pattern("lumina-wave-result-", lw / "results")
         if start is not None:
             start.wait()
-        job.action(
+        self._ours(
+            job,
             "summarize",
-            command="summarize",
             **{
-                "github-token": TOKEN,
                 "comment-on": self.inputs.comment_on,
                 "stack": _bool(self.inputs.stack),
-                "plan-digest": self.plan_digest,
                 "max-waves": workflow_facts().max_waves,
                 "start-wave": self.inputs.start_wave,
             },

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from fakegithub import FakeGitHub
 
@@ -25,6 +26,28 @@ TEST_FILES = (
     "test_local_faults.py",
     "test_e2e_existing.py",
 )
+
+
+F = TypeVar("F")
+
+
+@dataclass
+class Rows(Generic[F]):
+    """Figures by name, each name recorded once (the tests run legs in threads)."""
+
+    rows: dict[str, F] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def put(self, what: str, name: str, figure: F) -> F:
+        with self._lock:
+            if name in self.rows:
+                raise ValueError(f"{what} {name!r} recorded twice")
+            self.rows[name] = figure
+        return figure
+
+    def section(self, heading: str, *lines: str) -> list[str]:
+        """A markdown section of ``docs/reliability.md``; none while nothing was recorded."""
+        return [f"## {heading}", "", *lines, ""] if self.rows else []
 
 
 @dataclass(frozen=True)
@@ -51,23 +74,14 @@ class LocalFigure:
 
 
 @dataclass
-class LocalFigures:
-    rows: dict[str, LocalFigure] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
+class LocalFigures(Rows[LocalFigure]):
     def record(self, figure: LocalFigure) -> None:
-        with self._lock:
-            if figure.step in self.rows:
-                raise ValueError(f"step {figure.step!r} recorded twice")
-            self.rows[figure.step] = figure
+        self.put("step", figure.step, figure)
 
     def markdown(self) -> list[str]:
-        if not self.rows:
-            return []
         rows = list(self.rows.values())
-        return [
-            "## `lumina-wave local`: kill -9 at each step",
-            "",
+        return self.section(
+            "`lumina-wave local`: kill -9 at each step",
             "tests/test_local_faults.py kills `local` (SIGKILL) at one step of a two-issue chain run with",
             "`--push`, from a git `reference-transaction` hook or from the agent, then resumes the run.",
             "",
@@ -80,8 +94,7 @@ class LocalFigures:
             f"| **all {len(rows)} steps** | {sum(f.killed for f in rows)} | {sum(f.agents_left for f in rows)} "
             f"| {sum(f.lost_commits for f in rows)} | {sum(f.unrecorded for f in rows)} "
             f"| {sum(f.wrong_pushes for f in rows)} |",
-            "",
-        ]
+        )
 
 
 @dataclass(frozen=True)
@@ -96,23 +109,14 @@ class KeepFigure:
 
 
 @dataclass
-class KeepFigures:
-    rows: dict[str, KeepFigure] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
+class KeepFigures(Rows[KeepFigure]):
     def record(self, figure: KeepFigure) -> None:
-        with self._lock:
-            if figure.fault in self.rows:
-                raise ValueError(f"fault {figure.fault!r} recorded twice")
-            self.rows[figure.fault] = figure
+        self.put("fault", figure.fault, figure)
 
     def markdown(self) -> list[str]:
-        if not self.rows:
-            return []
         rows = sorted(self.rows.values(), key=lambda f: f.fault)
-        return [
-            "## GitHub path: nothing lost, nothing twice",
-            "",
+        return self.section(
+            "GitHub path: nothing lost, nothing twice",
             "lumina-wave's commits carry the trailers `Lumina-Wave-Plan: <plan id>` and",
             "`Lumina-Wave-Issue: <N>`; a commit on `feature/issue-N` beyond the leg's start refs without",
             "them is someone else's (a reviewer's, GitHub's \"Update branch\" merge, an agent's own",
@@ -144,15 +148,11 @@ class KeepFigures:
             *(f"| {f.fault} | {f.runs} | {f.lost_commits} | {f.duplicates} | {f.unrecorded} |" for f in rows),
             f"| **all {len(rows)} faults** | {sum(f.runs for f in rows)} | {sum(f.lost_commits for f in rows)} "
             f"| {sum(f.duplicates for f in rows)} | {sum(f.unrecorded for f in rows)} |",
-            "",
-        ]
+        )
 
 
 @dataclass
-class Figures:
-    rows: dict[str, Figure] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
+class Figures(Rows[Figure]):
     def record(
         self, scenario: str, fake: FakeGitHub, runs: list[WaveRun], duplicates: int, *, stable: bool = True
     ) -> Figure:
@@ -168,11 +168,7 @@ class Figures:
             len(fake.violations),
             duplicates,
         )
-        with self._lock:
-            if scenario in self.rows:
-                raise ValueError(f"scenario {scenario!r} recorded twice")
-            self.rows[scenario] = figure
-        return figure
+        return self.put("scenario", scenario, figure)
 
     def markdown(self) -> str:
         rows = sorted(self.rows.values(), key=lambda f: f.scenario)

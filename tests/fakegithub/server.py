@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import threading
 import time
@@ -131,6 +132,18 @@ class FakeGitHub:
         return f"http://127.0.0.1:{self._server.server_address[1]}{self.base_path}"
 
     url = api
+
+    def runner_env(self) -> dict[str, str]:
+        """``os.environ`` without GITHUB_*/INPUT_*/RUNNER_*, plus what a runner of a workflow of
+        this repository gives lumina-wave's container: the Actions flag, the repository, the API
+        root (this fake) and the token input."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
+        return env | {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_REPOSITORY": self.state.full_name,
+            "GITHUB_API_URL": self.api,
+            "INPUT_GITHUB-TOKEN": "ghs_fake",
+        }
 
     # --- inspection --------------------------------------------------------------------------
 
