@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.legs import OUTCOMES
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.runner import Runner
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.results import ResultRecord
 
 DEFAULT_OUT_DIR = ".lumina-wave/out"
 MAX_ATTEMPTS = 1000
@@ -37,29 +39,21 @@ def parse_attempts(value: str) -> tuple[int | None, str | None]:
     return None, f"input 'agent-attempts' is not a count of 1 to {MAX_ATTEMPTS}: ignored"
 
 
-def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
-    """The draft record ``draft-N.json`` (a result record the publisher checks, never trusts)."""
-    from lumina_wave.legs import draft_file
-    from lumina_wave.results import write_result
-
-    written = write_result(Path(out_dir), record)
-    return written.replace(draft_file(out_dir, record["issue"]))
-
-
 def collect(
     workdir: str, plan_file: str, issue: int | None, agent_outcome: str, out_dir: str, digest: str = "", **kw
-) -> dict:
+) -> ResultRecord:
     """Collect one leg (shared by the CLI and the action); returns the draft record."""
     from lumina_wave.commands.finish import own_paths
-    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan
+    from lumina_wave.commands.prepare import _check_issue
     from lumina_wave.errors import one_line
-    from lumina_wave.legs import FinishOptions, collect_leg, index_file, read_state
+    from lumina_wave.legs import FinishOptions, collect_leg, index_file
+    from lumina_wave.store import context_dirs, load_plan, read_leg_state, write_draft
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(plan_file, digest)
     issue = _check_issue(plan, issue)
     context = kw.pop("context_dir", None) or context_dirs(dict(os.environ))[0]
-    state = read_state(context, issue)
+    state = read_leg_state(context, issue, agent_ran=check_outcome(agent_outcome) != "skipped")
     usage, warning = read_usage(usage_path(context, issue))
     if warning:
         from lumina_wave.runner import issue as command
@@ -70,13 +64,13 @@ def collect(
         plan,
         issue,
         agent_outcome=check_outcome(agent_outcome),
-        started_at=state.get("started_at") or os.environ.get("WAVE_STARTED_AT", ""),
-        base=state.get("base") or os.environ.get("WAVE_BASE") or plan.base or "main",
+        started_at=state.started_at if state else "",
+        base=state.base if state else plan.base or "main",
         out_dir=out_dir,
-        start_from=state.get("from") or (),
+        start_from=state.start_from if state else (),
         options=FinishOptions(
             exclude=own_paths(workdir, plan_file, out_dir, kw.pop("results_dir", DEFAULT_RESULTS_DIR)),
-            start_commit=state.get("start"),
+            start_commit=state.start if state else None,
             usage=usage,
             stat_cache=index_file(context, issue),
             **kw,
@@ -86,7 +80,7 @@ def collect(
     return record
 
 
-def exit_code(record: dict) -> int:
+def exit_code(record: ResultRecord) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
 

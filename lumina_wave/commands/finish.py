@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
 from lumina_wave.legs import OUTCOMES
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
+
+    from lumina_wave.results import ResultRecord
 
 
 def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
@@ -28,7 +30,7 @@ def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def exit_code(record: dict) -> int:
+def exit_code(record: ResultRecord) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
 
@@ -104,15 +106,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_cli(args: argparse.Namespace) -> int:
-    from lumina_wave.commands.prepare import _check_issue, context_dirs, load_plan, parse_author
-    from lumina_wave.legs import FinishOptions, finish_leg, read_state
-    from lumina_wave.results import write_result
+    from lumina_wave.commands.prepare import _check_issue, parse_author
+    from lumina_wave.legs import FinishOptions, finish_leg
+    from lumina_wave.store import context_dirs, load_plan, read_leg_state, write_result
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(args.plan)
     _check_issue(plan, args.issue)
     context = Path(args.context_dir) if args.context_dir else context_dirs(dict(os.environ))[0]
-    state = read_state(context, args.issue)
+    state = read_leg_state(context, args.issue, agent_ran=args.agent_outcome != "skipped")
     usage, warning = read_usage(usage_path(context, args.issue))
     if warning:
         print(f"lumina-wave: warning: {warning}", file=sys.stderr)
@@ -122,8 +124,8 @@ def _run_cli(args: argparse.Namespace) -> int:
         plan,
         args.issue,
         agent_outcome=args.agent_outcome,
-        started_at=state.get("started_at", ""),
-        base=state.get("base") or plan.base or "main",
+        started_at=state.started_at if state else "",
+        base=state.base if state else plan.base or "main",
         pulls=None if args.no_push else _pulls(args.repo, os.environ.get("GITHUB_TOKEN", "")),
         push=not args.no_push,
         options=FinishOptions(
@@ -132,8 +134,8 @@ def _run_cli(args: argparse.Namespace) -> int:
             pr_on_failure=args.pr_on_failure,
             author=parse_author(args.author),
             exclude=own_paths(workdir, args.plan, args.results_dir),
-            default_base=state.get("default_base"),
-            start_commit=state.get("start"),
+            default_base=state.default_base if state else None,
+            start_commit=state.start if state else None,
             usage=usage,
         ),
     )
