@@ -26,7 +26,8 @@ from fakegithub import FakeGitHub, Repo
 
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_to_json
-from lumina_wave.results import new_record, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLER = "wave-caller.yml"

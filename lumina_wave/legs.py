@@ -8,10 +8,9 @@ PRs through :class:`lumina_wave.github.pulls.Pulls`, passed in.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,9 +21,10 @@ from lumina_wave.errors import GitHubError
 from lumina_wave.markdown import inline, truncate
 from lumina_wave.path_policy import ChangePolicy, PolicyRefusal
 from lumina_wave.plan import Plan, branch_name
-from lumina_wave.results import new_record, utc_now
+from lumina_wave.results import ResultRecord, new_record, utc_now
 from lumina_wave.safe_files import write_text
 from lumina_wave.statuses import DONE_STATUSES
+from lumina_wave.store import LegState, bundle_file, write_leg_state
 from lumina_wave.untrusted import defuse, untrusted_block
 
 if TYPE_CHECKING:
@@ -46,9 +46,11 @@ class LegError(Exception):
 # --- pure decisions ---------------------------------------------------------------------------
 
 
-def blocked_by(plan: Plan, issue: int, results: Mapping[int, dict]) -> list[int]:
+def blocked_by(plan: Plan, issue: int, results: Mapping[int, ResultRecord]) -> list[int]:
     """The dependencies of ``issue`` that did not end done; one without a record blocks too."""
-    return [d for d in plan.depends_on[issue] if results.get(d, {}).get("status") not in DONE_STATUSES]
+    return [
+        d for d in plan.depends_on[issue] if d not in results or results[d]["status"] not in DONE_STATUSES
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class BaseChoice:
 def choose_base(
     plan: Plan,
     issue: int,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     *,
     stack: bool,
     default_base: str,
@@ -82,8 +84,9 @@ def choose_base(
             d
             for d in plan.depends_on[issue]
             if d not in unavailable
-            and results.get(d, {}).get("status") == "success"
-            and results[d].get("commit")
+            and d in results
+            and results[d]["status"] == "success"
+            and results[d]["commit"]
         )
         if len(stacked) == 1:
             return BaseChoice(branch_name(stacked[0]), (branch_name(stacked[0]),), stacked)
@@ -145,7 +148,7 @@ def pr_body(plan: Plan, issue: int, *, base: str, default_base: str, template: s
     return "\n\n".join(parts) + "\n"
 
 
-def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: BaseChoice) -> str:
+def context_text(plan: Plan, issue: int, results: Mapping[int, ResultRecord], choice: BaseChoice) -> str:
     """What the agent gets to read about its issue (a file, never a shell): our facts, then the
     issue's title and body, and its dependencies' titles, as one untrusted block
     (:func:`lumina_wave.untrusted.untrusted_block`)."""
@@ -164,10 +167,10 @@ def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: Ba
     if deps:
         lines += ["", "## Dependencies", ""]
         for d in deps:
-            record = results.get(d, {})
-            pr = record.get("pr_url") or "no PR"
+            record = results.get(d)
+            pr = (record["pr_url"] if record else None) or "no PR"
             stacked = " (this branch starts from it)" if d in choice.stacked_on else ""
-            lines.append(f"- #{d}: {record.get('status', 'unknown')}, {pr}{stacked}")
+            lines.append(f"- #{d}: {record['status'] if record else 'unknown'}, {pr}{stacked}")
     text = [f"Title: {item.title}"]
     if item.kind:
         text.append(f"Kind: {item.kind}")
@@ -180,10 +183,10 @@ def context_text(plan: Plan, issue: int, results: Mapping[int, dict], choice: Ba
 def blocked_record(
     plan: Plan,
     issue: int,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     blockers: Sequence[int],
     started_at: str | None = None,
-) -> dict:
+) -> ResultRecord:
     """The record of ``issue`` blocked by ``blockers`` (dependencies not done, see :func:`blocked_by`)."""
     reasons = ", ".join(f"#{d} {results[d]['status'] if d in results else 'has no result'}" for d in blockers)
     return new_record(
@@ -200,7 +203,27 @@ def blocked_record(
     )
 
 
-def skipped_record(plan: Plan, issue: int, why: str, started_at: str | None = None, **fields: Any) -> dict:
+def failed_start_record(
+    plan: Plan, issue: int, error: str, started_at: str | None = None, job_url: str | None = None
+) -> ResultRecord:
+    """The record of a leg that could not start (merge conflict, missing base)."""
+    return new_record(
+        plan.plan_id,
+        issue,
+        "failed",
+        branch_name(issue),
+        started_at=started_at or utc_now(),
+        finished_at=utc_now(),
+        agent_outcome="skipped",
+        error=error,
+        wave=plan.wave_of[issue],
+        job_url=job_url,
+    )
+
+
+def skipped_record(
+    plan: Plan, issue: int, why: str, started_at: str | None = None, **fields: Any
+) -> ResultRecord:
     """The record of ``issue`` left alone (see :mod:`lumina_wave.existing`), saying ``why``."""
     return new_record(
         plan.plan_id,
@@ -227,7 +250,7 @@ class Prepared:
 
     issue: int
     skip: bool
-    record: dict | None
+    record: ResultRecord | None
     env: dict[str, str] = field(default_factory=dict)
     context_file: Path | None = None
     body_file: Path | None = None
@@ -237,30 +260,16 @@ class Prepared:
     note: str = ""
 
 
-def _leg_file(name: str) -> Callable[[str | os.PathLike[str], int], Path]:
-    """The path of a leg's file in a folder, from the folder and the issue (``name`` has ``{issue}``)."""
-
-    def path(folder: str | os.PathLike[str], issue: int) -> Path:
-        return Path(folder) / name.format(issue=issue)
-
-    return path
-
-
-state_file = _leg_file("issue-{issue}.state.json")
-"""Where prepare leaves its start time, base and start commit for finish."""
-index_file = _leg_file("issue-{issue}.index")
-"""Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
-bundle_file = _leg_file("issue-{issue}.bundle")
-"""Where collect leaves the leg's branch for the publisher."""
-draft_file = _leg_file("draft-{issue}.json")
-"""Where collect leaves the leg's draft record for the publisher."""
+def index_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
+    """Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
+    return Path(context_dir) / f"issue-{issue}.index"
 
 
 def prepare_leg(
     workdir: str | os.PathLike[str],
     plan: Plan,
     issue: int,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     *,
     stack: bool,
     default_base: str,
@@ -335,14 +344,8 @@ def prepare_leg(
     folder = Path(context_dir)
     context_file = write_text(folder / f"issue-{issue}.md", context_text(plan, issue, results, choice))
     body_file = write_text(folder / f"issue-{issue}.body.md", plan.items[issue].body)
-    state = {
-        "started_at": started_at,
-        "base": choice.base,
-        "default_base": default_base,
-        "start": start,
-        "from": [git.rev_parse(workdir, ref) for ref in refs],
-    }
-    write_text(state_file(folder, issue), json.dumps(state) + "\n")
+    start_from = tuple(str(git.rev_parse(workdir, ref)) for ref in refs)
+    write_leg_state(folder, issue, LegState(started_at, choice.base, default_base, start, start_from))
     _git(git.save_index, workdir, index_file(folder, issue))
     usage_file = usage.usage_path(folder, issue)
     usage.reset_usage(usage_file, workdir)
@@ -438,7 +441,7 @@ def finish_leg(
     push: bool = True,
     remote: str = "origin",
     options: FinishOptions | None = None,
-) -> dict:
+) -> ResultRecord:
     """Commit what the agent left, push, open or update the PR, and return the result record
     (``lumina-wave local`` and the ``finish`` command, on the machine where the agent ran).
 
@@ -591,7 +594,7 @@ def collect_leg(
     out_dir: str | os.PathLike[str],
     start_from: Sequence[str] = (),
     options: FinishOptions | None = None,
-) -> dict:
+) -> ResultRecord:
     """Read what the agent left as data and write it to ``out_dir`` as ``issue-N.bundle`` (the
     leg's branch, without the history it started from, ``start_from``) next to the returned draft
     record. Runs in the agent's job: it holds no credential, and the publisher trusts none of it."""
@@ -632,7 +635,7 @@ def resolve_base(
     workdir: str | os.PathLike[str],
     plan: Plan,
     issue: int,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     *,
     stack: bool,
     default_base: str,
@@ -707,8 +710,8 @@ def publish_leg(
     workdir: str | os.PathLike[str],
     plan: Plan,
     issue: int,
-    results: Mapping[int, dict],
-    draft: dict | None,
+    results: Mapping[int, ResultRecord],
+    draft: ResultRecord | None,
     bundle: Path | None,
     *,
     stack: bool,
@@ -718,7 +721,7 @@ def publish_leg(
     token: str | None = None,
     options: FinishOptions | None = None,
     existing: str = existing_branch.DEFAULT_MODE,
-) -> dict:
+) -> ResultRecord:
     """The authoritative record of one leg, from the records of the earlier waves (``results``,
     the publishers'), the leg's ``draft`` and ``bundle`` (both hostile): blocked again when a
     dependency is not done; skipped when its PR was merged or closed, or its branch has commits
@@ -845,12 +848,3 @@ def _keep(workdir: str | os.PathLike[str], issue: int, commit: str, remote: str,
     ref = existing_branch.backup_ref(issue)
     git.push_ref(workdir, commit, ref, remote, token)
     return ref
-
-
-def read_state(context_dir: str | os.PathLike[str], issue: int) -> dict:
-    """What prepare left for finish (start time, base, start commit); empty when there is none."""
-    path = state_file(context_dir, issue)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}

@@ -29,7 +29,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from lumina_wave import existing as existing_branch
 from lumina_wave import git, safe_files
@@ -39,8 +39,9 @@ from lumina_wave.legs import FinishOptions, blocked_record, finish_leg, prepare_
 from lumina_wave.plan import Plan, branch_name
 from lumina_wave.progress import LEFT_ALONE, Progress, make_progress
 from lumina_wave.reruns import to_run
-from lumina_wave.results import new_record, read_results, utc_now, write_result
+from lumina_wave.results import ResultRecord, new_record, utc_now
 from lumina_wave.statuses import DONE_STATUSES
+from lumina_wave.store import read_results, write_result
 
 STATE_DIR = ".lumina-wave"
 TERMINATE_GRACE = 5.0
@@ -197,7 +198,7 @@ class Paths:
 class Outcome:
     """The end of a run: every issue's record, which ones were skipped, and whether it was interrupted."""
 
-    results: dict[int, dict]
+    results: dict[int, ResultRecord]
     skipped: tuple[int, ...]
     interrupted: bool
     signal: int | None = None  # the signal (SIGINT, SIGTERM) that interrupted the run
@@ -222,8 +223,8 @@ class LocalRun:
         self.progress = progress
         self.existing = dict(existing or {})  # what to do with the branches found (existing_branches)
         self.paths = Paths(options.repo)
-        self.results: dict[int, dict] = {}
-        self._events: queue.Queue[tuple[int, dict]] = queue.Queue()
+        self.results: dict[int, ResultRecord] = {}
+        self._events: queue.Queue[tuple[int, ResultRecord]] = queue.Queue()
         self._cancel = threading.Event()
         self._git = threading.Lock()  # git work (worktree add, branch, commit, push) one leg at a time
         self._procs: dict[int, subprocess.Popen] = {}
@@ -262,7 +263,8 @@ class LocalRun:
                         self.plan, ended, running, self.options.max_parallel, by_wave=self.options.by_wave
                     )
                     for n, deps in step.block:  # never started here: no start time, not a leg that ran
-                        record = {**blocked_record(self.plan, n, self.results, deps), "started_at": None}
+                        record = blocked_record(self.plan, n, self.results, deps)
+                        record["started_at"] = None
                         ended[n] = self._record(record)["status"]
                     if step.block:
                         continue
@@ -322,9 +324,18 @@ class LocalRun:
                     continue
                 tree = ensure_worktree(self.options.repo, worktree_path(self.options.repo, n))
                 check_out(tree, old["branch"])
-                new = _finish(self, tree, n, None, "success", started_at=old["started_at"], base=old["base"])
-                keep = ("status", "commit", "pr_number", "pr_url", "error")
-                self._record({**old, **{k: new[k] for k in keep}})
+                started, base = old["started_at"] or "", old["base"] or ""
+                new = _finish(self, tree, n, None, "success", started_at=started, base=base)
+                self._record(
+                    {
+                        **old,
+                        "status": new["status"],
+                        "commit": new["commit"],
+                        "pr_number": new["pr_number"],
+                        "pr_url": new["pr_url"],
+                        "error": new["error"],
+                    }
+                )
             self._refs = git.list_refs(self.options.repo)
 
     def _end_segment(self) -> None:
@@ -343,7 +354,7 @@ class LocalRun:
             json.dump([*runs, self._segment], f, indent=2)
         os.replace(tmp, self.paths.runs)
 
-    def _record(self, record: dict) -> dict:
+    def _record(self, record: ResultRecord) -> ResultRecord:
         write_result(self.paths.results, record)
         self._end_segment()
         self.results[record["issue"]] = record
@@ -356,7 +367,7 @@ class LocalRun:
 
     def _cancelled_record(
         self, issue: int, started_at: str | None, why: str, base: str | None = None
-    ) -> dict:
+    ) -> ResultRecord:
         return new_record(
             self.plan.plan_id,
             issue,
@@ -425,7 +436,7 @@ class LocalRun:
             record = {**record, "warnings": [*record["warnings"], warning]}
         self._events.put((issue, record))
 
-    def _work(self, issue: int) -> dict:
+    def _work(self, issue: int) -> ResultRecord:
         from lumina_wave.worktree import WorktreeLock, lock_path
 
         lock = WorktreeLock(lock_path(self.options.repo, issue))
@@ -435,7 +446,7 @@ class LocalRun:
         finally:
             lock.release()
 
-    def _locked_work(self, issue: int, lock: Any) -> dict:
+    def _locked_work(self, issue: int, lock: Any) -> ResultRecord:
         with self._git:
             tree, prepared = _prepare(self, issue)
             kept = _back_up_remote(self, tree, issue, prepared)
@@ -615,7 +626,7 @@ def _finish(
     *,
     started_at: str = "",
     base: str = "",
-) -> dict:
+) -> ResultRecord:
     """``finish`` of the leg ``prepared`` (None: of an earlier run, from its start ref)."""
     from lumina_wave.usage import read_usage, usage_path
 
@@ -723,9 +734,10 @@ def _refs(repo: Path, branches: list[str], remote: str) -> list[str]:
 def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
     """Write ``summary.md`` and ``summary.json`` under ``state_dir``; returns the terminal text."""
     from lumina_wave import summary as summaries
-    from lumina_wave.results import write_summary_files
+    from lumina_wave.store import write_summary_files
 
-    summary = summaries.build_summary(plan, outcome.results, active=run_spans(state_dir, plan.plan_id))
+    results = cast("dict[int, dict]", outcome.results)  # summary.py takes plain dicts
+    summary = summaries.build_summary(plan, results, active=run_spans(state_dir, plan.plan_id))
     write_summary_files(state_dir, summaries.summary_to_json(summary), summaries.render_markdown(summary))
     return summaries.render_text(summary)
 

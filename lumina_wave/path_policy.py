@@ -27,8 +27,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lumina_wave.errors import InputError
+
+if TYPE_CHECKING:
+    from lumina_wave.results import ResultRecord
 
 WORKFLOWS = ".github/workflows/"
 
@@ -115,6 +119,6 @@ class ChangePolicy:
         self.with_pr.add(issue)
 
 
-def pr_holders(records: Iterable[dict]) -> set[int]:
+def pr_holders(records: Iterable[ResultRecord]) -> set[int]:
     """The issues whose publisher records name a PR: what earlier waves count against ``max-prs``."""
     return {int(r["issue"]) for r in records if r.get("pr_number")}

@@ -21,16 +21,21 @@ if TYPE_CHECKING:
     from lumina_wave.github.client import GitHubClient
     from lumina_wave.plan import Plan
     from lumina_wave.publish import Published
+    from lumina_wave.results import ResultRecord
 
 ICONS = {s: shown.icon for s, shown in TABLE.items() if shown.icon}
 UNKNOWN = "❔"  # a wave that is done, but no record of the issue arrived
 LISTED_PER_WAVE = 50  # issue numbers shown per wave; the rest as "… and N more"
 
 
-def wave_part(number: int, count: int, state: str, issues: Sequence[int], records: Mapping[int, dict]) -> str:
+def wave_part(
+    number: int, count: int, state: str, issues: Sequence[int], records: Mapping[int, ResultRecord]
+) -> str:
     """``wave 1 of 3 done: ✅ #152 ✅ #154`` (``state``: done, running or waiting). Pure."""
     shown = [
-        f"{ICONS.get(records.get(n, {}).get('status', ''), UNKNOWN)} #{n}" if state == "done" else f"#{n}"
+        f"{ICONS.get(records[n]['status'] if n in records else '', UNKNOWN)} #{n}"
+        if state == "done"
+        else f"#{n}"
         for n in issues[:LISTED_PER_WAVE]
     ]
     more = len(issues) - len(shown)
@@ -41,7 +46,11 @@ def wave_part(number: int, count: int, state: str, issues: Sequence[int], record
 
 
 def render_progress(
-    plan: Plan, records: Mapping[int, dict], done_through: int, running: int | None, run_url: str | None
+    plan: Plan,
+    records: Mapping[int, ResultRecord],
+    done_through: int,
+    running: int | None,
+    run_url: str | None,
 ) -> str:
     """The progress body: marker, the state of each wave, and what this comment is. Pure.
 

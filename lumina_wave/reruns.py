@@ -13,15 +13,16 @@ from collections.abc import Collection, Mapping
 
 from lumina_wave.errors import InputError
 from lumina_wave.plan import Plan
+from lumina_wave.results import ResultRecord
 from lumina_wave.statuses import DONE_STATUSES
 
 
-def not_done(plan: Plan, previous: Mapping[int, dict]) -> frozenset[int]:
+def not_done(plan: Plan, previous: Mapping[int, ResultRecord]) -> frozenset[int]:
     """``failed``: the issues of the plan whose record did not end done (failed, blocked, cancelled)."""
     return frozenset(n for n, r in previous.items() if n in plan.items and r["status"] not in DONE_STATUSES)
 
 
-def parse_retry(text: str, plan: Plan, previous: Mapping[int, dict], what: str) -> frozenset[int]:
+def parse_retry(text: str, plan: Plan, previous: Mapping[int, ResultRecord], what: str) -> frozenset[int]:
     """The issues ``text`` chooses: ``failed`` (see :func:`not_done`) or numbers like ``154,155``;
     anything else, or a number outside the plan, is bad input naming ``what`` (the option or input)."""
     if text.strip() == "failed":
@@ -38,7 +39,7 @@ def parse_retry(text: str, plan: Plan, previous: Mapping[int, dict], what: str) 
 
 
 def to_run(
-    plan: Plan, previous: Mapping[int, dict], rerun: bool, retry: Collection[int] | None = None
+    plan: Plan, previous: Mapping[int, ResultRecord], rerun: bool, retry: Collection[int] | None = None
 ) -> list[int]:
     """The issues a run works, in plan order: all with ``rerun``; with ``retry``, those issues,
     every issue that depends on them (directly or not) and the ones that never ran; else those
@@ -52,4 +53,4 @@ def to_run(
                 chosen.add(n)
                 todo.extend(dependents[n])
         return [n for n in plan.items if n in chosen or n not in previous]
-    return [n for n in plan.items if rerun or previous.get(n, {}).get("status") not in DONE_STATUSES]
+    return [n for n in plan.items if rerun or n not in previous or previous[n]["status"] not in DONE_STATUSES]

@@ -25,7 +25,8 @@ from fakegithub.gitrepo import init_origin
 from lumina_wave.github.pacing import VirtualClock
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import branch_name, build_plan, plan_to_json
-from lumina_wave.results import new_record, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = 1

@@ -20,7 +20,8 @@ from file_commands import parse_file_commands
 
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_to_json
-from lumina_wave.results import new_record, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
@@ -245,8 +246,8 @@ def test_the_default_base_is_the_events_else_the_remotes(event, expected, clone,
 
 
 def test_the_context_path_maps_from_the_container_to_the_runner():
-    from lumina_wave.commands.prepare import context_dirs
     from lumina_wave.context import to_runner_path
+    from lumina_wave.store import context_dirs
 
     here, there = context_dirs(
         {"GITHUB_WORKSPACE": "/github/workspace", "RUNNER_TEMP": "/home/runner/work/_temp"}

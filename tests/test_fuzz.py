@@ -34,9 +34,10 @@ from lumina_wave.limits import COMMENT_LIMIT, STEP_SUMMARY_LIMIT, utf8_bytes
 from lumina_wave.manifest import parse_manifest
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_from_json, plan_to_json
-from lumina_wave.results import new_record, read_records
+from lumina_wave.results import new_record
 from lumina_wave.schemas import errors as schema_errors
 from lumina_wave.statuses import STATUSES
+from lumina_wave.store import read_records
 from lumina_wave.summary import (
     build_summary,
     render_markdown,

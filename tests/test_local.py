@@ -23,7 +23,7 @@ from lumina_wave.local import Step, downstream_depth, next_step
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import Plan, build_plan
 from lumina_wave.progress import Board, Progress, event_line, render_board
-from lumina_wave.results import read_results
+from lumina_wave.store import read_results
 
 
 def make_plan(deps: dict[int, list[int]]) -> Plan:

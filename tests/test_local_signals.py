@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_local import Sandbox, git, make_sandbox
 
-from lumina_wave.results import read_results
+from lumina_wave.store import read_results
 
 
 @pytest.fixture

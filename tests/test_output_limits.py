@@ -23,7 +23,8 @@ from lumina_wave.limits import (
 )
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import branch_name, build_plan, plan_to_json
-from lumina_wave.results import new_record, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOTS, WIDTH = 10, 256  # the reusable workflow's wave slots; GitHub's jobs per matrix

@@ -10,7 +10,8 @@ from lumina_wave.errors import InputError
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import build_plan, plan_from_json, plan_to_json
 from lumina_wave.reruns import parse_retry, to_run
-from lumina_wave.results import new_record, read_results, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import read_results, write_result
 
 # #152 alone; #155 depends on #154; #156 on #155 (a dependent of a dependent).
 PLAN = build_plan(

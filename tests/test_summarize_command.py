@@ -16,7 +16,8 @@ from test_publish import Comments
 
 from lumina_wave.action import main as action_main
 from lumina_wave.plan import branch_name
-from lumina_wave.results import new_record, write_result
+from lumina_wave.results import new_record
+from lumina_wave.store import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "luminaguard.yml"

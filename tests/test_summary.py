@@ -18,8 +18,9 @@ from lumina_wave.limits import COMMENT_LIMIT, output_text, utf16_units
 from lumina_wave.manifest import read_manifest
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import Plan, branch_name, build_plan
-from lumina_wave.results import new_record, read_results, write_result
+from lumina_wave.results import new_record
 from lumina_wave.schemas import validate
+from lumina_wave.store import read_results, write_result
 from lumina_wave.summary import (
     build_summary,
     render_markdown,

@@ -3,7 +3,6 @@ bundle and a draft record for the publisher. Holds no credential: nothing here c
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,12 +12,13 @@ from typing import TYPE_CHECKING
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.legs import OUTCOMES
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
 
     from lumina_wave.context import Context
+    from lumina_wave.results import ResultRecord
     from lumina_wave.runner import Runner
 
 DEFAULT_OUT_DIR = ".lumina-wave/out"
@@ -42,21 +42,12 @@ def parse_attempts(value: str) -> tuple[int | None, str | None]:
     return None, f"input 'agent-attempts' is not a count of 1 to {MAX_ATTEMPTS}: ignored"
 
 
-def write_draft(out_dir: str | os.PathLike[str], record: dict) -> Path:
-    """The draft record ``draft-N.json`` (a result record the publisher checks, never trusts)."""
-    from lumina_wave.legs import draft_file
-    from lumina_wave.results import write_result
-
-    written = write_result(Path(out_dir), record)
-    return written.replace(draft_file(out_dir, record["issue"]))
-
-
-def collect(options: CollectOptions, context: Context, warn: Callable[[str], None]) -> dict:
+def collect(options: CollectOptions, context: Context, warn: Callable[[str], None]) -> ResultRecord:
     """Collect one leg (``warn`` gets why the attempts are not counted); returns the draft record."""
     from lumina_wave.commands.finish import own_paths
-    from lumina_wave.commands.prepare import context_dirs, load_plan
     from lumina_wave.context import parse_author
-    from lumina_wave.legs import FinishOptions, collect_leg, index_file, read_state
+    from lumina_wave.legs import FinishOptions, collect_leg, index_file
+    from lumina_wave.store import context_dirs, load_plan, read_leg_state, write_draft
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(options.plan, options.plan_digest)
@@ -66,7 +57,7 @@ def collect(options: CollectOptions, context: Context, warn: Callable[[str], Non
         warn(why)
     workdir = context.workdir
     where = Path(options.context_dir) if options.context_dir else context_dirs(dict(context.env))[0]
-    state = read_state(where, issue)
+    state = read_leg_state(where, issue, agent_ran=check_outcome(options.agent_outcome) != "skipped")
     usage, warning = read_usage(usage_path(where, issue))
     if warning:
         from lumina_wave.errors import one_line
@@ -78,13 +69,13 @@ def collect(options: CollectOptions, context: Context, warn: Callable[[str], Non
         plan,
         issue,
         agent_outcome=check_outcome(options.agent_outcome),
-        started_at=state.get("started_at") or context.env.get("WAVE_STARTED_AT", ""),
-        base=state.get("base") or context.env.get("WAVE_BASE") or plan.base or "main",
+        started_at=state.started_at if state else "",
+        base=state.base if state else plan.base or "main",
         out_dir=options.out_dir,
-        start_from=state.get("from") or (),
+        start_from=state.start_from if state else (),
         options=FinishOptions(
             exclude=own_paths(workdir, options.plan, options.out_dir, options.results_dir),
-            start_commit=state.get("start"),
+            start_commit=state.start if state else None,
             usage=usage,
             stat_cache=index_file(where, issue),
             commit_message=options.commit_message,
@@ -97,7 +88,7 @@ def collect(options: CollectOptions, context: Context, warn: Callable[[str], Non
     return record
 
 
-def exit_code(record: dict) -> int:
+def exit_code(record: ResultRecord) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
 

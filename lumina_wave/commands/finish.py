@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
 from lumina_wave.legs import OUTCOMES
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
 
     from lumina_wave.context import Context
     from lumina_wave.github.pulls import Pulls
+    from lumina_wave.results import ResultRecord
 
 
 def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
@@ -32,7 +33,7 @@ def own_paths(workdir: str, *paths: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def exit_code(record: dict) -> int:
+def exit_code(record: ResultRecord) -> int:
     """Non-zero when the leg failed, so its job shows red."""
     return EXIT_FAILURES if record["status"] in ("failed", "cancelled") else EXIT_OK
 
@@ -127,17 +128,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: FinishCommandOptions, context: Context) -> int:
-    from lumina_wave.commands.prepare import context_dirs, load_plan
     from lumina_wave.context import parse_author
-    from lumina_wave.legs import FinishOptions, finish_leg, read_state
-    from lumina_wave.results import write_result
+    from lumina_wave.legs import FinishOptions, finish_leg
+    from lumina_wave.store import context_dirs, load_plan, read_leg_state, write_result
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(options.plan)
     opts.check_issue(plan, options.issue)
     assert options.issue is not None
     where = Path(options.context_dir) if options.context_dir else context_dirs(dict(context.env))[0]
-    state = read_state(where, options.issue)
+    state = read_leg_state(where, options.issue, agent_ran=options.agent_outcome != "skipped")
     usage, warning = read_usage(usage_path(where, options.issue))
     if warning:
         print(f"lumina-wave: warning: {warning}", file=sys.stderr)
@@ -148,8 +148,8 @@ def run(options: FinishCommandOptions, context: Context) -> int:
         plan,
         options.issue,
         agent_outcome=options.agent_outcome,
-        started_at=state.get("started_at", ""),
-        base=state.get("base") or plan.base or "main",
+        started_at=state.started_at if state else "",
+        base=state.base if state else plan.base or "main",
         pulls=None if options.no_push else pulls(context, repo),
         push=not options.no_push,
         options=FinishOptions(
@@ -161,8 +161,8 @@ def run(options: FinishCommandOptions, context: Context) -> int:
             pr_on_failure=options.pr_on_failure,
             author=parse_author(options.author),
             exclude=own_paths(workdir, options.plan, options.results_dir),
-            default_base=state.get("default_base"),
-            start_commit=state.get("start"),
+            default_base=state.default_base if state else None,
+            start_commit=state.start if state else None,
             usage=usage,
         ),
     )

@@ -221,7 +221,7 @@ def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
     """``--retry``: ``failed`` (every issue of the plan whose record is not done) or issue numbers."""
     from lumina_wave.local import Paths
     from lumina_wave.reruns import parse_retry
-    from lumina_wave.results import read_results
+    from lumina_wave.store import read_results
 
     return parse_retry(text, plan, read_results(Paths(repo).results, plan.plan_id), "--retry")
 

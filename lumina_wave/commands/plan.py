@@ -15,8 +15,8 @@ from lumina_wave.arguments import choice_with_old_names
 from lumina_wave.errors import EXIT_OK, InputError, Origin, one_line
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.plan import GITHUB_MATRIX_LIMIT, Plan, plan_digest
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.sources import SourceOptions, read_selection
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_plan
 
 if TYPE_CHECKING:
     import argparse
@@ -46,16 +46,6 @@ def make_plan(
         if warn is not None:
             warn(message, origin)
     return build_plan(selection, max_jobs_per_wave)
-
-
-def write_plan(plan: Plan, path: str) -> dict:
-    """Write plan.json to ``path`` (never through a link) and return its content."""
-    from lumina_wave.plan import plan_to_json
-    from lumina_wave.safe_files import write_text
-
-    data = plan_to_json(plan)
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return data
 
 
 # --- options -------------------------------------------------------------------------------
@@ -206,7 +196,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def _continued_plan(path: str, plan_id: str) -> Plan:
     """The plan a follow-up run continues: plan.json of the previous run (already downloaded)."""
-    from lumina_wave.commands.prepare import load_plan
+    from lumina_wave.store import load_plan
 
     plan = load_plan(path)
     if plan_id and plan.plan_id != plan_id:
@@ -221,7 +211,7 @@ def retry_plan(plan: Plan, retry: str, results_dir: str) -> Plan:
     from dataclasses import replace
 
     from lumina_wave.reruns import parse_retry, to_run
-    from lumina_wave.results import read_results, result_path
+    from lumina_wave.store import read_results, result_path
 
     previous = read_results(results_dir, plan.plan_id, issues=plan.items)
     works = to_run(plan, previous, rerun=False, retry=parse_retry(retry, plan, previous, "input 'retry'"))
@@ -307,7 +297,7 @@ def _first_progress(
         return
     from lumina_wave.progress_comment import post_progress, render_progress
     from lumina_wave.publish import first_targets
-    from lumina_wave.results import read_records
+    from lumina_wave.store import read_records
 
     homes = first_targets(options.comment_on, context.triggered_by)
     if not homes:

@@ -3,88 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lumina_wave import options as opts
-from lumina_wave.context import job_url
-from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError, Origin, valid_unicode
-from lumina_wave.plan import Plan, branch_name
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
-from lumina_wave.safe_files import CONTAINER_HOME
+from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, context_dirs, load_plan
 
 if TYPE_CHECKING:
     import argparse
 
     from lumina_wave.context import Context
     from lumina_wave.runner import Runner
-
-CONTAINER_WORKSPACE = "/github/workspace"
-CONTEXT_FOLDER = "lumina-wave"
-
-
-def load_plan(path: str, digest: str = "") -> Plan:
-    """plan.json, validated; a missing or unreadable file is bad input. ``digest`` (the plan job's
-    ``plan-digest`` output, passed through ``needs``, where no leg can change it) must match the
-    file: a plan artifact replaced after the plan job is refused."""
-    from lumina_wave.plan import plan_digest, plan_from_json
-
-    try:
-        raw = Path(path).read_bytes()
-        if digest and plan_digest(raw) != digest:
-            raise InputError(
-                "plan.json is not the plan job's (its digest differs from plan-digest): refused", Origin(path)
-            )
-        data = json.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError("plan file not found (run the plan command first)", Origin(path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the plan: {exc}", Origin(path)) from None
-    except (RecursionError, ValueError):  # nested too deeply, or an integer of 4,300+ digits
-        raise InputError(
-            "cannot read the plan: nested too deeply or a number too long", Origin(path)
-        ) from None
-    if not valid_unicode(data):
-        raise InputError("cannot read the plan: text is not valid Unicode (a lone surrogate)", Origin(path))
-    return plan_from_json(data, path)
-
-
-def context_dirs(env: dict[str, str]) -> tuple[Path, Path]:
-    """Where the leg's context files go, outside the work tree: (path here, path on the runner).
-
-    Inside the action's container HOME is /github/home, which the runner mounts from
-    ``$RUNNER_TEMP/_github_home`` (actions/runner ContainerActionHandler); the agent step runs on
-    the runner, so the paths it gets are the runner's. Elsewhere both are ``$RUNNER_TEMP/lumina-wave``
-    (or the system temp directory).
-    """
-    temp = env.get("RUNNER_TEMP")
-    if env.get("GITHUB_WORKSPACE") == CONTAINER_WORKSPACE and temp:
-        return Path(CONTAINER_HOME, CONTEXT_FOLDER), Path(temp, "_github_home", CONTEXT_FOLDER)
-    here = Path(temp or tempfile.gettempdir(), CONTEXT_FOLDER)
-    return here, here
-
-
-def failed_start_record(plan: Plan, issue: int, error: str, started_at: str | None = None) -> dict:
-    """The record of a leg that could not start (merge conflict, missing base)."""
-    from lumina_wave.results import new_record, utc_now
-
-    return new_record(
-        plan.plan_id,
-        issue,
-        "failed",
-        branch_name(issue),
-        started_at=started_at or utc_now(),
-        finished_at=utc_now(),
-        agent_outcome="skipped",
-        error=error,
-        wave=plan.wave_of[issue],
-        job_url=job_url(dict(os.environ)),
-    )
-
 
 # --- options -------------------------------------------------------------------------------
 
@@ -175,11 +107,10 @@ def run(options: PrepareOptions, context: Context, runner: Runner | None = None)
     and the result is printed as JSON; in the agent's job (``runner``) it leaves its draft record
     in ``out_dir`` for the publisher, which decides again from its own records, and the agent's
     environment is exported."""
-    from lumina_wave.commands.collect import write_draft
     from lumina_wave.context import parse_author, to_runner_path
-    from lumina_wave.legs import LegError, prepare_leg
-    from lumina_wave.results import read_results, write_result
+    from lumina_wave.legs import LegError, failed_start_record, prepare_leg
     from lumina_wave.safe_files import UnsafePath
+    from lumina_wave.store import read_results, write_draft, write_result
 
     plan = load_plan(options.plan, options.plan_digest)
     issue = opts.check_issue(plan, options.issue)
@@ -205,7 +136,7 @@ def run(options: PrepareOptions, context: Context, runner: Runner | None = None)
             existing=options.existing_branch,
         )
     except (LegError, UnsafePath) as exc:
-        record = failed_start_record(plan, issue, str(exc))
+        record = failed_start_record(plan, issue, str(exc), job_url=context.job_url)
         if runner is None:
             if isinstance(exc, UnsafePath):
                 raise

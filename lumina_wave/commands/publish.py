@@ -11,18 +11,15 @@ the run's write ledger comes in with the earlier records and goes out with this 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 from lumina_wave.statuses import DONE_STATUSES
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, leg_bundle, read_draft
 
 if TYPE_CHECKING:
     import argparse
@@ -32,54 +29,28 @@ if TYPE_CHECKING:
     from lumina_wave.github.pulls import Pulls
     from lumina_wave.legs import FinishOptions
     from lumina_wave.plan import Plan
+    from lumina_wave.results import ResultRecord
     from lumina_wave.runner import Runner
 
 DEFAULT_LEGS_DIR = ".lumina-wave/legs"
 DEFAULT_OUT_DIR = ".lumina-wave/out"
-DRAFT_LIMIT = 1024 * 1024
 # The publish job's timeout (wave.yml) is 30 minutes: its writes wait for room at most 25.
 PUBLISH_WRITE_BUDGET = 25 * 60
 
 
-def read_draft(legs_dir: str | os.PathLike[str], issue: int) -> tuple[dict | None, str | None]:
-    """A leg's draft record, validated, or None with why it was not usable."""
-    from lumina_wave.legs import draft_file
-    from lumina_wave.schemas import validate
-
-    path = draft_file(legs_dir, issue)
-    if not path.is_file() or path.is_symlink():
-        return None, None
-    try:
-        if path.stat().st_size > DRAFT_LIMIT:
-            raise ValueError("larger than 1 MiB")
-        record = json.loads(path.read_text(encoding="utf-8"))
-        validate(record, "result", path.name)
-    except (OSError, ValueError, InputError) as exc:
-        return None, f"draft record of #{issue} ignored: {' '.join(str(exc).split())}"
-    return record, None
-
-
-def leg_bundle(legs_dir: str | os.PathLike[str], issue: int) -> Path | None:
-    from lumina_wave.legs import bundle_file
-
-    path = bundle_file(legs_dir, issue)
-    return path if path.is_file() and not path.is_symlink() else None
-
-
 def publish_wave(
     runner: Runner | None, context: Context, options: PublishOptions
-) -> tuple[list[dict], list[int]]:
+) -> tuple[list[ResultRecord], list[int]]:
     """Publish every leg of wave ``options.wave`` that the run works (in the action: of the run's
     wave slot ``wave``, the run starting at wave ``start_wave``); returns their records (also
     written to ``out_dir``) and the issues whose leg ended done by its own account but could not
     be published here. Then the home comment (``comment_on``, else the triggering issue) shows
     the wave done."""
     from lumina_wave import git
-    from lumina_wave.commands.prepare import load_plan
     from lumina_wave.continuation import window, worked_waves
     from lumina_wave.github.pacing import load_ledgers
     from lumina_wave.path_policy import pr_holders
-    from lumina_wave.results import read_results
+    from lumina_wave.store import load_plan, read_results
 
     if options.wave is None:
         raise InputError("input 'wave' is required")
@@ -166,7 +137,7 @@ def _after_wave(
     pulls: Pulls,
     plan: Plan,
     wave: int,
-    records: dict[int, dict],
+    records: dict[int, ResultRecord],
     comment_on: Sequence[int],
     triggered_by: int | None,
     run_url: str | None = None,
@@ -196,10 +167,10 @@ def _after_wave(
     return unlabelled
 
 
-def _record_label_warnings(out_dir: str, records: list[dict], unlabelled: Mapping[int, str]) -> None:
+def _record_label_warnings(out_dir: str, records: list[ResultRecord], unlabelled: Mapping[int, str]) -> None:
     """A PR's labels that failed or had to wait: a warning beside the PR in its record (issue 14:
     a PR once created stays in the record; a label does not block dependents)."""
-    from lumina_wave.results import write_result
+    from lumina_wave.store import write_result
 
     for record in records:
         why = unlabelled.get(record["pr_number"]) if record["pr_number"] else None
@@ -213,7 +184,7 @@ def _publish_legs(
     workdir: str,
     plan: Plan,
     wave: int,
-    results: dict[int, dict],
+    results: dict[int, ResultRecord],
     legs_dir: str,
     out_dir: str,
     stack: bool,
@@ -222,9 +193,9 @@ def _publish_legs(
     token: str,
     options: FinishOptions,
     existing: str,
-) -> tuple[list[dict], list[int]]:
+) -> tuple[list[ResultRecord], list[int]]:
     from lumina_wave.legs import publish_leg
-    from lumina_wave.results import write_result
+    from lumina_wave.store import write_result
 
     records, lost = [], []
     for issue in (n for n in plan.waves[wave - 1] if plan.works is None or n in plan.works):
@@ -262,7 +233,7 @@ def fetch_for_wave(
     workdir: str,
     plan: Plan,
     wave: int,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     legs_dir: str,
     *,
     stack: bool,

@@ -7,12 +7,13 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.plan import Plan
-from lumina_wave.results import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, rejected_line, write_summary_files
+from lumina_wave.results import rejected_line
+from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, write_summary_files
 
 # The summarize job's timeout (wave.yml) is 10 minutes: its writes wait for room at most 8.
 SUMMARIZE_WRITE_BUDGET = 8 * 60
@@ -38,12 +39,11 @@ def load(
     """The plan (checked against ``digest`` when given), this plan's valid result records and
     the records rejected (one bad record never stops the summary of the others); records are
     also checked against the plan and ``repo_url`` (see :func:`lumina_wave.results.record_problem`)."""
-    from lumina_wave.commands.prepare import load_plan
-    from lumina_wave.results import read_records
+    from lumina_wave.store import load_plan, read_records
 
     plan = load_plan(plan_file, digest)
     results, rejected = read_records(results_dir, plan.plan_id, issues=plan.items, repo_url=repo_url)
-    return plan, results, rejected
+    return plan, cast("dict[int, dict]", results), rejected  # summary.py takes plain dicts
 
 
 def exit_code(all_done: bool) -> int:
