@@ -203,8 +203,35 @@ ISSUE = option(
 AGENT_OUTCOME_HELP = "how the agent's step ended, as GitHub's steps.<id>.outcome says (required)"
 BASE = option("base", "base branch (default: the plan's, else origin's HEAD)", metavar="BRANCH")
 AUTHOR = option("author", "the commit's author (default: the Actions bot)", metavar="'NAME <EMAIL>'")
+PR_LABELS = option(
+    "labels",
+    "a label to add to each PR (repeatable; default: none)",
+    flag="--pr-label",
+    kind="list",
+    metavar="LABEL",
+    old=("--label",),
+)
+PR_TITLE = option("pr-title", "PR title; {issue} and {title} are replaced", metavar="TEXT")
+PR_BODY_TEMPLATE = option(
+    "pr-body-template",
+    "PR body; {issue}, {title}, {base} are replaced, and Closes #N is always added",
+    metavar="TEXT",
+)
+PR_ON_FAILURE = option("pr-on-failure", "open a PR even when the agent failed", kind="bool")
+COMMIT_MESSAGE = option(
+    "commit-message",
+    "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
+    metavar="TEXT",
+)
 CONTEXT_DIR_WHY = "the action puts the context files where the runner's agent step can read them"
 COMMENT_ON_WHY = "the CLI writes no comments"
+
+
+def repository(help: str) -> Option:
+    """``repository``: the GitHub repository a command reads or writes (CLI ``--github-repo``)."""
+    return option(
+        "repository", help, field="repo", flag="--github-repo", metavar="OWNER/NAME", old=("--repo",)
+    )
 
 
 def existing_branch() -> Option:

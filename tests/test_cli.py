@@ -153,7 +153,7 @@ def test_old_spellings_still_work_with_a_warning(argv, dest, value, new, capsys)
 
 def test_old_and_new_label_spellings_add_up(capsys):
     argv = ["finish", "--issue", "1", "--agent-outcome", "success", "--pr-label", "a", "--label", "b"]
-    assert cli.build_parser().parse_args(argv).label == ["a", "b"]
+    assert cli.build_parser().parse_args(argv).labels == ["a", "b"]
     assert "--label is now --pr-label" in capsys.readouterr().err
 
 

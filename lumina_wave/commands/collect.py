@@ -121,11 +121,7 @@ SPEC = (
         opts.CONTEXT_DIR_WHY,
         metavar="DIR",
     ),
-    opts.option(
-        "commit-message",
-        "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
-        metavar="TEXT",
-    ),
+    opts.COMMIT_MESSAGE,
     opts.AUTHOR,
 )
 

@@ -46,38 +46,15 @@ SPEC = (
     opts.option("results-dir", "where result-N.json goes", metavar="DIR", default=DEFAULT_RESULTS_DIR),
     opts.option("agent-outcome", opts.AGENT_OUTCOME_HELP, choices=OUTCOMES, required=True),
     opts.cli_only("--context-dir", "where prepare left its state (default: prepare's)", "", metavar="DIR"),
-    opts.option(
-        "repository",
-        "the GitHub repository of the PR (default: $GITHUB_REPOSITORY; none: no PR)",
-        field="repo",
-        flag="--github-repo",
-        metavar="OWNER/NAME",
-        old=("--repo",),
-    ),
+    opts.repository("the GitHub repository of the PR (default: $GITHUB_REPOSITORY; none: no PR)"),
     opts.cli_only("--no-push", "commit only: no push, no PR", "", kind="bool"),
     opts.option("draft", "open the PR as a draft", kind="maybe"),
-    opts.option(
-        "labels",
-        "a label to add to the PR (repeatable; default: none)",
-        field="label",
-        flag="--pr-label",
-        kind="list",
-        metavar="LABEL",
-        old=("--label",),
-    ),
+    opts.PR_LABELS,
     opts.AUTHOR,
-    opts.option("pr-on-failure", "open a PR even when the agent failed", kind="bool"),
-    opts.option(
-        "commit-message",
-        "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
-        metavar="TEXT",
-    ),
-    opts.option("pr-title", "PR title; {issue} and {title} are replaced", metavar="TEXT"),
-    opts.option(
-        "pr-body-template",
-        "PR body; {issue}, {title}, {base} are replaced, and Closes #N is always added",
-        metavar="TEXT",
-    ),
+    opts.PR_ON_FAILURE,
+    opts.COMMIT_MESSAGE,
+    opts.PR_TITLE,
+    opts.PR_BODY_TEMPLATE,
 )
 
 
@@ -91,7 +68,7 @@ class FinishCommandOptions:
     repo: str
     no_push: bool
     draft: bool | None
-    label: tuple[str, ...]
+    labels: tuple[str, ...]
     author: str
     pr_on_failure: bool
     commit_message: str
@@ -154,7 +131,7 @@ def run(options: FinishCommandOptions, context: Context) -> int:
         push=not options.no_push,
         options=FinishOptions(
             draft=options.draft,
-            labels=options.label,
+            labels=options.labels,
             commit_message=options.commit_message,
             pr_title=options.pr_title,
             pr_body_template=options.pr_body_template,

@@ -71,13 +71,7 @@ SPEC = (
         required=True,
         default=None,
     ),
-    opts.option(
-        "repository",
-        "the GitHub repository (default: $GITHUB_REPOSITORY)",
-        field="repo",
-        flag="--github-repo",
-        metavar="OWNER/NAME",
-    ),
+    opts.repository("the GitHub repository (default: $GITHUB_REPOSITORY)"),
 )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lumina_wave.errors import InputError
 from lumina_wave.manifest import DEFAULT_MANIFEST
 from lumina_wave.model import References
-from lumina_wave.options import Group, option
+from lumina_wave.options import Group, option, repository
 
 if TYPE_CHECKING:
     from lumina_wave.context import Context
@@ -49,14 +49,7 @@ def github_client(options: SourceOptions) -> GitHubClient:
 # The options that name a run's issues (``plan``), both sides; :func:`source_options` reads them.
 SPEC = (
     option("manifest", f"the YAML manifest (default: {DEFAULT_MANIFEST} if it exists)", metavar="PATH"),
-    option(
-        "repository",
-        "the GitHub repository of the issues (default: $GITHUB_REPOSITORY)",
-        field="repo",
-        flag="--github-repo",
-        metavar="OWNER/NAME",
-        old=("--repo",),
-    ),
+    repository("the GitHub repository of the issues (default: $GITHUB_REPOSITORY)"),
     option("label", f"issues carrying label L (default: {DEFAULT_LABEL} when no manifest)", metavar="L"),
     option("epic", "the sub-issues of issue N", kind="int", metavar="N", default=None),
     option("include-dependencies", "pull open dependencies outside the selection into the plan", kind="bool"),
