@@ -24,7 +24,7 @@ from lumina_wave.plan import Plan, branch_name
 from lumina_wave.results import ResultRecord, new_record, utc_now
 from lumina_wave.safe_files import write_text
 from lumina_wave.statuses import DONE_STATUSES
-from lumina_wave.store import LegState, bundle_file, write_leg_state
+from lumina_wave.store import LegState, bundle_file, index_file, write_leg_state
 from lumina_wave.untrusted import defuse, untrusted_block
 
 if TYPE_CHECKING:
@@ -260,11 +260,6 @@ class Prepared:
     note: str = ""
 
 
-def index_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
-    """Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
-    return Path(context_dir) / f"issue-{issue}.index"
-
-
 def prepare_leg(
     workdir: str | os.PathLike[str],
     plan: Plan,
@@ -408,7 +403,7 @@ class FinishOptions:
     ``draft`` None follows the plan; ``exclude`` adds own paths (from the top of the work tree)
     that are never committed, next to :data:`OWN_PATHS`; ``usage`` is what the agent reported
     (:func:`lumina_wave.usage.read_usage`), ``attempts`` how often it ran, carried into the record;
-    ``stat_cache`` the index prepare saved (:func:`index_file`); ``agent_error`` says how a failed
+    ``stat_cache`` the index prepare saved (:func:`lumina_wave.store.index_file`); ``agent_error`` says how a failed
     agent ended (``local``: its exit code and last log line), in place of the outcome."""
 
     draft: bool | None = None

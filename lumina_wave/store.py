@@ -278,6 +278,11 @@ class LegState:
         }
 
 
+def index_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
+    """Where prepare saves the work tree's index, the stat data that spares collect hashing every file."""
+    return Path(context_dir) / f"issue-{issue}.index"
+
+
 def state_file(context_dir: str | os.PathLike[str], issue: int) -> Path:
     """Where prepare leaves its state for finish or collect."""
     return Path(context_dir) / f"issue-{issue}.state.json"

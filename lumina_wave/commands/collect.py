@@ -46,8 +46,8 @@ def collect(options: CollectOptions, context: Context, warn: Callable[[str], Non
     """Collect one leg (``warn`` gets why the attempts are not counted); returns the draft record."""
     from lumina_wave.commands.finish import own_paths
     from lumina_wave.context import parse_author
-    from lumina_wave.legs import FinishOptions, collect_leg, index_file
-    from lumina_wave.store import context_dirs, load_plan, read_leg_state, write_draft
+    from lumina_wave.legs import FinishOptions, collect_leg
+    from lumina_wave.store import context_dirs, index_file, load_plan, read_leg_state, write_draft
     from lumina_wave.usage import read_usage, usage_path
 
     plan = load_plan(options.plan, options.plan_digest)
