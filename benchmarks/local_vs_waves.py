@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from lumina_wave.demo import make_repository
-from lumina_wave.local import LocalOptions, LocalRun
+from lumina_wave.demo_wave import make_repository
+from lumina_wave.local_wave import LocalOptions, LocalRun
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import Plan, build_plan
 from lumina_wave.progress import Progress

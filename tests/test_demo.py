@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lumina_wave.demo import agent
+from lumina_wave.demo_wave import agent
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ from local_cli import local_argv, run_local
 
 from lumina_wave import cli
 from lumina_wave.commands.local import github_repo_of
-from lumina_wave.local import Step, downstream_depth, next_step
+from lumina_wave.local_wave import Step, downstream_depth, next_step
 from lumina_wave.model import Edge, Item, Selection
 from lumina_wave.plan import Plan, build_plan
 from lumina_wave.progress import Board, Progress, event_line, render_board

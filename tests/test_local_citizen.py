@@ -16,7 +16,7 @@ import responses
 from test_local import Sandbox, fake_pulls_api, git, make_sandbox
 from test_local_signals import alive, wait_for
 
-from lumina_wave.local import moved_refs, retry_delay
+from lumina_wave.local_wave import moved_refs, retry_delay
 from lumina_wave.summary.model import active_time
 from lumina_wave.worktree import WorktreeBusy, WorktreeLock
 

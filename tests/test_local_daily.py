@@ -15,7 +15,7 @@ from test_local import Sandbox, git, make_sandbox
 from lumina_wave import preflight
 from lumina_wave.diagram import cut_at_word, mermaid
 from lumina_wave.errors import InputError
-from lumina_wave.local import agent_error, last_line
+from lumina_wave.local_wave import agent_error, last_line
 from lumina_wave.model import Item, Selection
 from lumina_wave.plan import build_plan
 
@@ -190,7 +190,7 @@ def test_check_agent_cases_in_a_real_repository(sandbox: Sandbox):
         "sh -c 'exit 0'",
         "cd tools && ./run.sh",
         '"$HOME/bin/agent"',
-        f"{sys.executable} -m lumina_wave.demo agent",
+        f"{sys.executable} -m lumina_wave.demo_wave agent",
         "FOO=1 BAR=2 true",
         "make agent" if os.path.exists("/usr/bin/make") else "true",
     ):

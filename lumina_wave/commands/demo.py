@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     import signal
 
-    from lumina_wave.demo import run_demo
+    from lumina_wave.demo_wave import run_demo
 
     try:
         return run_demo(keep=args.keep)

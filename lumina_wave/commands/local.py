@@ -153,7 +153,7 @@ def _local(args: argparse.Namespace, context: Context) -> int:
             )
 
     from lumina_wave.git import Author, user_author
-    from lumina_wave.local import LocalOptions, run_and_summarize
+    from lumina_wave.local_wave import LocalOptions, run_and_summarize
     from lumina_wave.manifest import read_manifest
     from lumina_wave.plan import build_plan
 
@@ -219,7 +219,7 @@ def _check(args: argparse.Namespace, plan: Plan, repo: Path) -> str:
 
 def _retry(text: str, plan: Plan, repo: Path) -> frozenset[int]:
     """``--retry``: ``failed`` (every issue of the plan whose record is not done) or issue numbers."""
-    from lumina_wave.local import Paths
+    from lumina_wave.local_wave import Paths
     from lumina_wave.reruns import parse_retry
     from lumina_wave.store import read_results
 

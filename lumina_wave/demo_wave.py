@@ -3,7 +3,7 @@
 Two runs of ``local``: in the first the agent of #154 fails (scripted), so #155, which needs it,
 is blocked while #152 is done; the second (``--retry failed``) works #154 and #155 again and
 the wave ends done. Needs no network and no token: the repository's ``origin`` is a bare
-repository next to it. ``python -m lumina_wave.demo agent [--fail N]`` is the demo agent: it
+repository next to it. ``python -m lumina_wave.demo_wave agent [--fail N]`` is the demo agent: it
 describes its issue in a file, from the ``WAVE_*`` variables and the context file the leg code
 gives every agent, after a short pause; for issue N it fails instead.
 """
@@ -74,7 +74,9 @@ def agent(
 
 def agent_command(fail: int | None = None) -> str:
     """The shell command that runs :func:`agent` with this Python (failing for issue ``fail``)."""
-    return f"{shlex.quote(sys.executable)} -m lumina_wave.demo agent" + (f" --fail {fail}" if fail else "")
+    return f"{shlex.quote(sys.executable)} -m lumina_wave.demo_wave agent" + (
+        f" --fail {fail}" if fail else ""
+    )
 
 
 def make_repository(root: Path) -> Path:
@@ -97,7 +99,7 @@ def run_demo(keep: bool = False) -> int:
     with ``keep`` (without it the repository is deleted at the end). Returns the exit code: 0 when
     both runs ended as scripted, 130 on Ctrl-C."""
     from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
-    from lumina_wave.local import LocalOptions, run_and_summarize
+    from lumina_wave.local_wave import LocalOptions, run_and_summarize
     from lumina_wave.manifest import read_manifest
     from lumina_wave.plan import build_plan
     from lumina_wave.reruns import not_done
@@ -160,10 +162,10 @@ def run_demo(keep: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m lumina_wave.demo agent [--fail N]``."""
+    """``python -m lumina_wave.demo_wave agent [--fail N]``."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["agent"] or len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--fail"):
-        print("usage: python -m lumina_wave.demo agent [--fail ISSUE]", file=sys.stderr)
+        print("usage: python -m lumina_wave.demo_wave agent [--fail ISSUE]", file=sys.stderr)
         return 2
     return agent(os.environ, fail=int(args[2]) if len(args) == 3 else None)
 
