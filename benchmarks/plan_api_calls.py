@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from github_fakes import FakeGitHub, serve
+from responses_github import ResponsesGitHub, serve
 
 from lumina_wave.errors import InputError
 from lumina_wave.github.client import connect
@@ -27,7 +27,7 @@ from lumina_wave.plan import build_plan
 ISSUES = 1000
 
 
-def populate(fake: FakeGitHub) -> None:
+def populate(fake: ResponsesGitHub) -> None:
     """1,000 open labelled issues and 10 PRs; every 10th issue is blocked by the one before it,
     every 25th names two earlier issues in its body, and 20 depend on closed issues outside."""
     for n in range(1, 21):
@@ -42,7 +42,7 @@ def populate(fake: FakeGitHub) -> None:
 
 
 def run(label: str, **throttle: float) -> None:
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         populate(fake)
         client = connect("o/r", "t", **throttle)
         start = time.perf_counter()
@@ -56,7 +56,7 @@ def run(label: str, **throttle: float) -> None:
 
 
 def run_floor() -> None:
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         populate(fake)
         blocked = sum(1 for n in range(1, ISSUES + 1) if n % 10 == 0)
         pages = -(-(ISSUES + 10) // 100)
@@ -67,7 +67,7 @@ def run_floor() -> None:
 
 def run_references(refs: References, label: str) -> None:
     """Issue #1's body names #2 … #3001, all closed."""
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         for n in range(2, 3002):
             fake.add_issue(n, state="closed")
         fake.add_issue(1, labels=["wave"], body="Depends on " + ", ".join(f"#{n}" for n in range(2, 3002)))
@@ -82,7 +82,7 @@ def run_references(refs: References, label: str) -> None:
 
 
 def run_pygithub_objects() -> None:
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         populate(fake)
         client = connect("o/r", "t")
         start = time.perf_counter()

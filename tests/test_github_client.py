@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from github import GithubException
-from github_fakes import FakeGitHub, serve
+from responses_github import ResponsesGitHub, serve
 
 from lumina_wave.errors import InputError
 from lumina_wave.github import issues
@@ -17,7 +17,7 @@ from lumina_wave.github.client import GitHubError, connect, create_once
 
 
 def test_connect_makes_no_request_and_counts_real_ones():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.add_issue(1, labels=["wave"])
         client = connect("o/r", "t")
         assert client.repo.full_name == "o/r"
@@ -35,7 +35,7 @@ def test_repository_must_be_owner_slash_name(repo):
 
 def test_github_api_url_points_at_ghes(monkeypatch):
     monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3/")
-    with serve(FakeGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
+    with serve(ResponsesGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
         for n in range(1, 151):
             fake.add_issue(n, labels=["wave"])
         client = connect("o/r", "t")
@@ -48,13 +48,13 @@ def test_github_api_url_points_at_ghes(monkeypatch):
 
 def test_explicit_api_url_wins_over_environment(monkeypatch):
     monkeypatch.setenv("GITHUB_API_URL", "https://elsewhere.invalid/api/v3")
-    with serve(FakeGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
+    with serve(ResponsesGitHub(api_url="https://ghe.example.com/api/v3")) as fake:
         fake.add_issue(1)
         assert issues.get_issue(connect("o/r", "t", "https://ghe.example.com/api/v3"), 1)["number"] == 1
 
 
 def test_a_502_is_retried_and_counted():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.add_issue(7)
         fake.fail_next(r"/issues/7\Z", 502, message="Bad Gateway", times=2)
         client = connect("o/r", "t", wait=fake.waits.append)
@@ -63,7 +63,7 @@ def test_a_502_is_retried_and_counted():
 
 
 def test_a_secondary_rate_limit_is_retried():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.add_issue(7)
         fake.secondary_rate_limit(r"/issues/7\Z", retry_after=3)
         client = connect("o/r", "t", wait=fake.waits.append)
@@ -73,7 +73,7 @@ def test_a_secondary_rate_limit_is_retried():
 
 def test_a_post_that_failed_with_502_is_not_repeated():
     """It may have created something: the caller must look before creating again."""
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.route("POST", r"/repos/o/r/issues", lambda req: (201, {}, {"number": 9}))
         fake.fail_next(r"/repos/o/r/issues\Z", 502, method="POST")
         client = connect("o/r", "t", wait=fake.waits.append)
@@ -84,7 +84,7 @@ def test_a_post_that_failed_with_502_is_not_repeated():
 
 
 def test_a_rate_limited_post_is_repeated():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.route("POST", r"/repos/o/r/issues", lambda req: (201, {}, {"number": 9}))
         fake.fail_next(
             r"/repos/o/r/issues\Z", 403, {"retry-after": "1"}, "secondary rate limit", method="POST"
@@ -107,7 +107,7 @@ def test_a_rate_limited_post_is_repeated():
     ],
 )
 def test_failures_become_one_line_github_errors(status, message, expected):
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.fail_next(r"/issues\Z", status, message=message, times=6)
         client = connect("o/r", "t", wait=fake.waits.append)
         with pytest.raises(GitHubError, match=expected) as caught:
@@ -118,7 +118,7 @@ def test_failures_become_one_line_github_errors(status, message, expected):
 
 
 def test_log_calls_goes_to_the_actions_debug_log_or_stderr(monkeypatch, capsys):
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         fake.add_issue(1)
         client = connect("o/r", "t")
         issues.get_issue(client, 1)
@@ -213,7 +213,7 @@ def test_the_write_gap_can_be_set_for_tests_and_ghes(monkeypatch):
 
 
 def test_create_once_looks_before_repeating_a_create_whose_answer_was_lost():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         client = connect("o/r", "t", wait=fake.waits.append)
         tries: list[str] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from github_fakes import FakeGitHub, serve
+from responses_github import ResponsesGitHub, serve
 
 from lumina_wave import cli
 from lumina_wave.errors import InputError, Origin
@@ -17,7 +17,7 @@ from lumina_wave.plan import build_plan
 
 @pytest.fixture
 def fake():
-    with serve(FakeGitHub()) as fake:
+    with serve(ResponsesGitHub()) as fake:
         yield fake
 
 
@@ -26,7 +26,7 @@ def client(fake):
     return connect("o/r", "t", wait=fake.waits.append)
 
 
-def luminaguard(fake: FakeGitHub) -> None:
+def luminaguard(fake: ResponsesGitHub) -> None:
     fake.add_issue(152, "Cross-Platform VM Research", labels=["wave", "kind:research"])
     fake.add_issue(154, "Hypervisor Abstraction Layer", labels=["wave", "kind:feature"])
     fake.add_issue(
@@ -342,7 +342,7 @@ def test_cli_open_dependency_is_exit_2(fake, monkeypatch, capsys):
 # --- bounded body references (issue 15) --------------------------------------------------
 
 
-def three_thousand_refs(fake: FakeGitHub) -> None:
+def three_thousand_refs(fake: ResponsesGitHub) -> None:
     """Issue #1 names #2 … #3001, all closed, in its body's third line."""
     for n in range(2, 3002):
         fake.add_issue(n, state="closed")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from github_fakes import FakeGitHub, FakeRequest, serve
+from responses_github import FakeRequest, ResponsesGitHub, serve
 
 from lumina_wave.git import Author
 from lumina_wave.github.client import connect
@@ -54,7 +54,7 @@ def make_plan(deps: dict[int, list[int]], titles: dict[int, str] | None = None) 
 class FakePulls:
     """GitHub's pulls endpoints for ``o/r``, with the PRs they hold."""
 
-    def __init__(self, fake: FakeGitHub) -> None:
+    def __init__(self, fake: ResponsesGitHub) -> None:
         self.fake = fake
         self.prs: dict[int, dict] = {}
         self.labels: dict[int, list[str]] = {}
@@ -112,7 +112,7 @@ class FakePulls:
 
 @pytest.fixture
 def github():
-    with serve(FakeGitHub("o/r")) as fake:
+    with serve(ResponsesGitHub("o/r")) as fake:
         yield FakePulls(fake)
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
-from github_fakes import FakeGitHub, FakeRequest, serve
+from responses_github import FakeRequest, ResponsesGitHub, serve
 
 from lumina_wave.errors import InputError
 from lumina_wave.github.client import GitHubError, connect
@@ -34,7 +34,7 @@ PLAN = "abc123def456"
 class Comments:
     """Issue comments of the fake repository, with the endpoints summarize uses."""
 
-    fake: FakeGitHub
+    fake: ResponsesGitHub
     user: dict | None = None  # GET /user answer; None = 403 as for GITHUB_TOKEN
     author: dict = field(default_factory=lambda: dict(BOT))  # who the token writes as
     by_issue: dict[int, list[dict]] = field(default_factory=dict)
@@ -106,7 +106,7 @@ def gh(monkeypatch):
 
     gaps: list[float] = []
     monkeypatch.setattr(github.Requester.time, "sleep", gaps.append)
-    with serve(FakeGitHub("o/r")) as fake:
+    with serve(ResponsesGitHub("o/r")) as fake:
         yield Comments(fake)
 
 

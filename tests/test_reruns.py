@@ -76,7 +76,7 @@ def test_the_earlier_run_is_the_newest_of_our_summary_comments_on_the_issue(monk
     """``previous``: the run line of our own summary comments (the bot's, as GITHUB_TOKEN writes
     them; GET /user answers 403), the newest run of them; a user's look-alike comment is ignored."""
     import github.Requester
-    from github_fakes import FakeGitHub, serve
+    from responses_github import ResponsesGitHub, serve
     from test_publish import Comments
 
     from lumina_wave.commands.previous import find, previous_run
@@ -85,7 +85,7 @@ def test_the_earlier_run_is_the_newest_of_our_summary_comments_on_the_issue(monk
     from lumina_wave.summary import marker
 
     monkeypatch.setattr(github.Requester.time, "sleep", lambda _: None)
-    with serve(FakeGitHub("o/r")) as fake:
+    with serve(ResponsesGitHub("o/r")) as fake:
         comments = Comments(fake)
         comments.add(155, f"{marker('aaaaaaaaaaaa')}\n{run_line('7001')}\n## 1 of 3 done")
         comments.add(155, f"{marker('bbbbbbbbbbbb')}\n{run_line('7005')}\n## 2 of 2 done")

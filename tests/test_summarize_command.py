@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from file_commands import run_entrypoint_in
-from github_fakes import FakeGitHub, FakeRequest, serve
+from responses_github import FakeRequest, ResponsesGitHub, serve
 from test_publish import Comments
 
 from lumina_wave.action import main as action_main
@@ -271,7 +271,7 @@ def test_action_publishes_sticky_comments_with_job_timings(wave, monkeypatch):
         ]
         return 200, {}, {"total_count": len(data), "jobs": data}
 
-    with serve(FakeGitHub("o/r")) as fake:
+    with serve(ResponsesGitHub("o/r")) as fake:
         gh = Comments(fake)
         fake.route("GET", r"/repos/o/r/actions/runs/77/jobs", jobs)
         assert action_main() == 1

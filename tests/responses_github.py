@@ -1,15 +1,16 @@
-"""A small stateful fake of GitHub's issue endpoints, served through ``responses`` callbacks.
+"""A small stateful fake of GitHub's issue endpoints in the test's own process, through ``responses``
+callbacks (the fake server on 127.0.0.1 that the end-to-end tests use is :mod:`fakegithub`).
 
 Usage::
 
-    with serve(FakeGitHub("o/r")) as fake:
+    with serve(ResponsesGitHub("o/r")) as fake:
         fake.add_issue(1, "First", labels=["wave"])
         client = connect("o/r", "token", wait=fake.waits.append)
 
 Pages follow GitHub's shape: ``per_page`` (30 by default, 100 at most), ``page``, and a
 ``Link`` header whose URLs use ``/repositories/{id}/…`` as github.com's do. ``fail_next``
 queues error responses (5xx, secondary rate limits) ahead of the real answer. Other tests
-can add endpoints with :meth:`FakeGitHub.route`.
+can add endpoints with :meth:`ResponsesGitHub.route`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class _Failure:
 
 
 @dataclass
-class FakeGitHub:
+class ResponsesGitHub:
     """Issues of one repository (plus issues of other repositories that block them)."""
 
     repo: str = "o/r"
@@ -142,7 +143,7 @@ class FakeGitHub:
         """
         self._routes.insert(0, (method, re.compile(path_regex + r"\Z"), handler))
 
-    def install(self, rsps: responses.RequestsMock) -> FakeGitHub:
+    def install(self, rsps: responses.RequestsMock) -> ResponsesGitHub:
         """Register the issue endpoints on ``rsps`` and return self."""
         repo = rf"/(?:repos/{re.escape(self.repo)}|repositories/{self.repo_id})"
         self.route("GET", repo + r"/issues", self._list_issues)
@@ -246,7 +247,7 @@ class FakeGitHub:
 
 
 @contextmanager
-def serve(fake: FakeGitHub) -> Iterator[FakeGitHub]:
+def serve(fake: ResponsesGitHub) -> Iterator[ResponsesGitHub]:
     """Serve ``fake`` to every ``requests`` call inside the block."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield fake.install(rsps)
