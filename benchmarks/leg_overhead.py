@@ -16,7 +16,10 @@ with a fake GitHub, and times, in the same run:
 
 A container step (prepare, collect, publish) is modelled as one fresh process of the action's
 entry point on this machine's interpreter, as the driver runs it: what ``docker run`` adds to it
-(and the image's pull) is measured by benchmarks/startup.py, not here.
+(and the image's pull) is measured by benchmarks/startup.py, not here. The image runs byte-code
+compiled when it was built (Dockerfile: ``compileall``), so the package's byte-code is compiled
+here once before the runs: with PYTHONDONTWRITEBYTECODE set, each step would compile every
+module from source again, a cost no container step has.
 
     .venv/bin/python benchmarks/leg_overhead.py [--runs 3] [--cache DIR]
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import compileall
 import os
 import random
 import shutil
@@ -44,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from e2e.driver import ENTRYPOINT, Inputs, Job, WaveRun, workflow_facts
 from fakegithub import FakeGitHub, Repo
 
+ROOT = Path(__file__).resolve().parents[1]
 COMMITS = 50_000
 FILES = 4_000  # the first FILES commits add one file each, the others rewrite one at random
 BLOB = 6_600  # random bytes per file version: 8,900 characters of base64
@@ -111,15 +116,20 @@ def bare_clone(origin: Path, dest: Path) -> float:
     return time.perf_counter() - start
 
 
+STEPS = ("checkout", "prepare", "agent", "collect", "other")  # the leg's job, step by step
+
+
 @dataclass(frozen=True)
 class Run:
     """One run's seconds: the bare clone, the leg's job (and the part of it after its checkout),
-    the publisher's job of that leg."""
+    the publisher's job of that leg, and the leg's job by :data:`STEPS` (other: the artifact
+    steps and the driver's own work between steps)."""
 
     clone: float
     leg: float
     beyond_checkout: float
     publisher: float
+    steps: dict[str, float]
 
 
 def seconds(job: Job) -> float:
@@ -155,7 +165,10 @@ def wave(big: Path, root: Path, stack: bool, run_id: int) -> Run:
         leg = run.legs[issue].job
         assert leg.finished is not None
         after = (leg.finished - checked_out[issue]).total_seconds()
-        timed = Run(floor, seconds(leg), after, seconds(run.publishers[issue]))
+        steps = {"checkout": seconds(leg) - after}
+        steps |= {name: leg.steps[name].seconds for name in ("prepare", "agent", "collect")}
+        steps["other"] = seconds(leg) - sum(steps.values())
+        timed = Run(floor, seconds(leg), after, seconds(run.publishers[issue]), steps)
     shutil.rmtree(root / f"run-{run_id}")
     shutil.rmtree(origin)
     return timed
@@ -180,6 +193,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     big = repository(args.cache)
+    compileall.compile_dir(ROOT / "lumina_wave", quiet=1)  # as the image's build does
     commits = git(big, "rev-list", "--count", "main")
     print(f"repository: {big}\n  {int(commits):,} commits, pack {pack_bytes(big) / 1e6:.0f} MB")
     depths = workflow_facts().fetch_depth
@@ -205,6 +219,13 @@ def main() -> int:
         print(f"  {name:<12} {floor:18.2f} s {leg:6.2f} s {ratio:6.2f}x {after:13.2f} s {publisher:8.2f} s")
         each = ", ".join(f"{r.leg:.2f}/{r.clone:.2f}/{r.beyond_checkout:.2f}/{r.publisher:.2f}" for r in runs)
         print(f"  {'':<12} each run (leg/clone/after checkout/publisher, s): {each}")
+    print(
+        "\nthe leg's job by step (median of the runs, s; other: artifact steps and the driver between steps)"
+    )
+    print(f"  {'':<12} " + " ".join(f"{step:>9}" for step in STEPS))
+    for name, runs in figures.items():
+        medians = (statistics.median(r.steps[step] for r in runs) for step in STEPS)
+        print(f"  {name:<12} " + " ".join(f"{value:9.3f}" for value in medians))
     print(f"\none action process (start and exit, as a container step is modelled): {process_start():.3f} s")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0

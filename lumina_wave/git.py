@@ -182,6 +182,26 @@ def rev_parse(directory: str | os.PathLike[str], ref: str) -> str | None:
     return out.strip() or None
 
 
+def commits(directory: str | os.PathLike[str], names: Iterable[str]) -> dict[str, str | None]:
+    """The commit each of ``names`` names, or None (as :func:`rev_parse`), from one git process.
+
+    A name with whitespace or a control character names nothing (git refuses such names), and
+    never reaches git's line-based input."""
+    wanted = list(dict.fromkeys(names))
+    asked = [n for n in wanted if n and n.isprintable() and not any(c.isspace() for c in n)]
+    found: dict[str, str | None] = dict.fromkeys(wanted)
+    if asked:
+        out = run_git(
+            directory,
+            "cat-file",
+            "--batch-check=%(objectname)",
+            stdin="".join(f"{name}^{{commit}}\n" for name in asked),
+        )
+        for name, line in zip(asked, out.splitlines(), strict=True):
+            found[name] = line if _SHA.fullmatch(line) else None
+    return found
+
+
 def head_commit(directory: str | os.PathLike[str]) -> str:
     return run_git(directory, "rev-parse", "HEAD").strip()
 
@@ -237,9 +257,10 @@ def fetch_branches(
         for sha, _, ref in (line.partition("\t") for line in listed.splitlines())
     }
     specs = []
+    tracked = commits(directory, [f"refs/remotes/{remote}/{b}" for b in wanted])
     for branch in wanted:
         tracking = f"refs/remotes/{remote}/{branch}"
-        have = rev_parse(directory, tracking)
+        have = tracked[tracking]
         if branch not in tips and have:
             run_git(directory, "update-ref", "-d", tracking)
         elif branch in tips and tips[branch] not in (have, (unless_at or {}).get(branch)):
@@ -341,10 +362,19 @@ def branch_ref(
     directory: str | os.PathLike[str], branch: str, remote: str, prefer_remote: bool
 ) -> str | None:
     """The full ref of ``branch``: its remote-tracking ref or its local one, preferred first; None if neither."""
-    candidates = [f"refs/remotes/{remote}/{branch}", f"refs/heads/{branch}"]
-    if not prefer_remote:
-        candidates.reverse()
-    return next((ref for ref in candidates if rev_parse(directory, ref)), None)
+    return branch_refs(directory, [branch], remote, prefer_remote)[branch]
+
+
+def branch_refs(
+    directory: str | os.PathLike[str], branches: Iterable[str], remote: str, prefer_remote: bool
+) -> dict[str, str | None]:
+    """:func:`branch_ref` of each of ``branches``, from one git process."""
+    candidates = {}
+    for branch in dict.fromkeys(branches):
+        pair = [f"refs/remotes/{remote}/{branch}", f"refs/heads/{branch}"]
+        candidates[branch] = pair if prefer_remote else pair[::-1]
+    found = commits(directory, [ref for pair in candidates.values() for ref in pair])
+    return {b: next((ref for ref in pair if found[ref]), None) for b, pair in candidates.items()}
 
 
 def is_ancestor(directory: str | os.PathLike[str], ancestor: str, descendant: str) -> bool:
@@ -677,7 +707,15 @@ class Isolated:
         return self._raw(args, env, author, stdin, check, self.tree, ("-c", "core.bare=false"))
 
     def is_commit(self, sha: str | None) -> bool:
-        return bool(sha) and self.run("cat-file", "-t", str(sha), check=False).strip() == "commit"
+        return self.are_commits(sha)
+
+    def are_commits(self, *shas: str | None) -> bool:
+        """Whether each of ``shas`` is a full SHA of a commit of the tree's objects (one git process)."""
+        if not shas or not all(sha and _SHA.fullmatch(sha) for sha in shas):
+            return False
+        stdin = "".join(f"{sha}\n" for sha in shas)
+        out = self.run("cat-file", "--batch-check=%(objecttype)", stdin=stdin, check=False)
+        return out.split() == ["commit"] * len(shas)
 
     def same_tree(self, a: str, b: str) -> bool:
         trees = self.run("rev-parse", f"{a}^{{tree}}", f"{b}^{{tree}}").split()

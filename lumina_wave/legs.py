@@ -339,7 +339,7 @@ def prepare_leg(
     folder = Path(context_dir)
     context_file = write_text(folder / f"issue-{issue}.md", context_text(plan, issue, results, choice))
     body_file = write_text(folder / f"issue-{issue}.body.md", plan.items[issue].body)
-    start_from = tuple(str(git.rev_parse(workdir, ref)) for ref in refs)
+    start_from = (start,) if len(refs) == 1 else tuple(str(c) for c in git.commits(workdir, refs).values())
     write_leg_state(folder, issue, LegState(started_at, choice.base, default_base, start, start_from))
     _git(git.save_index, workdir, index_file(folder, issue))
     usage_file = usage.usage_path(folder, issue)
@@ -379,8 +379,19 @@ def _foreign(
     return _git(existing_branch.foreign_commits, workdir, tip, [*refs, base_ref])
 
 
-def _ref(workdir: str | os.PathLike[str], name: str, remote: str, prefer_remote: bool) -> str:
-    ref = git.branch_ref(workdir, name, remote, prefer_remote)
+def _ref(
+    workdir: str | os.PathLike[str],
+    name: str,
+    remote: str,
+    prefer_remote: bool,
+    found: Mapping[str, str | None] | None = None,
+) -> str:
+    """The full ref of branch ``name`` (``found``: looked up already, :func:`git.branch_refs`)."""
+    ref = (
+        found[name]
+        if found is not None and name in found
+        else git.branch_ref(workdir, name, remote, prefer_remote)
+    )
     if ref is None:
         where = f"on {remote} or locally" if prefer_remote else "locally"
         raise LegError(f"branch {name!r} does not exist {where}")
@@ -515,7 +526,7 @@ def _snapshot(
 ) -> str:
     """The commit of what the agent left: its branch's commit with the work tree's files on top."""
     branch = branch_name(issue)
-    if not iso.is_commit(head.commit) or not iso.is_commit(start):
+    if not iso.are_commits(head.commit, start):
         raise LegError(f"{branch} names no commit in the work tree's repository")
     if not iso.is_ancestor(start, str(head.commit)):
         raise LegError(f"{branch} does not contain the leg's start commit: the agent moved the branch")
@@ -640,16 +651,19 @@ def resolve_base(
     """The start of ``issue``'s branch and the refs it names (stacked dependencies that are gone,
     merged or without a branch, fall back as :func:`choose_base` says)."""
     choice = choose_base(plan, issue, results, stack=stack, default_base=default_base)
-    base_ref = _ref(workdir, default_base, remote, prefer_remote)
+    # every branch this can name (the base, the start refs, the stacked dependencies), looked up once
+    found = git.branch_refs(
+        workdir, [default_base, *choice.refs, *map(branch_name, choice.stacked_on)], remote, prefer_remote
+    )
+    base_ref = _ref(workdir, default_base, remote, prefer_remote, found)
     if choice.stacked_on:
         gone = frozenset(
             d
             for d in choice.stacked_on
-            if (ref := git.branch_ref(workdir, branch_name(d), remote, prefer_remote)) is None
-            or git.is_ancestor(workdir, ref, base_ref)
+            if (ref := found[branch_name(d)]) is None or git.is_ancestor(workdir, ref, base_ref)
         )
         choice = choose_base(plan, issue, results, stack=stack, default_base=default_base, unavailable=gone)
-    return choice, [_ref(workdir, name, remote, prefer_remote) for name in choice.refs]
+    return choice, [_ref(workdir, name, remote, prefer_remote, found) for name in choice.refs]
 
 
 def receive_change(

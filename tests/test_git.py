@@ -334,3 +334,41 @@ def test_clean_index_keeps_entries_and_drops_all_else(clone, sh):
     at = data.index(b"README.md\0") - 62
     stage[at + 60] |= 0x10  # stage 1
     assert git.clean_index(resealed(bytes(stage))) is None
+
+
+def test_commits_looks_every_ref_up_in_one_process(clone, sh):
+    main = sh(clone, "rev-parse", "origin/main").strip()
+    tree = sh(clone, "rev-parse", "origin/main^{tree}").strip()
+    names = [
+        "refs/remotes/origin/main",
+        "refs/heads/none",
+        "main\nHEAD",
+        "a b",
+        "",
+        tree,
+        "refs/remotes/origin/main",
+    ]
+    assert git.commits(clone, names) == {
+        "refs/remotes/origin/main": main,
+        "refs/heads/none": None,
+        "main\nHEAD": None,  # never reaches git's line-based input
+        "a b": None,
+        "": None,
+        tree: None,  # a tree is no commit
+    }
+    assert git.branch_refs(clone, ["main", "none"], "origin", True) == {
+        "main": "refs/remotes/origin/main",
+        "none": None,
+    }
+    assert git.branch_refs(clone, ["main"], "origin", False) == {"main": "refs/heads/main"}
+
+
+def test_isolated_are_commits_needs_every_sha_to_be_a_commit(clone, sh):
+    main = sh(clone, "rev-parse", "HEAD").strip()
+    tree = sh(clone, "rev-parse", "HEAD^{tree}").strip()
+    with git.Isolated(clone, git.read_head(clone).objects) as iso:
+        assert iso.are_commits(main, main) and iso.is_commit(main)
+        assert not iso.are_commits(main, tree)
+        assert not iso.are_commits(main, None)
+        assert not iso.are_commits(main, "HEAD")  # full SHAs only
+        assert not iso.are_commits("0" * 40)

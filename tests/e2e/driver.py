@@ -36,6 +36,7 @@ import subprocess
 import sys
 import sysconfig
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -249,6 +250,7 @@ class Step:
     outputs: dict[str, str] = field(default_factory=dict)
     stdout: str = ""
     stderr: str = ""
+    seconds: float = 0.0  # wall-clock time of the step's process (0 for an artifact step)
 
     @property
     def ok(self) -> bool:
@@ -349,6 +351,7 @@ class Job:
         elif user:
             env.update(self.run.host_env)
             argv = user.argv(argv)
+        start = time.perf_counter()
         proc = subprocess.Popen(
             argv,
             cwd=self.workspace,
@@ -364,9 +367,11 @@ class Job:
             if container or proc.returncode is None:
                 _kill_group(proc.pid)
             proc.wait()
+        seconds = time.perf_counter() - start
         done = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
         self.run.log(self, step_id, done)
-        step = Step(step_id, done.returncode, parse_file_commands(output), done.stdout, done.stderr)
+        outputs = parse_file_commands(output)
+        step = Step(step_id, done.returncode, outputs, done.stdout, done.stderr, seconds)
         self.env.update(parse_file_commands(env_file))
         self.summary += summary.read_text(encoding="utf-8")
         self.steps[step_id] = step
