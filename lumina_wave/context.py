@@ -86,8 +86,8 @@ class Context:
 
     @property
     def job_url(self) -> str | None:
-        """The URL of the workflow run a leg belongs to, when running on Actions."""
-        return job_url(self.env)
+        """What a record's ``job_url`` holds: the URL of the workflow run its leg belongs to."""
+        return self.run_url
 
     @property
     def triggered_by(self) -> int | None:
@@ -120,12 +120,6 @@ class Context:
             or remote_default_branch(workdir, "origin", token)
             or "main"
         )
-
-
-def job_url(env: Mapping[str, str]) -> str | None:
-    """The URL of the workflow run this leg belongs to, when running on Actions."""
-    server, repo, run = (env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
-    return f"{server}/{repo}/actions/runs/{run}" if server and repo and run else None
 
 
 def event_default_branch(event_path: str | None) -> str | None:

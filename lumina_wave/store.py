@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from lumina_wave.errors import InputError, Origin, valid_unicode
 from lumina_wave.markdown import truncate
 from lumina_wave.results import Rejected, ResultRecord, new_record, record_problem, rejected_line
-from lumina_wave.safe_files import CONTAINER_HOME
+from lumina_wave.safe_files import CONTAINER_HOME, write_text
 
 if TYPE_CHECKING:
     from lumina_wave.plan import Plan
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 # Where the plan command writes plan.json and the legs their records; every command's default.
 DEFAULT_PLAN_FILE = ".lumina-wave/plan.json"
 DEFAULT_RESULTS_DIR = ".lumina-wave/results"
+DEFAULT_OUT_DIR = (
+    ".lumina-wave/out"  # what a job leaves for the next: a leg's bundle and draft, a wave's records
+)
+DEFAULT_LEGS_DIR = ".lumina-wave/legs"  # where the publisher finds the legs' bundles and drafts
 CONTAINER_WORKSPACE = "/github/workspace"
 CONTEXT_FOLDER = "lumina-wave"
 DRAFT_LIMIT = 1024 * 1024
@@ -61,8 +65,6 @@ def _read_json(path: Path, limit: int | None = None) -> Any:
 
 
 def _write_json(path: str | os.PathLike[str], data: Any, indent: int | None = 2) -> Path:
-    from lumina_wave.safe_files import write_text  # not at the top: plan never writes a file
-
     return write_text(path, json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
 
 
@@ -360,7 +362,5 @@ def context_dirs(env: dict[str, str]) -> tuple[Path, Path]:
 
 def write_summary_files(out_dir: str | os.PathLike[str], data: dict, markdown: str) -> None:
     """Write the completion summary as ``summary.json`` (``data``) and ``summary.md`` under ``out_dir``."""
-    from lumina_wave.safe_files import write_text
-
     _write_json(Path(out_dir) / "summary.json", data)
     write_text(Path(out_dir) / "summary.md", markdown)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.legs import OUTCOMES
-from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
+from lumina_wave.store import DEFAULT_OUT_DIR, DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR
 
 if TYPE_CHECKING:
     import argparse
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from lumina_wave.results import ResultRecord
     from lumina_wave.runner import Runner
 
-DEFAULT_OUT_DIR = ".lumina-wave/out"
 MAX_ATTEMPTS = 1000
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK
-from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, context_dirs, load_plan
+from lumina_wave.store import DEFAULT_OUT_DIR, DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, context_dirs, load_plan
 
 if TYPE_CHECKING:
     import argparse
@@ -31,7 +31,7 @@ SPEC = (
         "out-dir",
         "the action leaves a blocked or failed start's draft in the leg's artifact; the CLI writes "
         "its record to --results-dir",
-        default=".lumina-wave/out",
+        default=DEFAULT_OUT_DIR,
     ),
     opts.option("stack", "start from the dependencies' branches", kind="bool"),
     opts.BASE,

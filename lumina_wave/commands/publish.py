@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
 from lumina_wave.statuses import DONE_STATUSES
-from lumina_wave.store import DEFAULT_PLAN_FILE, DEFAULT_RESULTS_DIR, leg_bundle, read_draft
+from lumina_wave.store import (
+    DEFAULT_LEGS_DIR,
+    DEFAULT_OUT_DIR,
+    DEFAULT_PLAN_FILE,
+    DEFAULT_RESULTS_DIR,
+    leg_bundle,
+    read_draft,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -32,8 +39,6 @@ if TYPE_CHECKING:
     from lumina_wave.results import ResultRecord
     from lumina_wave.runner import Runner
 
-DEFAULT_LEGS_DIR = ".lumina-wave/legs"
-DEFAULT_OUT_DIR = ".lumina-wave/out"
 # The publish job's timeout (wave.yml) is 30 minutes: its writes wait for room at most 25.
 PUBLISH_WRITE_BUDGET = 25 * 60
 
