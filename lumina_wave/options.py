@@ -223,6 +223,15 @@ COMMIT_MESSAGE = option(
     "commit message for what the agent left uncommitted; {issue} and {title} are replaced",
     metavar="TEXT",
 )
+# The fields of the PR options above (and draft) in a command's options object, as FinishOptions names them.
+PR_FIELDS = ("draft", "labels", "pr_title", "pr_body_template", "pr_on_failure")
+
+
+def pr_fields(options: Any) -> dict[str, Any]:
+    """How ``options`` (of finish or publish) says to open the PRs, as :class:`~lumina_wave.legs.FinishOptions` fields."""
+    return {name: getattr(options, name) for name in PR_FIELDS}
+
+
 CONTEXT_DIR_WHY = "the action puts the context files where the runner's agent step can read them"
 COMMENT_ON_WHY = "the CLI writes no comments"
 

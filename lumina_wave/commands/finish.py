@@ -130,12 +130,8 @@ def run(options: FinishCommandOptions, context: Context) -> int:
         pulls=None if options.no_push else pulls(context, repo),
         push=not options.no_push,
         options=FinishOptions(
-            draft=options.draft,
-            labels=options.labels,
+            **opts.pr_fields(options),
             commit_message=options.commit_message,
-            pr_title=options.pr_title,
-            pr_body_template=options.pr_body_template,
-            pr_on_failure=options.pr_on_failure,
             author=parse_author(options.author),
             exclude=own_paths(workdir, options.plan, options.results_dir),
             default_base=state.default_base if state else None,

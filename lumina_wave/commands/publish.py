@@ -374,11 +374,7 @@ def finish_options(options: PublishOptions, context: Context) -> FinishOptions:
     from lumina_wave.path_policy import ChangePolicy, parse_globs
 
     return FinishOptions(
-        draft=options.draft,
-        labels=options.labels,
-        pr_title=options.pr_title,
-        pr_body_template=options.pr_body_template,
-        pr_on_failure=options.pr_on_failure,
+        **opts.pr_fields(options),
         job_url=context.job_url,
         policy=ChangePolicy(
             allowed=parse_globs(options.allowed_paths, "allowed-paths"),
