@@ -29,7 +29,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, cast
+from typing import Any, BinaryIO, TextIO
 
 from lumina_wave import existing as existing_branch
 from lumina_wave import git, safe_files
@@ -736,8 +736,7 @@ def write_summary(plan: Plan, outcome: Outcome, state_dir: Path) -> str:
     from lumina_wave import summary as summaries
     from lumina_wave.store import write_summary_files
 
-    results = cast("dict[int, dict]", outcome.results)  # summary.py takes plain dicts
-    summary = summaries.build_summary(plan, results, active=run_spans(state_dir, plan.plan_id))
+    summary = summaries.build_summary(plan, outcome.results, active=run_spans(state_dir, plan.plan_id))
     write_summary_files(state_dir, summaries.summary_to_json(summary), summaries.render_markdown(summary))
     return summaries.render_text(summary)
 

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lumina_wave.plan import Plan, branch_name
+
+if TYPE_CHECKING:
+    from lumina_wave.results import ResultRecord
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def _refs(numbers: tuple[int, ...] | list[int]) -> str:
     return ", ".join(f"#{n}" for n in numbers)
 
 
-def plan_stacks(plan: Plan, results: Mapping[int, dict]) -> StackPlan:
+def plan_stacks(plan: Plan, results: Mapping[int, ResultRecord]) -> StackPlan:
     """The stacks the records of ``plan`` make (each record's ``base`` and ``pr_number``)."""
     with_pr = {n for n, r in results.items() if n in plan.items and r.get("pr_number")}
     below: dict[int, int] = {}  # issue -> the dependency its PR is based on

@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from lumina_wave import options as opts
 from lumina_wave.errors import EXIT_FAILURES, EXIT_OK, InputError
@@ -28,14 +28,14 @@ if TYPE_CHECKING:
     from lumina_wave.continuation import Window
     from lumina_wave.github.client import GitHubClient
     from lumina_wave.github.pacing import Pacer
-    from lumina_wave.results import Rejected
+    from lumina_wave.results import Rejected, ResultRecord
     from lumina_wave.runner import Runner
     from lumina_wave.summary import Summary
 
 
 def load(
     plan_file: str, results_dir: str, digest: str = "", repo_url: str | None = None
-) -> tuple[Plan, dict[int, dict], list[Rejected]]:
+) -> tuple[Plan, dict[int, ResultRecord], list[Rejected]]:
     """The plan (checked against ``digest`` when given), this plan's valid result records and
     the records rejected (one bad record never stops the summary of the others); records are
     also checked against the plan and ``repo_url`` (see :func:`lumina_wave.results.record_problem`)."""
@@ -43,7 +43,7 @@ def load(
 
     plan = load_plan(plan_file, digest)
     results, rejected = read_records(results_dir, plan.plan_id, issues=plan.items, repo_url=repo_url)
-    return plan, cast("dict[int, dict]", results), rejected  # summary.py takes plain dicts
+    return plan, results, rejected
 
 
 def exit_code(all_done: bool) -> int:
@@ -156,7 +156,7 @@ def _summarize_run(
     runner: Runner,
     repo: str,
     plan: Plan,
-    results: dict[int, dict],
+    results: dict[int, ResultRecord],
     rejected: list[Rejected],
 ) -> int:
     """The action's summary of the run: files, job summary, outputs, comments, follow-up."""
@@ -246,12 +246,12 @@ def _summarize_run(
     return exit_code(summary.all_done and published)
 
 
-def _stacks(plan: Plan, results: dict[int, dict], client: GitHubClient):
+def _stacks(plan: Plan, results: dict[int, ResultRecord], client: GitHubClient):
     """With ``stack: true``: register the lines of stacked PRs as GitHub native stacks."""
     from lumina_wave.github.stacks import register_stacks
     from lumina_wave.stacking import plan_stacks
 
-    pr_of = {n: r["pr_number"] for n, r in results.items() if r.get("pr_number")}
+    pr_of = {n: pr for n, r in results.items() if (pr := r.get("pr_number"))}
     report = register_stacks(client, plan_stacks(plan, results), pr_of)
     for number, prs in report.stacks:
         print(f"native stack {number}: " + " → ".join(f"#{pr}" for pr in prs))

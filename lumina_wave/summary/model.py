@@ -46,7 +46,7 @@ from typing import Any, Protocol
 
 from lumina_wave import usage as usages
 from lumina_wave.plan import Plan, longest_chain
-from lumina_wave.results import Rejected
+from lumina_wave.results import Rejected, ResultRecord
 from lumina_wave.stacking import StackReport
 from lumina_wave.statuses import DONE_STATUSES, TABLE, Status
 from lumina_wave.times import parse_time
@@ -225,7 +225,7 @@ class Summary:
 
 def build_summary(
     plan: Plan,
-    results: Mapping[int, dict],
+    results: Mapping[int, ResultRecord],
     jobs: Sequence[RunJob] | None = None,
     run_url: str | None = None,
     repo_url: str | None = None,
@@ -252,7 +252,7 @@ def build_summary(
     for n in (n for wave in plan.waves for n in wave):
         item = plan.items[n]
         pending = through_wave is not None and plan.wave_of[n] > through_wave
-        record: dict[str, Any] = {"status": Status.PENDING} if pending else results.get(n) or {}
+        record: Mapping[str, Any] = {"status": Status.PENDING} if pending else results.get(n) or {}
         started: datetime | None
         finished: datetime | None
         job_url: str | None
