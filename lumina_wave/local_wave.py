@@ -725,7 +725,7 @@ def existing_branches(plan: Plan, options: LocalOptions) -> dict[int, Existing]:
 def _refs(repo: Path, branches: list[str], remote: str) -> list[str]:
     """The commits of ``branches`` that exist here and on ``remote`` (as last fetched)."""
     names = [f"refs/{where}/{b}" for b in branches for where in ("heads", f"remotes/{remote}")]
-    return [c for c in (git.rev_parse(repo, name) for name in names) if c is not None]
+    return [c for c in git.commits(repo, names).values() if c is not None]
 
 
 # --- the end: summary ---------------------------------------------------------------------------
