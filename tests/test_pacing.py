@@ -18,6 +18,7 @@ from lumina_wave.github.pacing import (
     WriteBudgetSpent,
     load_ledgers,
 )
+from lumina_wave.safe_files import UnsafePath
 
 
 class Manual(Clock):
@@ -84,6 +85,17 @@ def test_the_ledger_round_trips_and_hostile_ledgers_are_skipped_with_a_line(tmp_
     assert len(warnings) == 3 and all(w.startswith("write ledger writes-") for w in warnings)
     # Times older than an hour or in the future are not the run's recent writes.
     assert Pacer(clock, past=[clock.t - 4000, clock.t + 50, clock.t]).room() == HOUR_BUDGET - 1
+
+
+def test_the_ledger_is_never_written_through_a_link(tmp_path, outside):
+    pacer = Pacer(Manual())
+    pacer.acquire()
+    target = outside / "passwd"
+    was = target.read_text()
+    (tmp_path / "writes-wave-1.json").symlink_to(target)
+    with pytest.raises(UnsafePath):
+        pacer.save(tmp_path, "wave-1")
+    assert target.read_text() == was
 
 
 def test_a_virtual_clock_is_shared_through_its_file(tmp_path):

@@ -169,11 +169,12 @@ class Pacer:
         self.mine.append(moment)
 
     def save(self, folder: str | os.PathLike[str], name: str) -> Path:
-        """This process's writes as ``folder/writes-<name>.json`` (the run's ledger travels with the records)."""
-        path = Path(folder) / f"writes-{name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"writes": [round(t, 3) for t in self.mine[-HOUR_BUDGET * 2 :]]}))
-        return path
+        """This process's writes as ``folder/writes-<name>.json`` (the run's ledger travels with the
+        records), never written through a link."""
+        from lumina_wave.safe_files import write_text
+
+        writes = [round(t, 3) for t in self.mine[-HOUR_BUDGET * 2 :]]
+        return write_text(Path(folder) / f"writes-{name}.json", json.dumps({"writes": writes}))
 
 
 def load_ledgers(folder: str | os.PathLike[str], warnings: list[str] | None = None) -> list[float]:
