@@ -13,13 +13,20 @@ from lumina_wave.untrusted import visible
 
 RUNNING = "running"  # the board's own state: the agent of the issue runs
 LEFT_ALONE = "left-alone"  # the board's own state: a record this run skipped (existing-branch: skip)
-# How each state reads on the board; the order is the order of the board's sections.
-LABELS: dict[str, str] = {RUNNING: "running"}
-for _status, _shown in TABLE.items():
-    if _shown.board:
-        LABELS[_status] = _shown.board
-    if _status == Status.SKIPPED:
-        LABELS[LEFT_ALONE] = "left alone"
+
+
+def _labels() -> dict[str, str]:
+    """How each state reads on the board; the order is the order of the board's sections."""
+    labels = {RUNNING: "running"}
+    for status, shown in TABLE.items():
+        if shown.board:
+            labels[status] = shown.board
+        if status == Status.SKIPPED:
+            labels[LEFT_ALONE] = "left alone"
+    return labels
+
+
+LABELS = _labels()
 
 
 @dataclass
