@@ -23,9 +23,11 @@ import stat
 import struct
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -421,26 +423,87 @@ def set_ref(directory: str | os.PathLike[str], ref: str, commit: str) -> None:
 
 
 def save_index(directory: str | os.PathLike[str], path: Path) -> None:
-    """Copy the work tree's index to ``path`` (never through a link), before an agent runs: its
-    files' stat data spare :meth:`Isolated.snapshot` hashing every file again."""
+    """Copy the work tree's index to ``path`` (never through a link), with the time it was
+    written, before an agent runs: its files' stat data spare :meth:`Isolated.snapshot` hashing
+    every file again."""
     from lumina_wave.safe_files import open_binary
 
     index = Path(directory, run_git(directory, "rev-parse", "--git-path", "index").strip())
     with index.open("rb") as source, open_binary(path) as target:
         shutil.copyfileobj(source, target)
+        target.flush()
+        written = os.fstat(source.fileno())
+        os.utime(target.fileno(), ns=(written.st_atime_ns, written.st_mtime_ns))
 
 
-def clean_index(data: bytes) -> bytes | None:
+def _read_index(path: Path) -> tuple[bytes, int] | None:
+    """An index file (a regular file, not a link) and when it was last written, in nanoseconds."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        written = os.fstat(fd)
+        return (f.read(INDEX_LIMIT), written.st_mtime_ns) if stat.S_ISREG(written.st_mode) else None
+
+
+def clean_index(data: bytes, tree: Path | None = None, written_ns: int = 0) -> bytes | None:
     """``data`` (an index file an agent could write) as a version 2 index of the same entries
-    and no extensions, checksum made again; None unless it is a SHA-1 index of version 2 or 3
-    whose entries are stage 0, of a file, link or submodule mode, at paths in git's order that
-    stay inside the tree and outside ``.git``. So git reads from it nothing but stat data."""
+    and no extensions, checksum made again; None unless :func:`_index_entries` reads it. So git
+    reads from it nothing but stat data.
+
+    With ``tree`` (and ``written_ns``, when the index was written) each entry is settled here:
+    a file still as recorded (:func:`_stale_entries`) is marked "assume unchanged", so git
+    neither compares nor hashes it again; any other loses its stat data, so git hashes it."""
+    parsed = _index_entries(data)
+    if parsed is None:
+        return None
+    entries, pos = parsed
+    body = bytearray(b"DIRC" + struct.pack(">II", 2, len(entries)) + data[12:pos])
+    if tree is not None:
+        stale = {entry.at for entry in _stale_entries(tree, entries, written_ns)}
+        for entry in entries:
+            if entry.at in stale:
+                body[entry.at : entry.at + 24] = bytes(24)  # ctime, mtime, dev, inode
+                body[entry.at + 28 : entry.at + 40] = bytes(12)  # uid, gid, size (the mode stays)
+            else:
+                body[entry.at + 60] |= 0x80  # CE_VALID, as update-index --assume-unchanged sets it
+    return bytes(body) + hashlib.sha1(body).digest()
+
+
+class _IndexEntry(NamedTuple):
+    """One entry of an index file: where it starts, its path, mode and object, and the stat data
+    git compares as the index keeps them (:data:`_STAT`)."""
+
+    at: int
+    name: bytes
+    mode: int
+    oid: bytes
+    stat: bytes
+
+    @property
+    def changed_ns(self) -> int:
+        """The later of its ctime and mtime, in nanoseconds."""
+        cs, cns, ms, mns = struct.unpack_from(">4I", self.stat)
+        return max(cs * 10**9 + cns, ms * 10**9 + mns)
+
+
+# ctime s, ns, mtime s, ns, inode, mode, uid, gid, size: an entry's first 40 bytes but the device
+_STAT = struct.Struct(">9I")
+_LOW32 = 0xFFFFFFFF
+
+
+def _index_entries(data: bytes) -> tuple[list[_IndexEntry], int] | None:
+    """The entries of ``data`` (an index file, perhaps an agent's) and where its extensions begin;
+    None unless it is a SHA-1 index of version 2 or 3 whose entries are stage 0, of a file, link
+    or submodule mode, at paths in git's order that stay inside the tree and outside ``.git``."""
     if len(data) < 32 or data[:4] != b"DIRC" or hashlib.sha1(data[:-20]).digest() != data[-20:]:
         return None
     version, count = struct.unpack_from(">II", data, 4)
     pos, previous, end = 12, b"", len(data) - 20
     if version not in (2, 3):
         return None
+    entries = []
     for _ in range(count):
         if pos + 62 > end:
             return None
@@ -453,9 +516,66 @@ def clean_index(data: bytes) -> bytes | None:
             return None
         if name <= previous or not _inside(name) or pos + size > end or data[stop : pos + size].strip(b"\0"):
             return None
+        entries.append(
+            _IndexEntry(
+                pos, name, mode, data[pos + 40 : pos + 60], data[pos : pos + 16] + data[pos + 20 : pos + 40]
+            )
+        )
         previous, pos = name, pos + size
-    body = b"DIRC" + struct.pack(">II", 2, count) + data[12:pos]
-    return body + hashlib.sha1(body).digest()
+    return entries, pos
+
+
+def _stale_entries(tree: Path, entries: Iterable[_IndexEntry], written_ns: int) -> list[_IndexEntry]:
+    """The entries whose file in ``tree`` may not be as recorded, by git's racy-clean rule at the
+    nanosecond precision git keeps but compares only when built with USE_NSEC: a file whose stat
+    data differ, or one that changed no earlier than the index was written (git would compare
+    its content). A submodule always counts."""
+    folder = os.open(tree, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return [entry for entry in entries if _is_stale(folder, entry, written_ns)]
+    finally:
+        os.close(folder)
+
+
+def _is_stale(folder: int, entry: _IndexEntry, written_ns: int) -> bool:
+    try:
+        now = os.stat(entry.name, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return True
+    ctime, mtime = divmod(now.st_ctime_ns, 10**9), divmod(now.st_mtime_ns, 10**9)
+    seen = _STAT.pack(
+        ctime[0] & _LOW32,
+        ctime[1],
+        mtime[0] & _LOW32,
+        mtime[1],
+        now.st_ino & _LOW32,
+        _index_mode(now.st_mode),
+        now.st_uid & _LOW32,
+        now.st_gid & _LOW32,
+        now.st_size & _LOW32,
+    )
+    if entry.mode == 0o160000 or seen != entry.stat:
+        return True
+    return entry.changed_ns >= written_ns
+
+
+def _date_ahead(index: Path) -> None:
+    """Date our own ``index`` a second ahead before git reads it again. When git writes an index,
+    it hashes once more every file it records from the same second as the index it read (racily
+    clean): after a fresh checkout and a quick agent, all of them. Here each entry is settled
+    already: assumed unchanged after :func:`clean_index` checked it, or recorded by git as it
+    hashed the file (only the agent's own processes could change it since)."""
+    ahead = (time.time_ns() // 10**9 + 1) * 10**9
+    os.utime(index, ns=(ahead, ahead))
+
+
+def _index_mode(st_mode: int) -> int:
+    """The mode git records for a file of ``st_mode`` (0: none it records as a file or link)."""
+    if stat.S_ISLNK(st_mode):
+        return 0o120000
+    if stat.S_ISREG(st_mode):
+        return 0o100755 if st_mode & 0o100 else 0o100644
+    return 0
 
 
 def _inside(name: bytes) -> bool:
@@ -741,12 +861,15 @@ class Isolated:
         """Commit the tree's files on top of ``parent``; ``parent`` itself when they are its files.
 
         ``stat_cache``: an index saved before the agent ran (:func:`save_index`), read as data
-        (:func:`clean_index`); the files whose stat data it still matches are not hashed again.
-        An agent that changes it can only hide its own changes from its own commit."""
-        cached = clean_index(_regular_file(stat_cache, INDEX_LIMIT) or b"") if stat_cache else None
+        (:func:`clean_index`); the files it still describes to the nanosecond, recorded before it
+        was written (:func:`_stale_entries`), are not read again. An agent that changes it can
+        only hide its own changes from its own commit."""
+        read = _read_index(stat_cache) if stat_cache else None
+        cached = clean_index(read[0], self.tree, read[1]) if read else None
         index = self.gitdir / "index"
         if cached:
             index.write_bytes(cached)
+            _date_ahead(index)
         try:
             self.run("read-tree", *(["-m"] if cached else []), parent)
         except GitError:
@@ -755,6 +878,7 @@ class Isolated:
             index.unlink(missing_ok=True)
             self.run("read-tree", parent)
         self.run("add", "--all", *_pathspec(exclude))
+        _date_ahead(index)
         tree = self.run("write-tree").strip()
         if tree == self.run("rev-parse", f"{parent}^{{tree}}").strip():
             return parent

@@ -294,6 +294,26 @@ def test_a_saved_index_spares_rehashing_and_what_changed_since_is_still_seen(clo
     assert snapshot_tree(clone, link) == snapshot_tree(clone, None)
 
 
+def test_a_saved_index_sees_an_edit_of_the_same_size_in_the_same_second(clone, sh, tmp_path):
+    """A quick agent rewrites a file in place, in the second the index recorded it: to the second
+    its stat data are the same. Looked at a second later, only the nanoseconds tell."""
+    for _attempt in range(3):
+        time.sleep(1 - time.time() % 1)  # at the start of a second
+        commit_file(sh, clone, "a.txt", "a.txt\n", "a")
+        cache = tmp_path / "issue-1.index"
+        git.save_index(clone, cache)
+        recorded = (clone / "a.txt").stat()
+        with (clone / "a.txt").open("r+b") as f:
+            f.write(b"A")
+        edited = (clone / "a.txt").stat()
+        if edited.st_mtime_ns // 10**9 == recorded.st_mtime_ns // 10**9:
+            break
+    assert edited.st_mtime_ns // 10**9 == recorded.st_mtime_ns // 10**9, "the edit left the second"
+    time.sleep(1 - time.time() % 1)  # the snapshot's index is of a later second than the edit
+    assert snapshot_tree(clone, cache) == snapshot_tree(clone, None)
+    assert sh(clone, "cat-file", "-p", f"{snapshot_tree(clone, cache)}:a.txt").startswith("A")
+
+
 def test_a_stat_cache_is_trusted_for_stat_data_only(clone, sh, tmp_path):
     """The cache names b.txt as the committed blob with the file's current stat: git does not
     hash the file again (so the commit keeps the blob: the agent hid its own change), which shows
