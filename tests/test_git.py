@@ -72,6 +72,61 @@ def test_start_branch_conflict_names_the_files_and_leaves_no_merge_in_progress(c
     assert not (clone / ".git" / "MERGE_HEAD").exists()
 
 
+def index_identity(repo: Path) -> tuple[int, int]:
+    """The index file's inode and mtime: git writes a new index to a new file (a renamed lock)."""
+    found = (repo / ".git" / "index").stat()
+    return found.st_ino, found.st_mtime_ns
+
+
+def test_start_branch_on_a_fresh_checkout_neither_reads_nor_rewrites_the_index(make_clone, sh):
+    """The checkout's index describes its files (a link and an executable among them): the branch
+    starts without git hashing them again (``checkout -B`` would, as the index is from the same
+    second as the files)."""
+    seed = make_clone("seed")
+    (seed / "run.sh").write_text("#!/bin/sh\n")
+    (seed / "run.sh").chmod(0o755)
+    (seed / "docs").mkdir()
+    (seed / "docs" / "readme").symlink_to("../README.md")
+    sh(seed, "add", ".")
+    sh(seed, "commit", "-qm", "a link and a script")
+    sh(seed, "push", "-q", "origin", "main")
+    clone = make_clone("clone")
+    before = index_identity(clone)
+    assert (
+        git.start_branch(clone, "feature/issue-1", ["refs/remotes/origin/main"])
+        == sh(clone, "rev-parse", "origin/main").strip()
+    )
+    assert git.current_branch(clone) == "feature/issue-1"
+    assert index_identity(clone) == before
+    assert sh(clone, "status", "--porcelain").strip() == ""
+    assert sh(clone, "config", "--get-regexp", "^branch[.]feature", check=False).strip() == ""  # no upstream
+
+
+def test_start_branch_discards_an_edit_of_the_same_size_with_its_mtime_put_back(clone, sh):
+    """Same size, same inode, same mtime, in the checkout's second: only the ctime and the content
+    tell, and the start still restores the file."""
+    readme = clone / "README.md"
+    was = readme.stat()
+    with readme.open("r+b") as f:
+        f.write(b"!")
+    os.utime(readme, ns=(was.st_atime_ns, was.st_mtime_ns))
+    assert readme.stat().st_size == was.st_size and readme.stat().st_ino == was.st_ino
+    git.start_branch(clone, "feature/issue-1", ["refs/remotes/origin/main"])
+    assert readme.read_text() == "# demo\n"
+    assert git.current_branch(clone) == "feature/issue-1"
+
+
+def test_start_branch_resets_a_staged_change_and_a_deleted_file(clone, sh):
+    (clone / "README.md").write_text("staged\n")
+    sh(clone, "add", "README.md")  # the index now matches the file, not HEAD
+    git.start_branch(clone, "feature/issue-1", ["refs/remotes/origin/main"])
+    assert (clone / "README.md").read_text() == "# demo\n"
+    assert sh(clone, "status", "--porcelain").strip() == ""
+    (clone / "README.md").unlink()
+    git.start_branch(clone, "feature/issue-2", ["refs/remotes/origin/main"])
+    assert (clone / "README.md").read_text() == "# demo\n"
+
+
 def test_commit_all_skips_excluded_paths_and_commits_as_the_author(clone, sh):
     (clone / "src.py").write_text("x = 1\n")
     (clone / ".lumina-wave" / "results").mkdir(parents=True)
