@@ -21,7 +21,12 @@ compiled when it was built (Dockerfile: ``compileall``), so the package's byte-c
 here once before the runs: with PYTHONDONTWRITEBYTECODE set, each step would compile every
 module from source again, a cost no container step has.
 
-    .venv/bin/python benchmarks/leg_overhead.py [--runs 3] [--cache DIR]
+Each timed clone and each wave starts after ``sync``, so that writing back the run before does
+not land in it. Where the runs work (``--dir``) decides the floor: a depth-1 clone creates
+4,000 files, which costs a disk far more than memory (``--dir /dev/shm``); what a leg adds to
+its checkout is about the same in both.
+
+    .venv/bin/python benchmarks/leg_overhead.py [--runs 3] [--cache DIR] [--dir DIR]
 
 The first run builds the repository (a few minutes, about 1 GB of disk while it builds).
 """
@@ -54,6 +59,8 @@ FILES = 4_000  # the first FILES commits add one file each, the others rewrite o
 BLOB = 6_600  # random bytes per file version: 8,900 characters of base64
 MANIFEST = b"version: 1\nissues:\n  - {number: 1, title: One}\n  - {number: 2, title: Two, depends_on: [1]}\n"
 VERSION = 1  # of the generator: a change makes a new cache entry
+# A workflow_dispatch event as GitHub writes it: it names the default branch, so no job asks origin.
+DISPATCH = {"inputs": {}, "ref": "refs/heads/main", "repository": {"default_branch": "main"}}
 
 
 def default_cache() -> Path:
@@ -111,6 +118,7 @@ def pack_bytes(repo: Path) -> int:
 
 
 def bare_clone(origin: Path, dest: Path) -> float:
+    os.sync()
     start = time.perf_counter()
     subprocess.run(["git", "clone", "--quiet", "--depth=1", origin.as_uri(), str(dest)], check=True)
     return time.perf_counter() - start
@@ -144,6 +152,7 @@ def wave(big: Path, root: Path, stack: bool, run_id: int) -> Run:
     git(root, "clone", "--quiet", "--bare", "--shared", str(big), str(origin))
     floor = bare_clone(origin, root / f"bare-{run_id}")
     shutil.rmtree(root / f"bare-{run_id}")
+    os.sync()
     with FakeGitHub(Repo(git_dir=origin)) as fake:
         for n, title in ((1, "One"), (2, "Two")):
             fake.state.add_issue(n, title=title)
@@ -154,8 +163,11 @@ def wave(big: Path, root: Path, stack: bool, run_id: int) -> Run:
             root,
             inputs=Inputs(stack=stack),
             run_id=run_id,
+            event=DISPATCH,
             after_checkout=lambda job, issue: checked_out.setdefault(issue, datetime.now(UTC)),
-        ).run(summarize=False)
+        )
+        run.after_plan = lambda _run: os.sync()  # the plan job's checkout written back before the legs
+        run.run(summarize=False)
         records = run.records()
         if {n: r["status"] for n, r in records.items()} != {1: "success", 2: "success"}:
             raise SystemExit(f"the wave failed:\n{run.transcript()}")
@@ -191,6 +203,9 @@ def main() -> int:
     parser.add_argument(
         "--cache", type=Path, default=default_cache(), help="where the big repository is kept"
     )
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where the runs clone and work (default: the temporary folder)"
+    )
     args = parser.parse_args()
     big = repository(args.cache)
     compileall.compile_dir(ROOT / "lumina_wave", quiet=1)  # as the image's build does
@@ -199,7 +214,9 @@ def main() -> int:
     depths = workflow_facts().fetch_depth
     print(f"  checkout fetch-depth (wave.yml): leg {depths['wave-1']}, publisher {depths['publish-1']}")
     figures: dict[str, list[Run]] = {"plain leg": [], "stacked leg": []}
-    with tempfile.TemporaryDirectory(prefix="lw-leg-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lw-leg-", dir=args.dir) as tmp:
+        kind = subprocess.run(["stat", "-f", "-c", "%T", tmp], capture_output=True, text=True).stdout.strip()
+        print(f"  runs in {tmp} ({kind or 'unknown'} file system)")
         for i in range(args.runs):
             figures["plain leg"].append(wave(big, Path(tmp), stack=False, run_id=8000 + i))
             figures["stacked leg"].append(wave(big, Path(tmp), stack=True, run_id=9000 + i))
